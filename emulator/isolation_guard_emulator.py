@@ -1,0 +1,436 @@
+#!/usr/bin/env python3
+"""Local AWS emulator for SageMaker Isolation Guard.
+
+= the preinstalled moto 5.2.1 server + a small gap-fill for the SageMaker behaviour
+the project depends on + a test-control API under /guard-api/ (fault injection,
+job-status changes, call counts). See emulator/README.md.
+
+    python3 emulator/isolation_guard_emulator.py --port 5123 [--host 127.0.0.1]
+
+Prints "isolation-guard emulator listening on http://HOST:PORT" once ready;
+exits 0 on SIGTERM/SIGINT.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import re
+import signal
+import sys
+import threading
+import time
+import uuid
+from typing import Any, Callable
+from urllib.parse import parse_qs
+
+try:
+    import moto  # noqa: F401
+except ImportError:
+    sys.stderr.write(
+        "moto is not installed for python3 (%s); it is preinstalled on the project "
+        "machines (moto 5.2.1 with server extras). PyPI is not reachable here, so do not "
+        "try to pip install it: run this script with the machine's python3.\n"
+        % sys.executable
+    )
+    sys.exit(2)
+
+from moto.core.responses import EmptyResult
+from moto.sagemaker import models as sm_models
+from moto.sagemaker.exceptions import MissingModel, ValidationError
+from moto.sagemaker.models import sagemaker_backends
+from moto.sagemaker.responses import SageMakerResponse
+
+# --------------------------------------------------------------------------------------
+# SageMaker gap-fills (moto 5.2.1)
+# --------------------------------------------------------------------------------------
+
+# job type -> (moto class, backend dict attribute, status attribute, end-time attribute,
+#              request name parameter, wording used in AWS's "not InProgress" message)
+JOB_TYPES: dict[str, tuple[Any, str, str, str, str, str]] = {
+    "training-job": (sm_models.FakeTrainingJob, "training_jobs", "training_job_status",
+                     "training_end_time", "TrainingJobName", "training job"),
+    "hyper-parameter-tuning-job": (sm_models.HyperParameterTuningJob, "hyper_parameter_tuning_jobs",
+                                   "hyper_parameter_tuning_job_status",
+                                   "hyper_parameter_tuning_end_time",
+                                   "HyperParameterTuningJobName", "hyperparameter tuning job"),
+    "processing-job": (sm_models.FakeProcessingJob, "processing_jobs", "processing_job_status",
+                       "processing_end_time", "ProcessingJobName", "processing job"),
+    "transform-job": (sm_models.FakeTransformJob, "transform_jobs", "transform_job_status",
+                      "transform_end_time", "TransformJobName", "transform job"),
+}
+TERMINAL = {"Completed", "Failed", "Stopped"}
+SECONDARY_FOR = {"InProgress": "Training", "Completed": "Completed", "Failed": "Failed",
+                 "Stopping": "Stopping", "Stopped": "Stopped"}
+
+
+def set_job_status(job: Any, job_type: str, status: str) -> None:
+    """Set a job's status (and the fields real AWS keeps consistent with it)."""
+    _, _, status_attr, end_attr, _, _ = JOB_TYPES[job_type]
+    setattr(job, status_attr, status)
+    now = sm_models.utcnow()
+    job.last_modified_time = now
+    setattr(job, end_attr, now if status in TERMINAL else None)
+    if job_type == "training-job":
+        job.secondary_status = SECONDARY_FOR.get(status, status)
+        if status != "InProgress" and getattr(job, "training_start_time", None) is None:
+            job.training_start_time = now
+
+
+# (a) moto hard-codes every new job to "Completed" (with end times set). Real jobs start
+#     InProgress (training: SecondaryStatus "Starting", no start/end time yet), which is
+#     the state the guard must act on.
+def _start_in_progress(job_type: str) -> None:
+    cls = JOB_TYPES[job_type][0]
+    original_init = cls.__init__
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        set_job_status(self, job_type, "InProgress")
+        if job_type == "training-job":
+            self.secondary_status = "Starting"
+            self.training_start_time = None
+        elif job_type == "hyper-parameter-tuning-job":
+            self.training_job_status_counters = {
+                "Completed": 0, "InProgress": 0, "RetryableError": 0,
+                "NonRetryableError": 0, "Stopped": 0}
+            self.objective_status_counters = {"Succeeded": 0, "Pending": 0, "Failed": 0}
+            self.best_training_job = None
+            self.OverallBestTrainingJob = None
+            self.tuning_job_completion_details = None
+        # moto passes Tags=None straight through for tuning and transform jobs, which
+        # later crashes AddTags/ListTags (see (d)).
+        if getattr(self, "tags", None) is None:
+            self.tags = []
+
+    cls.__init__ = __init__
+
+
+for _job_type in JOB_TYPES:
+    _start_in_progress(_job_type)
+
+
+# (b) moto has no StopTrainingJob / StopHyperParameterTuningJob / StopProcessingJob /
+#     StopTransformJob (HTML 500 -> the JS SDK fails with "Unexpected token '<'").
+#     Real AWS: InProgress job -> Stopping -> Stopped, 200 {}; a job in any other status
+#     -> ValidationException "The request was rejected because the <kind> is in status X."
+#     (wording verified for training jobs; the other kinds follow the same pattern);
+#     unknown job -> ValidationException "Requested resource not found." (what real AWS
+#     answers for missing jobs, although botocore declares ResourceNotFound).
+#     We go straight to Stopped (DescribeX right after Stop sees Stopped).
+def _make_stop(job_type: str) -> Callable[[SageMakerResponse], Any]:
+    _, attr, status_attr, _, param, wording = JOB_TYPES[job_type]
+
+    def stop(self: SageMakerResponse) -> Any:
+        job = getattr(self.sagemaker_backend, attr).get(self._get_param(param))
+        if job is None:
+            raise ValidationError(message="Requested resource not found.")
+        status = getattr(job, status_attr)
+        if status != "InProgress":
+            raise ValidationError(
+                message=f"The request was rejected because the {wording} is in status {status}.")
+        # (Real AWS also stops a tuning job's running training jobs; moto launches none.)
+        set_job_status(job, job_type, "Stopped")
+        return EmptyResult()
+
+    return stop
+
+
+SageMakerResponse.stop_training_job = _make_stop("training-job")
+SageMakerResponse.stop_hyper_parameter_tuning_job = _make_stop("hyper-parameter-tuning-job")
+SageMakerResponse.stop_processing_job = _make_stop("processing-job")
+SageMakerResponse.stop_transform_job = _make_stop("transform-job")
+
+
+# (c) moto's CreateModel ignores EnableNetworkIsolation (DescribeModel always says false),
+#     echoes an empty VpcConfig {} / Containers [] when they were not given (real AWS omits
+#     them), and words the not-found error with single quotes. Real AWS:
+#     ValidationException 'Could not find model "arn:aws:sagemaker:...:model/NAME".'
+_orig_create_model = SageMakerResponse.create_model
+
+
+def _create_model(self: SageMakerResponse) -> Any:
+    result = _orig_create_model(self)
+    model = self.sagemaker_backend._models[self._get_param("ModelName")]
+    model.enable_network_isolation = bool(self._get_param("EnableNetworkIsolation", False))
+    model.vpc_config = self._get_param("VpcConfig") or None
+    model.containers = self._get_param("Containers") or None
+    model.primary_container = self._get_param("PrimaryContainer") or None
+    return result
+
+
+def _describe_model(self: Any, model_name: str) -> Any:
+    model = self._models.get(model_name)
+    if model is None:
+        raise MissingModel(sm_models.arn_formatter("model", model_name, self.account_id, self.region_name))
+    return model
+
+
+SageMakerResponse.create_model = _create_model
+sm_models.SageMakerModelBackend.describe_model = _describe_model
+
+# DescribeTrainingJob on a missing job: real AWS says ValidationException
+# "Requested resource not found." (moto: "Could not find training job '<arn>'.").
+_orig_describe_training_job = sm_models.SageMakerModelBackend.describe_training_job
+
+
+def _describe_training_job(self: Any, training_job_name: str) -> Any:
+    if training_job_name not in self.training_jobs:
+        raise ValidationError(message="Requested resource not found.")
+    return _orig_describe_training_job(self, training_job_name)
+
+
+sm_models.SageMakerModelBackend.describe_training_job = _describe_training_job
+
+
+# (d) moto's AddTags/ListTags/DeleteTags crash (HTTP 500) when the resource was created
+#     without Tags (tuning and transform jobs keep tags=None) or when the ARN names a
+#     resource that does not exist (.get() -> None -> AttributeError).
+_orig_get_resource_from_arn = sm_models.SageMakerModelBackend._get_resource_from_arn
+
+
+def _get_resource_from_arn(self: Any, arn: str) -> Any:
+    try:
+        resource = _orig_get_resource_from_arn(self, arn)
+    except (ValueError, AttributeError):  # malformed ARN or unsupported resource type
+        resource = None
+    if resource is None:
+        raise ValidationError(message="Requested resource not found.")
+    if getattr(resource, "tags", None) is None:
+        resource.tags = []
+    return resource
+
+
+sm_models.SageMakerModelBackend._get_resource_from_arn = _get_resource_from_arn
+
+
+# (e) Endpoints: moto creates them directly "InService"; real AWS starts at "Creating"
+#     (use /guard-api/job-status with type "endpoint" to move it on). moto also drops
+#     CreateEndpointConfig's EnableNetworkIsolation / VpcConfig / ExecutionRoleArn, which
+#     DescribeEndpointConfig must echo.
+_orig_endpoint_init = sm_models.FakeEndpoint.__init__
+
+
+def _endpoint_init(self: Any, *args: Any, **kwargs: Any) -> None:
+    _orig_endpoint_init(self, *args, **kwargs)
+    self.endpoint_status = "Creating"
+
+
+sm_models.FakeEndpoint.__init__ = _endpoint_init
+_orig_create_endpoint_config = SageMakerResponse.create_endpoint_config
+
+
+def _create_endpoint_config(self: SageMakerResponse) -> Any:
+    result = _orig_create_endpoint_config(self)
+    config = self.sagemaker_backend.endpoint_configs[self._get_param("EndpointConfigName")]
+    for attr, param in (("enable_network_isolation", "EnableNetworkIsolation"),
+                        ("vpc_config", "VpcConfig"), ("execution_role_arn", "ExecutionRoleArn")):
+        setattr(config, attr, self._get_param(param))
+    return result
+
+
+SageMakerResponse.create_endpoint_config = _create_endpoint_config
+
+
+# --------------------------------------------------------------------------------------
+# Test-control API (/guard-api/) as WSGI middleware around moto's app
+# --------------------------------------------------------------------------------------
+
+TARGET_PREFIX_SERVICE = {"SageMaker": "sagemaker", "AmazonSQS": "sqs", "AWSEvents": "events",
+                         "DynamoDB_20120810": "dynamodb", "Logs_20140328": "logs",
+                         "AmazonSSM": "ssm", "secretsmanager": "secretsmanager"}
+CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request")
+XML_NS = {"sns": "http://sns.amazonaws.com/doc/2010-03-31/",
+          "sqs": "http://queue.amazonaws.com/doc/2012-11-05/"}
+
+
+class GuardState:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.faults: list[dict[str, Any]] = []
+        self.calls: dict[str, int] = {}
+
+    def reset(self) -> None:
+        with self.lock:
+            self.faults.clear()
+            self.calls.clear()
+
+
+def _json(start_response: Callable, status: str, body: Any, extra: list | None = None) -> list[bytes]:
+    data = json.dumps(body, default=str).encode()
+    start_response(status, [("Content-Type", "application/json"),
+                            ("Content-Length", str(len(data)))] + (extra or []))
+    return [data]
+
+
+class GuardMiddleware:
+    def __init__(self, app: Callable) -> None:
+        self.app = app
+        self.state = GuardState()
+
+    # ---- request identification -------------------------------------------------------
+    @staticmethod
+    def _identify(environ: dict) -> tuple[str, str, bool]:
+        """Return (service, operation, uses_json_protocol); reads and rewinds the body."""
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        auth = environ.get("HTTP_AUTHORIZATION", "")
+        m = CREDENTIAL_SCOPE.search(auth)
+        service = m.group(1) if m else ""
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if target and "." in target:
+            prefix, operation = target.rsplit(".", 1)
+            service = service or TARGET_PREFIX_SERVICE.get(prefix, prefix.lower())
+            return service, operation, True
+        params = parse_qs(environ.get("QUERY_STRING", ""))
+        if "x-www-form-urlencoded" in environ.get("CONTENT_TYPE", "") and body:
+            params.update(parse_qs(body.decode("utf-8", "replace")))
+        operation = (params.get("Action") or [""])[0]
+        if not operation:  # REST-style protocols (S3, Lambda, ...): method + path
+            operation = f"{environ.get('REQUEST_METHOD', '')} {environ.get('PATH_INFO', '')}"
+        return service or "unknown", operation, False
+
+    # ---- fault responses ----------------------------------------------------------------
+    @staticmethod
+    def _fault_response(start_response: Callable, service: str, is_json: bool, kind: str) -> list[bytes]:
+        request_id = str(uuid.uuid4())
+        if kind == "throttle":
+            status, code, xml_code, message, who = "400 Bad Request", "ThrottlingException", "Throttling", "Rate exceeded", "Sender"
+        else:
+            status, code, xml_code, message, who = ("500 Internal Server Error", "InternalFailure", "InternalFailure",
+                                                    "Injected fault: internal failure", "Receiver")
+        if is_json:
+            return _json(start_response, status, {"__type": code, "message": message},
+                         [("x-amzn-RequestId", request_id), ("X-Amzn-ErrorType", code)])
+        # awsQuery error format (what moto and real SNS/SQS send)
+        ns = XML_NS.get(service, "")
+        xml = (f'<ErrorResponse xmlns="{ns}"><Error><Type>{who}</Type><Code>{xml_code}</Code>'
+               f"<Message>{message}</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>")
+        data = xml.encode()
+        start_response(status, [("Content-Type", "text/xml"), ("Content-Length", str(len(data))),
+                                ("x-amzn-RequestId", request_id)])
+        return [data]
+
+    # ---- control API ----------------------------------------------------------------------
+    def _control(self, environ: dict, start_response: Callable, path: str) -> list[bytes]:
+        method = environ.get("REQUEST_METHOD", "GET")
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        raw = environ["wsgi.input"].read(length) if length else b""
+        try:
+            body = json.loads(raw or b"{}")
+        except ValueError:
+            return _json(start_response, "400 Bad Request", {"error": "body must be JSON"})
+        st = self.state
+        if path == "/guard-api/faults" and method == "POST":
+            fault = {"operation": body.get("operation", "*"), "service": body.get("service"),
+                     "kind": body.get("kind", "error"), "count": int(body.get("count", 1)),
+                     "delayMs": int(body.get("delayMs", 0))}
+            if fault["kind"] not in ("throttle", "error", "delay"):
+                return _json(start_response, "400 Bad Request", {"error": "kind must be throttle|error|delay"})
+            with st.lock:
+                st.faults.append(fault)
+            return _json(start_response, "200 OK", {"faults": st.faults})
+        if path == "/guard-api/faults" and method == "GET":
+            return _json(start_response, "200 OK", {"faults": st.faults})
+        if path == "/guard-api/faults" and method == "DELETE":
+            with st.lock:
+                st.faults.clear()
+            return _json(start_response, "200 OK", {"faults": []})
+        if path == "/guard-api/calls" and method == "GET":
+            with st.lock:
+                return _json(start_response, "200 OK", dict(st.calls))
+        if path == "/guard-api/calls" and method == "DELETE":
+            with st.lock:
+                st.calls.clear()
+            return _json(start_response, "200 OK", {})
+        if path == "/guard-api/job-status" and method == "POST":
+            return self._set_status(start_response, body)
+        return _json(start_response, "404 Not Found", {"error": f"no such control route: {method} {path}"})
+
+    @staticmethod
+    def _set_status(start_response: Callable, body: dict) -> list[bytes]:
+        job_type, name, status = body.get("type"), body.get("name"), body.get("status")
+        if job_type not in list(JOB_TYPES) + ["endpoint"] or not name or not status:
+            return _json(start_response, "400 Bad Request", {
+                "error": "need type (%s), name, status" % "|".join(list(JOB_TYPES) + ["endpoint"])})
+        attr = "endpoints" if job_type == "endpoint" else JOB_TYPES[job_type][1]
+        found = []
+        for account_id, regions in sagemaker_backends.items():
+            for region, backend in regions.items():
+                if body.get("region") and region != body["region"]:
+                    continue
+                obj = getattr(backend, attr).get(name)
+                if obj is None:
+                    continue
+                if job_type == "endpoint":
+                    obj.endpoint_status = status
+                    obj.last_modified_time = sm_models.utcnow()
+                else:
+                    set_job_status(obj, job_type, status)
+                found.append(obj.arn)
+        if not found:
+            return _json(start_response, "404 Not Found", {"error": f"{job_type} {name} not found"})
+        return _json(start_response, "200 OK", {"updated": found, "status": status})
+
+    # ---- WSGI entry -------------------------------------------------------------------------
+    def __call__(self, environ: dict, start_response: Callable) -> Any:
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/guard-api/"):
+            return self._control(environ, start_response, path.rstrip("/"))
+        if path.startswith("/moto-api/"):
+            if path.rstrip("/") == "/moto-api/reset":
+                self.state.reset()
+            return self.app(environ, start_response)
+        service, operation, is_json = self._identify(environ)
+        fault = None
+        with self.state.lock:
+            key = f"{service}:{operation}"
+            self.state.calls[key] = self.state.calls.get(key, 0) + 1
+            for f in self.state.faults:
+                if f["operation"] in ("*", operation) and f["service"] in (None, "", "*", service):
+                    fault = dict(f)
+                    f["count"] -= 1
+                    if f["count"] <= 0:
+                        self.state.faults.remove(f)
+                    break
+        if fault and fault["kind"] == "delay":
+            time.sleep(fault["delayMs"] / 1000.0)
+        elif fault:
+            return self._fault_response(start_response, service, is_json, fault["kind"])
+        return self.app(environ, start_response)
+
+
+# --------------------------------------------------------------------------------------
+# Server
+# --------------------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    parser.add_argument("--port", "-p", type=int, default=int(os.environ.get("MOTO_PORT", 5000)))
+    args = parser.parse_args(argv)
+    os.environ.setdefault("MOTO_PORT", str(args.port))  # moto uses it to build URLs
+
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from werkzeug.serving import make_server
+
+    app = GuardMiddleware(DomainDispatcherApplication(create_backend_app))
+    server = make_server(args.host, args.port, app, threaded=True)
+
+    def _stop(signum: int, frame: Any) -> None:
+        # shutdown() waits for serve_forever to exit, so run it off the main thread
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    print(f"isolation-guard emulator listening on http://{args.host}:{server.server_port}", flush=True)
+    server.serve_forever()
+    server.server_close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,358 @@
+#!/usr/bin/env python3
+"""Self-check for the isolation-guard emulator (boto3 against a running instance).
+
+    python3 emulator/isolation_guard_emulator.py --port 5123 &
+    python3 emulator/selfcheck.py --endpoint http://127.0.0.1:5123
+
+Ends with "N passed, N failed" (exit code 1 if anything failed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import traceback
+import urllib.request
+from typing import Any, Callable
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+ROLE = "arn:aws:iam::123456789012:role/sm"
+results = {"passed": 0, "failed": 0}
+
+
+def check(name: str) -> Callable:
+    def deco(fn: Callable[[], None]) -> Callable:
+        try:
+            fn()
+            results["passed"] += 1
+            print(f"ok   {name}")
+        except Exception:  # noqa: BLE001
+            results["failed"] += 1
+            print(f"FAIL {name}\n" + "".join("     " + l for l in traceback.format_exc().splitlines(True)))
+        return fn
+    return deco
+
+
+def expect_error(call: Callable[[], Any], code: str, message: str | None = None, status: int = 400) -> ClientError:
+    try:
+        call()
+    except ClientError as e:
+        err, meta = e.response["Error"], e.response["ResponseMetadata"]
+        assert err["Code"] == code, f"code {err['Code']!r} != {code!r} ({err.get('Message')})"
+        assert meta["HTTPStatusCode"] == status, f"status {meta['HTTPStatusCode']} != {status}"
+        if message is not None:
+            assert err["Message"] == message, f"message {err['Message']!r} != {message!r}"
+        return e
+    raise AssertionError(f"expected {code}, call succeeded")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--endpoint", default="http://127.0.0.1:5123")
+    endpoint = ap.parse_args().endpoint.rstrip("/")
+
+    def control(method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        req = urllib.request.Request(endpoint + path, method=method,
+                                     data=None if body is None else json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req) as r:
+                raw = r.read()
+                status = r.status
+        except urllib.error.HTTPError as e:
+            raw, status = e.read(), e.code
+        try:
+            return status, json.loads(raw or b"null")
+        except ValueError:
+            return status, raw.decode()
+
+    kw = dict(endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="testing",
+              aws_secret_access_key="testing",
+              config=Config(retries={"total_max_attempts": 1, "mode": "standard"}))
+    sm = boto3.client("sagemaker", **kw)
+    sns = boto3.client("sns", **kw)
+    sqs = boto3.client("sqs", **kw)
+
+    status, _ = control("POST", "/moto-api/reset")
+    assert status == 200
+
+    def training_job(name: str, **extra: Any) -> str:
+        return sm.create_training_job(
+            TrainingJobName=name, RoleArn=ROLE,
+            AlgorithmSpecification={"TrainingImage": "img:1", "TrainingInputMode": "File"},
+            OutputDataConfig={"S3OutputPath": "s3://b/out"},
+            ResourceConfig={"InstanceType": "ml.m5.large", "InstanceCount": 1, "VolumeSizeInGB": 5},
+            StoppingCondition={"MaxRuntimeInSeconds": 60}, **extra)["TrainingJobArn"]
+
+    def tuning_job(name: str) -> str:
+        return sm.create_hyper_parameter_tuning_job(
+            HyperParameterTuningJobName=name,
+            HyperParameterTuningJobConfig={"Strategy": "Random",
+                                           "ResourceLimits": {"MaxNumberOfTrainingJobs": 2,
+                                                              "MaxParallelTrainingJobs": 1}},
+            TrainingJobDefinition={"AlgorithmSpecification": {"TrainingImage": "img:1",
+                                                              "TrainingInputMode": "File"},
+                                   "RoleArn": ROLE, "OutputDataConfig": {"S3OutputPath": "s3://b/o"},
+                                   "ResourceConfig": {"InstanceType": "ml.m5.large", "InstanceCount": 1,
+                                                      "VolumeSizeInGB": 5},
+                                   "StoppingCondition": {"MaxRuntimeInSeconds": 60},
+                                   "EnableNetworkIsolation": False})["HyperParameterTuningJobArn"]
+
+    def processing_job(name: str) -> str:
+        return sm.create_processing_job(
+            ProcessingJobName=name, RoleArn=ROLE,
+            ProcessingResources={"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.large",
+                                                   "VolumeSizeInGB": 5}},
+            AppSpecification={"ImageUri": "img:1"},
+            NetworkConfig={"EnableNetworkIsolation": True})["ProcessingJobArn"]
+
+    def model(name: str, **extra: Any) -> str:
+        return sm.create_model(ModelName=name, ExecutionRoleArn=ROLE, **extra)["ModelArn"]
+
+    def transform_job(name: str, model_name: str) -> str:
+        return sm.create_transform_job(
+            TransformJobName=name, ModelName=model_name,
+            TransformInput={"DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": "s3://b/in"}}},
+            TransformOutput={"S3OutputPath": "s3://b/out"},
+            TransformResources={"InstanceType": "ml.m5.large", "InstanceCount": 1})["TransformJobArn"]
+
+    # ---- (a) new jobs start InProgress ----------------------------------------------------
+    @check("(a) training job starts InProgress / Starting")
+    def _():
+        training_job("tj-a", EnableNetworkIsolation=True,
+                     VpcConfig={"Subnets": ["subnet-1"], "SecurityGroupIds": ["sg-1"]})
+        d = sm.describe_training_job(TrainingJobName="tj-a")
+        assert d["TrainingJobStatus"] == "InProgress", d["TrainingJobStatus"]
+        assert d["SecondaryStatus"] == "Starting", d["SecondaryStatus"]
+        assert "TrainingEndTime" not in d
+        assert d["EnableNetworkIsolation"] is True and d["VpcConfig"]["Subnets"] == ["subnet-1"]
+        summaries = sm.list_training_jobs()["TrainingJobSummaries"]
+        assert [s["TrainingJobStatus"] for s in summaries if s["TrainingJobName"] == "tj-a"] == ["InProgress"]
+
+    @check("(a) tuning, processing, transform jobs start InProgress")
+    def _():
+        tuning_job("hpo-a")
+        processing_job("pj-a")
+        model("m-a", PrimaryContainer={"Image": "img:1"})
+        transform_job("xf-a", "m-a")
+        assert sm.describe_hyper_parameter_tuning_job(HyperParameterTuningJobName="hpo-a")[
+            "HyperParameterTuningJobStatus"] == "InProgress"
+        assert sm.describe_processing_job(ProcessingJobName="pj-a")["ProcessingJobStatus"] == "InProgress"
+        assert sm.describe_transform_job(TransformJobName="xf-a")["TransformJobStatus"] == "InProgress"
+
+    # ---- (b) Stop* --------------------------------------------------------------------------
+    @check("(b) StopTrainingJob: InProgress -> Stopped; again -> ValidationException")
+    def _():
+        assert sm.stop_training_job(TrainingJobName="tj-a")["ResponseMetadata"]["HTTPStatusCode"] == 200
+        d = sm.describe_training_job(TrainingJobName="tj-a")
+        assert d["TrainingJobStatus"] == "Stopped" and d["SecondaryStatus"] == "Stopped", d
+        expect_error(lambda: sm.stop_training_job(TrainingJobName="tj-a"), "ValidationException",
+                     "The request was rejected because the training job is in status Stopped.")
+
+    @check("(b) StopTrainingJob on a Completed job and on a missing job")
+    def _():
+        training_job("tj-done")
+        status, body = control("POST", "/guard-api/job-status",
+                               {"type": "training-job", "name": "tj-done", "status": "Completed"})
+        assert status == 200, body
+        expect_error(lambda: sm.stop_training_job(TrainingJobName="tj-done"), "ValidationException",
+                     "The request was rejected because the training job is in status Completed.")
+        expect_error(lambda: sm.stop_training_job(TrainingJobName="nope"), "ValidationException",
+                     "Requested resource not found.")
+        expect_error(lambda: sm.describe_training_job(TrainingJobName="nope"), "ValidationException",
+                     "Requested resource not found.")
+
+    @check("(b) Stop error is a JSON body with __type (what the JS SDK parses)")
+    def _():
+        # moto picks the service from the SigV4 credential scope, so send a (fake) one
+        auth = ("AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/sagemaker/aws4_request, "
+                "SignedHeaders=host, Signature=0")
+        req = urllib.request.Request(endpoint + "/", method="POST", data=b'{"TrainingJobName":"tj-a"}',
+                                     headers={"X-Amz-Target": "SageMaker.StopTrainingJob", "Authorization": auth,
+                                              "Content-Type": "application/x-amz-json-1.1"})
+        try:
+            urllib.request.urlopen(req)
+            raise AssertionError("expected HTTP 400")
+        except urllib.error.HTTPError as e:
+            assert e.code == 400
+            body = json.loads(e.read())
+            assert body["__type"] == "ValidationException", body
+            # moto writes "Message"; the JS SDK v3 reads message ?? Message
+            assert "status Stopped" in (body.get("message") or body.get("Message")), body
+
+    @check("(b) StopHyperParameterTuningJob / StopProcessingJob / StopTransformJob")
+    def _():
+        sm.stop_hyper_parameter_tuning_job(HyperParameterTuningJobName="hpo-a")
+        sm.stop_processing_job(ProcessingJobName="pj-a")
+        sm.stop_transform_job(TransformJobName="xf-a")
+        assert sm.describe_hyper_parameter_tuning_job(HyperParameterTuningJobName="hpo-a")[
+            "HyperParameterTuningJobStatus"] == "Stopped"
+        assert sm.describe_processing_job(ProcessingJobName="pj-a")["ProcessingJobStatus"] == "Stopped"
+        assert sm.describe_transform_job(TransformJobName="xf-a")["TransformJobStatus"] == "Stopped"
+        expect_error(lambda: sm.stop_hyper_parameter_tuning_job(HyperParameterTuningJobName="hpo-a"),
+                     "ValidationException",
+                     "The request was rejected because the hyperparameter tuning job is in status Stopped.")
+        expect_error(lambda: sm.stop_processing_job(ProcessingJobName="pj-a"), "ValidationException",
+                     "The request was rejected because the processing job is in status Stopped.")
+        expect_error(lambda: sm.stop_transform_job(TransformJobName="xf-a"), "ValidationException",
+                     "The request was rejected because the transform job is in status Stopped.")
+        for call in (lambda: sm.stop_hyper_parameter_tuning_job(HyperParameterTuningJobName="nope"),
+                     lambda: sm.stop_processing_job(ProcessingJobName="nope"),
+                     lambda: sm.stop_transform_job(TransformJobName="nope")):
+            expect_error(call, "ValidationException", "Requested resource not found.")
+
+    # ---- (c) DescribeModel ------------------------------------------------------------------
+    @check("(c) DescribeModel echoes EnableNetworkIsolation, VpcConfig, PrimaryContainer, Containers")
+    def _():
+        model("m-iso", EnableNetworkIsolation=True, PrimaryContainer={"Image": "img:1", "Environment": {"K": "v"}},
+              VpcConfig={"Subnets": ["subnet-1"], "SecurityGroupIds": ["sg-1"]})
+        d = sm.describe_model(ModelName="m-iso")
+        assert d["EnableNetworkIsolation"] is True
+        assert d["VpcConfig"] == {"Subnets": ["subnet-1"], "SecurityGroupIds": ["sg-1"]}
+        assert d["PrimaryContainer"]["Image"] == "img:1" and d["PrimaryContainer"]["Environment"] == {"K": "v"}
+        model("m-multi", Containers=[{"Image": "a:1"}, {"Image": "b:1"}])
+        d = sm.describe_model(ModelName="m-multi")
+        assert d["EnableNetworkIsolation"] is False
+        assert [c["Image"] for c in d["Containers"]] == ["a:1", "b:1"]
+        assert "VpcConfig" not in d and "PrimaryContainer" not in d, d
+
+    @check("(c) DescribeModel on a missing model")
+    def _():
+        expect_error(lambda: sm.describe_model(ModelName="ghost"), "ValidationException",
+                     'Could not find model "arn:aws:sagemaker:us-east-1:123456789012:model/ghost".')
+
+    # ---- (d) tags on resources created without tags ----------------------------------------
+    @check("(d) AddTags/ListTags/DeleteTags on untagged jobs, models, endpoint configs, endpoints")
+    def _():
+        sm.create_endpoint_config(EndpointConfigName="ec-t", ProductionVariants=[
+            {"VariantName": "v", "ModelName": "m-a", "InstanceType": "ml.m5.large", "InitialInstanceCount": 1}])
+        sm.create_endpoint(EndpointName="ep-t", EndpointConfigName="ec-t")
+        arns = [
+            training_job("tj-t"), tuning_job("hpo-t"), processing_job("pj-t"), transform_job("xf-t", "m-a"),
+            model("m-t", PrimaryContainer={"Image": "img:1"}),
+            sm.describe_endpoint_config(EndpointConfigName="ec-t")["EndpointConfigArn"],
+            sm.describe_endpoint(EndpointName="ep-t")["EndpointArn"],
+        ]
+        for arn in arns:
+            assert sm.list_tags(ResourceArn=arn)["Tags"] == [], arn
+            sm.add_tags(ResourceArn=arn, Tags=[{"Key": "guard", "Value": "x"}, {"Key": "k2", "Value": "y"}])
+            assert {t["Key"] for t in sm.list_tags(ResourceArn=arn)["Tags"]} == {"guard", "k2"}, arn
+            sm.delete_tags(ResourceArn=arn, TagKeys=["k2"])
+            assert sm.list_tags(ResourceArn=arn)["Tags"] == [{"Key": "guard", "Value": "x"}], arn
+        expect_error(lambda: sm.list_tags(
+            ResourceArn="arn:aws:sagemaker:us-east-1:123456789012:training-job/missing"),
+            "ValidationException", "Requested resource not found.")
+
+    # ---- (e) endpoints ------------------------------------------------------------------------
+    @check("(e) endpoint config / endpoint lifecycle")
+    def _():
+        sm.create_endpoint_config(EndpointConfigName="ec-e", EnableNetworkIsolation=True,
+                                  VpcConfig={"Subnets": ["subnet-1"], "SecurityGroupIds": ["sg-1"]},
+                                  ProductionVariants=[{"VariantName": "v", "ModelName": "m-iso",
+                                                       "InstanceType": "ml.m5.large",
+                                                       "InitialInstanceCount": 1}])
+        d = sm.describe_endpoint_config(EndpointConfigName="ec-e")
+        assert d["EnableNetworkIsolation"] is True and d["VpcConfig"]["Subnets"] == ["subnet-1"], d
+        assert d["ProductionVariants"][0]["ModelName"] == "m-iso"
+        sm.create_endpoint(EndpointName="ep-e", EndpointConfigName="ec-e")
+        assert sm.describe_endpoint(EndpointName="ep-e")["EndpointStatus"] == "Creating"
+        status, _ = control("POST", "/guard-api/job-status", {"type": "endpoint", "name": "ep-e",
+                                                              "status": "InService"})
+        assert status == 200
+        assert sm.describe_endpoint(EndpointName="ep-e")["EndpointStatus"] == "InService"
+        sm.delete_endpoint(EndpointName="ep-e")
+        sm.delete_endpoint_config(EndpointConfigName="ec-e")
+        expect_error(lambda: sm.describe_endpoint(EndpointName="ep-e"), "ValidationException")
+        expect_error(lambda: sm.describe_endpoint_config(EndpointConfigName="ec-e"), "ValidationException")
+
+    # ---- (f) control API -------------------------------------------------------------------
+    @check("(f) job-status control: set, validate, 404")
+    def _():
+        processing_job("pj-f")
+        status, body = control("POST", "/guard-api/job-status",
+                               {"type": "processing-job", "name": "pj-f", "status": "Failed"})
+        assert status == 200 and body["status"] == "Failed", body
+        assert sm.describe_processing_job(ProcessingJobName="pj-f")["ProcessingJobStatus"] == "Failed"
+        status, _ = control("POST", "/guard-api/job-status",
+                            {"type": "training-job", "name": "ghost", "status": "Completed"})
+        assert status == 404
+        status, _ = control("POST", "/guard-api/job-status", {"type": "bogus", "name": "x", "status": "y"})
+        assert status == 400
+
+    @check("(f) throttle fault on SageMaker (JSON) then normal again")
+    def _():
+        training_job("tj-f")
+        status, _ = control("POST", "/guard-api/faults",
+                            {"operation": "StopTrainingJob", "kind": "throttle", "count": 2})
+        assert status == 200
+        for _i in range(2):
+            expect_error(lambda: sm.stop_training_job(TrainingJobName="tj-f"), "ThrottlingException",
+                         "Rate exceeded", 400)
+        # a different operation is not affected
+        sm.describe_training_job(TrainingJobName="tj-f")
+        sm.stop_training_job(TrainingJobName="tj-f")
+        assert sm.describe_training_job(TrainingJobName="tj-f")["TrainingJobStatus"] == "Stopped"
+
+    @check("(f) error fault -> HTTP 500 InternalFailure (JSON); wildcard operation")
+    def _():
+        control("POST", "/guard-api/faults", {"operation": "*", "service": "sagemaker", "kind": "error", "count": 1})
+        sns.list_topics()  # other service unaffected
+        expect_error(lambda: sm.list_models(), "InternalFailure", status=500)
+        sm.list_models()
+
+    @check("(f) SNS (awsQuery) throttle -> XML Throttling 400; error -> 500 InternalFailure")
+    def _():
+        arn = sns.create_topic(Name="guard-alerts")["TopicArn"]
+        control("POST", "/guard-api/faults", {"operation": "Publish", "service": "sns", "kind": "throttle"})
+        expect_error(lambda: sns.publish(TopicArn=arn, Message="hi"), "Throttling", "Rate exceeded", 400)
+        control("POST", "/guard-api/faults", {"operation": "Publish", "kind": "error"})
+        expect_error(lambda: sns.publish(TopicArn=arn, Message="hi"), "InternalFailure", status=500)
+        assert "MessageId" in sns.publish(TopicArn=arn, Message="hi")
+
+    @check("(f) SQS (JSON protocol) throttle is matched by X-Amz-Target operation")
+    def _():
+        url = sqs.create_queue(QueueName="guard-q")["QueueUrl"]
+        control("POST", "/guard-api/faults", {"operation": "ReceiveMessage", "service": "sqs", "kind": "throttle"})
+        e = expect_error(lambda: sqs.receive_message(QueueUrl=url), "ThrottlingException", status=400)
+        assert e
+        sqs.receive_message(QueueUrl=url)
+
+    @check("(f) delay fault; DELETE /guard-api/faults clears")
+    def _():
+        control("POST", "/guard-api/faults", {"operation": "ListModels", "kind": "delay", "delayMs": 600, "count": 1})
+        t0 = time.time()
+        sm.list_models()
+        assert time.time() - t0 >= 0.55, time.time() - t0
+        t0 = time.time()
+        sm.list_models()
+        assert time.time() - t0 < 0.5
+        control("POST", "/guard-api/faults", {"operation": "*", "kind": "error", "count": 100})
+        status, body = control("DELETE", "/guard-api/faults")
+        assert status == 200
+        sm.list_models()
+
+    @check("(f) call counts; DELETE /guard-api/calls and /moto-api/reset clear them")
+    def _():
+        status, _ = control("DELETE", "/guard-api/calls")
+        assert status == 200
+        sm.list_models()
+        sm.list_models()
+        sns.list_topics()
+        status, calls = control("GET", "/guard-api/calls")
+        assert status == 200 and calls == {"sagemaker:ListModels": 2, "sns:ListTopics": 1}, calls
+        control("POST", "/guard-api/faults", {"operation": "*", "kind": "error", "count": 5})
+        control("POST", "/moto-api/reset")
+        assert control("GET", "/guard-api/calls")[1] == {}
+        assert sm.list_models()["Models"] == []  # fault cleared and moto state reset
+
+    print(f"{results['passed']} passed, {results['failed']} failed")
+    sys.exit(1 if results["failed"] else 0)
+
+
+if __name__ == "__main__":
+    main()

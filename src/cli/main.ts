@@ -1,0 +1,80 @@
+import { parseArgs } from "node:util";
+import { GuardError, InvalidEventError, InvalidPolicyError, TrustBoundaryError } from "../core/errors.js";
+import { evaluateCommand } from "./evaluate.js";
+import { CliError } from "./io.js";
+
+const USAGE = `isolation-guard: keeps SageMaker containers off the internet
+
+Usage:
+  isolation-guard evaluate <event.json | -> [--policy <file>] [--json]
+      Decide one EventBridge event offline. Exit 0 compliant/exempt/ignored/needs-lookup,
+      1 non-compliant, 2 unreadable input or invalid policy.
+  isolation-guard handle <event.json | ->
+      Enforce: the Lambda's code path against AWS_ENDPOINT_URL / AWS_REGION, with
+      GUARD_ALERT_TOPIC_ARN, GUARD_MODE (enforce|audit) and GUARD_POLICY_FILE.
+`;
+
+type Command = (argv: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  evaluate: async (argv) => {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { policy: { type: "string" }, json: { type: "boolean", default: false } },
+    });
+    const input = positionals[0];
+    if (positionals.length !== 1 || input === undefined)
+      throw new CliError("evaluate needs exactly one event file (or - for stdin)");
+    return evaluateCommand({ input, policy: values.policy, json: values.json ?? false }, (s) =>
+      process.stdout.write(`${s}\n`),
+    );
+  },
+  handle: async (argv) => {
+    const { handleCommand } = await import("./handle.js");
+    return handleCommand(argv);
+  },
+};
+
+/** Runs the CLI and returns the exit status. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`isolation-guard: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await command(rest);
+  } catch (e) {
+    if (e instanceof CliError) {
+      process.stderr.write(`isolation-guard ${name}: ${e.message}\n`);
+      return e.exitCode;
+    }
+    if (e instanceof InvalidPolicyError) {
+      process.stderr.write(`isolation-guard ${name}: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof InvalidEventError || e instanceof TrustBoundaryError) {
+      const file = rest.find((a) => !a.startsWith("-")) ?? "";
+      process.stderr.write(`isolation-guard ${name}: ${file ? `${file}: ` : ""}${e.message}\n`);
+      return 2;
+    }
+    if (
+      e instanceof TypeError &&
+      /parseArgs|Unknown option|ERR_PARSE_ARGS/.test(`${(e as { code?: string }).code ?? ""} ${e.message}`)
+    ) {
+      process.stderr.write(`isolation-guard ${name}: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (e instanceof GuardError) {
+      process.stderr.write(`isolation-guard ${name}: ${e.message}\n`);
+      return 3;
+    }
+    throw e;
+  }
+}

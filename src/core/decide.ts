@@ -1,0 +1,268 @@
+import picomatch from "picomatch";
+import { InvalidEventError } from "./errors.js";
+import { frameworkImageMatcher } from "./images.js";
+import type { NormalizedEvent } from "./normalize.js";
+import { lowerCamelKeys } from "./normalize.js";
+import { type Exemption, modeFor, type Policy } from "./policy.js";
+import { isModelConsumer, RESOURCE_TYPES, type ResourceTypeSpec } from "./resource-types.js";
+import type {
+  Action,
+  Caller,
+  Decision,
+  EventInfo,
+  Finding,
+  IsolationUnit,
+  Mode,
+  ResourceFacts,
+  ResourceRef,
+  ResourceType,
+  Verdict,
+} from "./types.js";
+
+/** Compiled per policy object: matchers are built once, not per event. */
+interface CompiledPolicy {
+  isFrameworkImage: (uri: string | null) => boolean;
+  exemptions: { exemption: Exemption; matchName: (s: string) => boolean; matchPrincipal: (s: string) => boolean }[];
+}
+const compiled = new WeakMap<Policy, CompiledPolicy>();
+
+// IAM-style globs: `*` also crosses `/` (ARNs), as in IAM's StringLike.
+const GLOB = { bash: true, dot: true } as const;
+
+function compile(policy: Policy): CompiledPolicy {
+  let c = compiled.get(policy);
+  if (!c) {
+    c = {
+      isFrameworkImage: frameworkImageMatcher(policy.frameworkImages),
+      exemptions: policy.exemptions.map((exemption) => ({
+        exemption,
+        matchName: exemption.resourceName ? picomatch(exemption.resourceName, { ...GLOB, nocase: true }) : () => true,
+        matchPrincipal: exemption.principal ? picomatch(exemption.principal, GLOB) : () => true,
+      })),
+    };
+    compiled.set(policy, c);
+  }
+  return c;
+}
+
+/** Which actions a verdict plans: remedies first (they are on the critical path), then tag, then alert. */
+export function planActions(verdict: Verdict, type: ResourceType, mode: Mode): Action[] {
+  if (verdict === "COMPLIANT" || verdict === "EXEMPT") return ["tag"];
+  if (verdict !== "NON_COMPLIANT") return [];
+  const remedy = RESOURCE_TYPES[type].remedy;
+  if (mode === "audit" || remedy === null) return ["tag", "alert"];
+  // A deleted resource cannot be tagged: its alert carries the record.
+  return remedy === "stop" ? ["stop", "tag", "alert"] : ["delete", "alert"];
+}
+
+const SDK_HINT: Record<string, string> = {
+  "training-job": "Estimator(..., enable_network_isolation=True)",
+  "hyper-parameter-tuning-job": "the tuner's Estimator(..., enable_network_isolation=True)",
+  "processing-job": "Processor(..., network_config=NetworkConfig(enable_network_isolation=True))",
+  model: "Model(..., enable_network_isolation=True)",
+};
+
+function unitWhere(unit: IsolationUnit, prefix: string): string {
+  const parts = [prefix, unit.label ? `definition "${unit.label}" (${unit.basePath})` : unit.basePath].filter(Boolean);
+  return parts.length ? ` in ${parts.join(", ")}` : "";
+}
+
+function unitFindings(
+  unit: IsolationUnit,
+  type: ResourceType,
+  policy: Policy,
+  c: CompiledPolicy,
+  notes: string[],
+  pathPrefix = "",
+  wherePrefix = "",
+): Finding[] {
+  const findings: Finding[] = [];
+  const where = unitWhere(unit, wherePrefix);
+  const p = (path: string) => `${pathPrefix}${path}`;
+  let vpcMissingReported = false;
+
+  if (policy.requireNetworkIsolation && !unit.networkIsolation) {
+    const custom = unit.images.filter((i) => !c.isFrameworkImage(i.uri));
+    if (unit.images.length > 0 && custom.length === 0) {
+      // Framework containers that cannot run isolated (they need S3): a VPC is the compensating control.
+      const images = unit.images.map((i) => i.uri).join(", ");
+      if (unit.vpc) {
+        notes.push(
+          `compensating control${where}: framework image ${images} cannot run with network isolation; it runs in a VPC`,
+        );
+      } else {
+        vpcMissingReported = true;
+        findings.push({
+          rule: "vpc-config-missing",
+          severity: "high",
+          message: `framework image ${images} cannot run with network isolation, and no VPC confines it${where}: its container can reach the internet`,
+          path: p(unit.vpcPath),
+          fix: `Run it in a VPC: set ${unit.vpcPath} with private subnets and security groups (SDK: subnets=[...], security_group_ids=[...]), with an S3 VPC endpoint for its data.`,
+        });
+      }
+    } else {
+      findings.push({
+        rule: "network-isolation-disabled",
+        severity: "high",
+        message: `network isolation is off${where}: the container can make outbound calls to the internet`,
+        path: p(unit.networkIsolationPath),
+        fix: `Set ${unit.networkIsolationPath} to true (SageMaker Python SDK: ${SDK_HINT[type] ?? "enable_network_isolation=True"}) and create it again.`,
+      });
+    }
+  }
+  if (policy.requireVpc && !unit.vpc && !vpcMissingReported) {
+    findings.push({
+      rule: "vpc-config-missing",
+      severity: "high",
+      message: `no VPC configuration${where}: the policy requires every resource to run in a VPC`,
+      path: p(unit.vpcPath),
+      fix: `Set ${unit.vpcPath} with subnets and security groups the security team approved.`,
+    });
+  }
+  if (unit.vpc && policy.allowedSubnets) {
+    const allowed = new Set(policy.allowedSubnets);
+    const bad = unit.vpc.subnets.filter((s) => !allowed.has(s));
+    if (bad.length) {
+      findings.push({
+        rule: "subnet-not-allowed",
+        severity: "medium",
+        message: `subnet${bad.length > 1 ? "s" : ""} ${bad.join(", ")}${where} not in the allowed list`,
+        path: p(`${unit.vpcPath}.subnets`),
+        fix: `Use only allowed subnets: ${policy.allowedSubnets.join(", ") || "(none allowed)"}.`,
+      });
+    }
+  }
+  if (unit.vpc && policy.allowedSecurityGroups) {
+    const allowed = new Set(policy.allowedSecurityGroups);
+    const bad = unit.vpc.securityGroupIds.filter((s) => !allowed.has(s));
+    if (bad.length) {
+      findings.push({
+        rule: "security-group-not-allowed",
+        severity: "medium",
+        message: `security group${bad.length > 1 ? "s" : ""} ${bad.join(", ")}${where} not in the allowed list`,
+        path: p(`${unit.vpcPath}.securityGroupIds`),
+        fix: `Use only allowed security groups: ${policy.allowedSecurityGroups.join(", ") || "(none allowed)"}.`,
+      });
+    }
+  }
+  return findings;
+}
+
+function findingsFor(facts: ResourceFacts, policy: Policy, c: CompiledPolicy, notes: string[]): Finding[] {
+  const type = facts.resource.type;
+  if (!isModelConsumer(type)) return facts.units.flatMap((u) => unitFindings(u, type, policy, c, notes));
+  const findings: Finding[] = [];
+  for (const model of facts.models ?? []) {
+    if (model.units === null) {
+      findings.push({
+        rule: "model-unverifiable",
+        severity: "high",
+        message: `model ${model.name} could not be found, so its isolation cannot be verified`,
+        path: `models[${model.name}]`,
+        fix: `Use a model that exists and has network isolation (or a VPC for framework images); recreate ${model.name} if it was deleted.`,
+      });
+      continue;
+    }
+    for (const u of model.units) {
+      findings.push(...unitFindings(u, "model", policy, c, notes, `models[${model.name}].`, `model ${model.name}`));
+    }
+  }
+  return findings;
+}
+
+function matchExemption(
+  c: CompiledPolicy,
+  resource: ResourceRef,
+  caller: Caller | null,
+): CompiledPolicy["exemptions"][number][] {
+  const principals = [caller?.arn, caller?.sessionIssuerArn].filter((x): x is string => !!x);
+  return c.exemptions.filter(({ exemption, matchName, matchPrincipal }) => {
+    if (exemption.resourceTypes && !exemption.resourceTypes.includes(resource.type)) return false;
+    if (!matchName(resource.name)) return false;
+    if (exemption.principal && !principals.some((p) => matchPrincipal(p))) return false;
+    return true;
+  });
+}
+
+/**
+ * Applies the policy to a resource's facts. Pure: `now` (ms since epoch) only decides exemption expiry.
+ *
+ * @example
+ * const d = decideFacts(facts, DEFAULT_POLICY, Date.now());
+ * if (d.verdict === "NON_COMPLIANT") console.log(d.findings.map((f) => f.rule));
+ */
+export function decideFacts(facts: ResourceFacts, policy: Policy, now: number, event: EventInfo = NO_EVENT): Decision {
+  const c = compile(policy);
+  const notes: string[] = [];
+  const findings = findingsFor(facts, policy, c, notes);
+  const mode = modeFor(policy, facts.resource.type);
+  let verdict: Verdict = findings.length ? "NON_COMPLIANT" : "COMPLIANT";
+  let exemption: Decision["exemption"] = null;
+
+  if (verdict === "NON_COMPLIANT") {
+    const matches = matchExemption(c, facts.resource, facts.caller);
+    const active = matches.find((m) => m.exemption.expires.endsAt > now);
+    if (active) {
+      verdict = "EXEMPT";
+      const e = active.exemption;
+      exemption = {
+        reason: e.reason,
+        expires: e.expires.text,
+        resourceName: e.resourceName ?? null,
+        principal: e.principal ?? null,
+      };
+      notes.push(`exempt until ${e.expires.text}: ${e.reason}`);
+    } else {
+      for (const m of matches) {
+        notes.push(`exemption expired on ${m.exemption.expires.text} and no longer applies (${m.exemption.reason})`);
+      }
+    }
+  }
+  return {
+    verdict,
+    reason: null,
+    resource: facts.resource,
+    caller: facts.caller,
+    findings,
+    actions: planActions(verdict, facts.resource.type, mode),
+    mode,
+    notes,
+    exemption,
+    event,
+  };
+}
+
+const NO_EVENT: EventInfo = { id: null, name: null, time: null, source: null, detailType: null };
+
+/**
+ * Decides a normalized event: IGNORED and NEEDS_LOOKUP pass through with their reason, facts are judged.
+ * @example decide(normalizeEvent(event), DEFAULT_POLICY, Date.now())
+ */
+export function decide(n: NormalizedEvent, policy: Policy, now: number): Decision {
+  if (n.kind === "facts") return decideFacts(n.facts, policy, now, n.event);
+  const type = n.resource?.type;
+  return {
+    verdict: n.kind === "ignored" ? "IGNORED" : "NEEDS_LOOKUP",
+    reason: n.reason,
+    resource: n.kind === "ignored" ? null : n.resource,
+    caller: n.caller,
+    findings: [],
+    actions: [],
+    mode: type ? modeFor(policy, type) : policy.mode,
+    notes: [],
+    exemption: null,
+    event: n.event,
+  };
+}
+
+/**
+ * Reads a Describe* output (PascalCase) with the same schema as the request parameters.
+ * @example parseDescribed("training-job", await sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName })))
+ */
+export function parseDescribed(type: ResourceType, output: unknown): ReturnType<ResourceTypeSpec["parse"]> {
+  try {
+    return RESOURCE_TYPES[type].parse(lowerCamelKeys(output));
+  } catch (cause) {
+    throw new InvalidEventError(`unexpected ${RESOURCE_TYPES[type].api.describe} output`, { cause });
+  }
+}

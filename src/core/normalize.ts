@@ -1,0 +1,325 @@
+import { z } from "zod";
+import { arnProblem, parseSageMakerArn } from "./arn.js";
+import { InvalidEventError, TrustBoundaryError } from "./errors.js";
+import { EVENT_RESOURCE_TYPES, type ModelSource, type ResourceTypeSpec, STATE_CHANGE_TYPES } from "./resource-types.js";
+import type { Caller, EventInfo, ResourceFacts, ResourceRef } from "./types.js";
+
+export const CLOUDTRAIL_DETAIL_TYPE = "AWS API Call via CloudTrail";
+export const SAGEMAKER_SOURCE = "aws.sagemaker";
+export const SAGEMAKER_EVENT_SOURCE = "sagemaker.amazonaws.com";
+
+/** What an event amounts to before any policy is applied. */
+export type NormalizedEvent =
+  | { kind: "ignored"; reason: string; event: EventInfo; resource: ResourceRef | null; caller: Caller | null }
+  | {
+      kind: "lookup";
+      reason: string;
+      event: EventInfo;
+      resource: ResourceRef;
+      caller: Caller | null;
+      /** Where to find the models, when the request named them; otherwise the enforcer describes the resource. */
+      modelSource: ModelSource | null;
+      trigger: "cloudtrail" | "state-change";
+    }
+  | { kind: "facts"; event: EventInfo; facts: ResourceFacts };
+
+const Envelope = z.looseObject({
+  id: z.string().optional(),
+  "detail-type": z.string({ error: "missing or not a string" }),
+  source: z.string({ error: "missing or not a string" }),
+  account: z.string().optional(),
+  region: z.string().optional(),
+  time: z.string().optional(),
+  resources: z.array(z.unknown()).optional(),
+  detail: z.record(z.string(), z.unknown(), { error: "missing or not an object" }),
+});
+
+const OptString = z.string().nullish();
+const UserIdentity = z.looseObject({
+  type: OptString,
+  arn: OptString,
+  invokedBy: OptString,
+  sourceIdentity: OptString,
+  sessionContext: z
+    .looseObject({
+      sourceIdentity: OptString,
+      sessionIssuer: z.looseObject({ arn: OptString }).nullish(),
+    })
+    .nullish(),
+});
+
+const CloudTrailDetail = z.looseObject({
+  eventSource: z.string(),
+  eventName: z.string().min(1),
+  eventID: OptString,
+  eventTime: OptString,
+  awsRegion: OptString,
+  recipientAccountId: OptString,
+  readOnly: z.boolean().nullish(),
+  errorCode: z.unknown().optional(),
+  userIdentity: UserIdentity.nullish(),
+  requestParameters: z.unknown().optional(),
+  responseElements: z.unknown().optional(),
+});
+
+// Members that hold isolation facts or point at models; only these may force a lookup when omitted.
+const RELEVANT_KEYS = new Set([
+  "enableNetworkIsolation",
+  "vpcConfig",
+  "networkConfig",
+  "algorithmSpecification",
+  "primaryContainer",
+  "containers",
+  "trainingJobDefinition",
+  "trainingJobDefinitions",
+  "appSpecification",
+  "modelName",
+  "productionVariants",
+  "shadowProductionVariants",
+  "endpointConfigName",
+]);
+
+function describeIssues(error: z.ZodError, prefix: string): string {
+  return error.issues
+    .map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join(".")}: ${i.message}`)
+    .join("; ");
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** CloudTrail writes `{"omitted": true, "originalSize": n}` in place of an oversized field. */
+function isOmitted(v: unknown): boolean {
+  return isRecord(v) && v.omitted === true;
+}
+
+function hasOmitted(v: unknown, depth: number): boolean {
+  if (depth > 8) return false;
+  if (isOmitted(v)) return true;
+  if (Array.isArray(v)) return v.some((x) => hasOmitted(x, depth + 1));
+  if (isRecord(v)) return Object.values(v).some((x) => hasOmitted(x, depth + 1));
+  return false;
+}
+
+function relevantOmitted(params: Record<string, unknown>): boolean {
+  for (const key of RELEVANT_KEYS) {
+    if (Object.hasOwn(params, key) && hasOmitted(params[key], 0)) return true;
+  }
+  return false;
+}
+
+function callerOf(identity: z.infer<typeof UserIdentity> | null | undefined): Caller | null {
+  if (!identity) return null;
+  return {
+    type: identity.type ?? null,
+    arn: identity.arn ?? null,
+    sessionIssuerArn: identity.sessionContext?.sessionIssuer?.arn ?? null,
+    sourceIdentity: identity.sourceIdentity ?? identity.sessionContext?.sourceIdentity ?? null,
+    invokedBy: identity.invokedBy ?? null,
+  };
+}
+
+function stringOrNull(v: unknown): string | null {
+  return typeof v === "string" && v.length > 0 ? v : null;
+}
+
+/**
+ * Turns one parsed EventBridge event into resource facts, or says why there is nothing to decide.
+ * Pure: no AWS call, no clock. Throws {@link InvalidEventError} for input that is not a readable
+ * event, and {@link TrustBoundaryError} when the event's ARN belongs to another account or region.
+ *
+ * @example
+ * const n = normalizeEvent(JSON.parse(fs.readFileSync("events/CreateTrainingJob.isolated.json", "utf8")));
+ * if (n.kind === "facts") console.log(n.facts.units[0].networkIsolation);
+ */
+export function normalizeEvent(input: unknown): NormalizedEvent {
+  const envelope = Envelope.safeParse(input);
+  if (!envelope.success) {
+    throw new InvalidEventError(`not an EventBridge event: ${describeIssues(envelope.error, "")}`);
+  }
+  const env = envelope.data;
+  const detailType = env["detail-type"];
+  const baseEvent: EventInfo = {
+    id: env.id ?? null,
+    name: null,
+    time: env.time ?? null,
+    source: env.source,
+    detailType,
+  };
+
+  if (detailType === CLOUDTRAIL_DETAIL_TYPE) return normalizeCloudTrail(env, baseEvent);
+
+  const stateSpec = STATE_CHANGE_TYPES.get(detailType);
+  if (stateSpec && env.source === SAGEMAKER_SOURCE) return normalizeStateChange(env, stateSpec, baseEvent);
+
+  return {
+    kind: "ignored",
+    reason: `not a supported event: source ${env.source}, detail-type "${detailType}"`,
+    event: baseEvent,
+    resource: null,
+    caller: null,
+  };
+}
+
+function normalizeCloudTrail(env: z.infer<typeof Envelope>, baseEvent: EventInfo): NormalizedEvent {
+  const parsed = CloudTrailDetail.safeParse(env.detail);
+  if (!parsed.success) {
+    throw new InvalidEventError(`malformed CloudTrail detail: ${describeIssues(parsed.error, "detail")}`);
+  }
+  const d = parsed.data;
+  const event: EventInfo = {
+    ...baseEvent,
+    id: d.eventID ?? baseEvent.id,
+    name: d.eventName,
+    time: d.eventTime ?? baseEvent.time,
+  };
+  const caller = callerOf(d.userIdentity);
+  const ignore = (reason: string): NormalizedEvent => ({ kind: "ignored", reason, event, resource: null, caller });
+
+  if (env.source !== SAGEMAKER_SOURCE || d.eventSource !== SAGEMAKER_EVENT_SOURCE) {
+    return ignore(`not a SageMaker call: source ${env.source}, eventSource ${d.eventSource}`);
+  }
+  if (d.errorCode !== undefined && d.errorCode !== null) {
+    return ignore(`the ${d.eventName} call failed (${String(d.errorCode)}): nothing was created`);
+  }
+  const spec = EVENT_RESOURCE_TYPES.get(d.eventName);
+  if (!spec) {
+    if (d.readOnly === true || /^(Describe|List|Get|Search|Query|BatchDescribe|BatchGet)/.test(d.eventName)) {
+      return ignore(`${d.eventName} is a read-only call`);
+    }
+    return ignore(`${d.eventName} is not a call that creates a resource the guard checks`);
+  }
+
+  const account = d.recipientAccountId ?? env.account;
+  const region = d.awsRegion ?? env.region;
+  if (!account || !region) {
+    throw new InvalidEventError("event names no account (recipientAccountId) or region (awsRegion)");
+  }
+
+  const response = isRecord(d.responseElements) ? d.responseElements : {};
+  const arn = stringOrNull(response[spec.arnKey]);
+  const params = d.requestParameters;
+
+  if (!isRecord(params) || isOmitted(params) || relevantOmitted(params)) {
+    const nameFromParams = isRecord(params) ? stringOrNull(params[spec.nameKey]) : null;
+    const name = nameFromParams ?? (arn ? (parseSageMakerArn(arn)?.name ?? null) : null);
+    if (!name) {
+      throw new InvalidEventError(
+        `${d.eventName}: requestParameters were omitted and responseElements.${spec.arnKey} is missing: cannot identify the resource`,
+      );
+    }
+    const resource = checkedResource(spec, name, arn, account, region);
+    return {
+      kind: "lookup",
+      reason: "CloudTrail omitted the request parameters (oversized): the resource must be described",
+      event,
+      resource,
+      caller,
+      modelSource: null,
+      trigger: "cloudtrail",
+    };
+  }
+
+  let parsedParams: ReturnType<ResourceTypeSpec["parse"]>;
+  try {
+    parsedParams = spec.parse(params);
+  } catch (cause) {
+    if (cause instanceof z.ZodError) {
+      throw new InvalidEventError(
+        `${d.eventName}: unexpected request parameters: ${describeIssues(cause, "requestParameters")}`,
+        { cause },
+      );
+    }
+    throw cause;
+  }
+  const resource = checkedResource(spec, parsedParams.name, arn, account, region);
+
+  if (parsedParams.models) {
+    return {
+      kind: "lookup",
+      reason: `a ${spec.type}'s posture is that of the models it runs: they must be described`,
+      event,
+      resource,
+      caller,
+      modelSource: parsedParams.models,
+      trigger: "cloudtrail",
+    };
+  }
+  return { kind: "facts", event, facts: { resource, caller, units: parsedParams.units ?? [] } };
+}
+
+function checkedResource(
+  spec: ResourceTypeSpec,
+  name: string,
+  arn: string | null,
+  account: string,
+  region: string,
+): ResourceRef {
+  if (arn) {
+    const problem = arnProblem(arn, { type: spec.type, name, account, region });
+    if (problem) throw new TrustBoundaryError(`refusing ${spec.type} ${name}: ${problem}`);
+  }
+  return { type: spec.type, name, arn, account, region };
+}
+
+function normalizeStateChange(
+  env: z.infer<typeof Envelope>,
+  spec: ResourceTypeSpec,
+  baseEvent: EventInfo,
+): NormalizedEvent {
+  const sc = spec.stateChange as NonNullable<ResourceTypeSpec["stateChange"]>;
+  const detail = env.detail;
+  const status = stringOrNull(detail[sc.statusKey]);
+  const firstResource = env.resources?.find((r): r is string => typeof r === "string") ?? null;
+  const arn = stringOrNull(detail[sc.arnKey]) ?? firstResource;
+  const name = stringOrNull(detail[sc.nameKey]) ?? (arn ? (parseSageMakerArn(arn)?.name ?? null) : null);
+  const event: EventInfo = { ...baseEvent, name: env["detail-type"] };
+  if (!status || !name) {
+    throw new InvalidEventError(`${env["detail-type"]}: detail.${sc.statusKey} or detail.${sc.nameKey} is missing`);
+  }
+  if (!env.account || !env.region) throw new InvalidEventError("state-change event names no account or region");
+  const resource = checkedResource(spec, name, arn, env.account, env.region);
+  if (status !== "InProgress") {
+    return {
+      kind: "ignored",
+      reason: `${spec.type} is ${status}: only a job entering InProgress needs a decision`,
+      event,
+      resource,
+      caller: null,
+    };
+  }
+  return {
+    kind: "lookup",
+    reason: "state-change events do not carry the isolation settings: the resource must be described",
+    event,
+    resource,
+    caller: null,
+    modelSource: null,
+    trigger: "state-change",
+  };
+}
+
+/**
+ * Lower-cases the first letter of every key, so a Describe output (PascalCase) reads like CloudTrail
+ * request parameters. Container environments and hyperparameters are dropped: they may hold secrets
+ * and never decide anything.
+ */
+export function lowerCamelKeys(value: unknown, depth = 0): unknown {
+  if (depth > 32) return undefined;
+  if (Array.isArray(value)) return value.map((v) => lowerCamelKeys(v, depth + 1));
+  if (value instanceof Date) return value.toISOString();
+  if (!isRecord(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    const k = key.charAt(0).toLowerCase() + key.slice(1);
+    if (k === "environment" || k === "hyperParameters" || k === "staticHyperParameters") continue;
+    Object.defineProperty(out, k, {
+      value: lowerCamelKeys(v, depth + 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
+}

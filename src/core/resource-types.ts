@@ -1,0 +1,290 @@
+import { z } from "zod";
+import type { IsolationUnit, ResourceType } from "./types.js";
+
+/*
+ * One table for every SageMaker resource type: which CloudTrail calls create it, where its isolation
+ * settings live, how it is described, stopped or deleted, and which state-change event announces it.
+ * Request parameters (CloudTrail) and Describe outputs (PascalCase, lowered by `lowerCamelKeys`) share
+ * member names, so one schema reads both.
+ */
+
+const Vpc = z.looseObject({
+  subnets: z.array(z.string()).nullish(),
+  securityGroupIds: z.array(z.string()).nullish(),
+});
+type VpcIn = z.infer<typeof Vpc>;
+
+const AlgorithmSpecification = z.looseObject({
+  trainingImage: z.string().nullish(),
+  algorithmName: z.string().nullish(),
+});
+
+const TrainingDefinition = z.looseObject({
+  definitionName: z.string().nullish(),
+  enableNetworkIsolation: z.boolean().nullish(),
+  vpcConfig: Vpc.nullish(),
+  algorithmSpecification: AlgorithmSpecification.nullish(),
+});
+
+const Container = z.looseObject({
+  image: z.string().nullish(),
+  modelPackageName: z.string().nullish(),
+});
+
+const TrainingJob = TrainingDefinition.extend({ trainingJobName: z.string().min(1) });
+const TuningJob = z.looseObject({
+  hyperParameterTuningJobName: z.string().min(1),
+  trainingJobDefinition: TrainingDefinition.nullish(),
+  trainingJobDefinitions: z.array(TrainingDefinition).nullish(),
+});
+const ProcessingJob = z.looseObject({
+  processingJobName: z.string().min(1),
+  networkConfig: z.looseObject({ enableNetworkIsolation: z.boolean().nullish(), vpcConfig: Vpc.nullish() }).nullish(),
+  appSpecification: z.looseObject({ imageUri: z.string().nullish() }).nullish(),
+});
+const Model = z.looseObject({
+  modelName: z.string().min(1),
+  enableNetworkIsolation: z.boolean().nullish(),
+  vpcConfig: Vpc.nullish(),
+  primaryContainer: Container.nullish(),
+  containers: z.array(Container).nullish(),
+});
+const TransformJob = z.looseObject({ transformJobName: z.string().min(1), modelName: z.string().min(1) });
+const Variant = z.looseObject({ modelName: z.string().nullish() });
+const EndpointConfig = z.looseObject({
+  endpointConfigName: z.string().min(1),
+  productionVariants: z.array(Variant).nullish(),
+  shadowProductionVariants: z.array(Variant).nullish(),
+});
+const Endpoint = z.looseObject({ endpointName: z.string().min(1), endpointConfigName: z.string().min(1) });
+
+function vpcFacts(vpc: VpcIn | null | undefined) {
+  return vpc ? { subnets: vpc.subnets ?? [], securityGroupIds: vpc.securityGroupIds ?? [] } : null;
+}
+
+function trainingUnit(def: z.infer<typeof TrainingDefinition>, basePath: string): IsolationUnit {
+  const prefix = basePath ? `${basePath}.` : "";
+  const spec = def.algorithmSpecification;
+  return {
+    basePath,
+    label: def.definitionName ?? null,
+    networkIsolation: def.enableNetworkIsolation === true,
+    networkIsolationPath: `${prefix}enableNetworkIsolation`,
+    vpc: vpcFacts(def.vpcConfig),
+    vpcPath: `${prefix}vpcConfig`,
+    images: [
+      spec?.trainingImage
+        ? { uri: spec.trainingImage, path: `${prefix}algorithmSpecification.trainingImage` }
+        : { uri: null, path: `${prefix}algorithmSpecification.algorithmName` },
+    ],
+  };
+}
+
+/** Where a resource that puts models to work finds them. */
+export interface ModelSource {
+  modelNames: string[];
+  endpointConfigName: string | null;
+}
+
+export interface ResourceTypeSpec {
+  type: ResourceType;
+  /** CloudTrail event names whose request creates or re-points this resource. */
+  events: readonly string[];
+  /** Request / Describe member holding the name, and responseElements / Describe member holding the ARN. */
+  nameKey: string;
+  arnKey: string;
+  /** The remedy in enforce mode; `null`: tag and alert only. */
+  remedy: "stop" | "delete" | null;
+  /** Parses the (lower-camel) parameters; throws ZodError on wrong types. */
+  parse: (params: unknown) => { name: string; units?: IsolationUnit[]; models?: ModelSource };
+  /** SageMaker API operations (without the `Command` suffix) and their name parameter. */
+  api: { describe: string; stop?: string; delete?: string; nameParam: string; listTags: true };
+  /** SageMaker's own "... State Change" event for this type, and its status member. */
+  stateChange: { detailType: string; statusKey: string; nameKey: string; arnKey: string } | null;
+  /** Console fragment after `#/`. */
+  consolePath: string;
+}
+
+export const RESOURCE_TYPES: Readonly<Record<ResourceType, ResourceTypeSpec>> = {
+  "training-job": {
+    type: "training-job",
+    events: ["CreateTrainingJob"],
+    nameKey: "trainingJobName",
+    arnKey: "trainingJobArn",
+    remedy: "stop",
+    parse: (p) => {
+      const job = TrainingJob.parse(p);
+      return { name: job.trainingJobName, units: [trainingUnit(job, "")] };
+    },
+    api: { describe: "DescribeTrainingJob", stop: "StopTrainingJob", nameParam: "TrainingJobName", listTags: true },
+    stateChange: {
+      detailType: "SageMaker Training Job State Change",
+      statusKey: "TrainingJobStatus",
+      nameKey: "TrainingJobName",
+      arnKey: "TrainingJobArn",
+    },
+    consolePath: "jobs",
+  },
+  "hyper-parameter-tuning-job": {
+    type: "hyper-parameter-tuning-job",
+    events: ["CreateHyperParameterTuningJob"],
+    nameKey: "hyperParameterTuningJobName",
+    arnKey: "hyperParameterTuningJobArn",
+    remedy: "stop",
+    parse: (p) => {
+      const job = TuningJob.parse(p);
+      const units: IsolationUnit[] = [];
+      if (job.trainingJobDefinition) units.push(trainingUnit(job.trainingJobDefinition, "trainingJobDefinition"));
+      (job.trainingJobDefinitions ?? []).forEach((d, i) => {
+        units.push(trainingUnit(d, `trainingJobDefinitions[${i}]`));
+      });
+      return { name: job.hyperParameterTuningJobName, units };
+    },
+    api: {
+      describe: "DescribeHyperParameterTuningJob",
+      stop: "StopHyperParameterTuningJob",
+      nameParam: "HyperParameterTuningJobName",
+      listTags: true,
+    },
+    stateChange: {
+      detailType: "SageMaker HyperParameter Tuning Job State Change",
+      statusKey: "HyperParameterTuningJobStatus",
+      nameKey: "HyperParameterTuningJobName",
+      arnKey: "HyperParameterTuningJobArn",
+    },
+    consolePath: "hyper-tuning-jobs",
+  },
+  "processing-job": {
+    type: "processing-job",
+    events: ["CreateProcessingJob"],
+    nameKey: "processingJobName",
+    arnKey: "processingJobArn",
+    remedy: "stop",
+    parse: (p) => {
+      const job = ProcessingJob.parse(p);
+      // A missing networkConfig means SageMaker's defaults: no isolation, no VPC.
+      const net = job.networkConfig;
+      const unit: IsolationUnit = {
+        basePath: "",
+        label: null,
+        networkIsolation: net?.enableNetworkIsolation === true,
+        networkIsolationPath: "networkConfig.enableNetworkIsolation",
+        vpc: vpcFacts(net?.vpcConfig),
+        vpcPath: "networkConfig.vpcConfig",
+        images: [{ uri: job.appSpecification?.imageUri ?? null, path: "appSpecification.imageUri" }],
+      };
+      return { name: job.processingJobName, units: [unit] };
+    },
+    api: {
+      describe: "DescribeProcessingJob",
+      stop: "StopProcessingJob",
+      nameParam: "ProcessingJobName",
+      listTags: true,
+    },
+    stateChange: {
+      detailType: "SageMaker Processing Job State Change",
+      statusKey: "ProcessingJobStatus",
+      nameKey: "ProcessingJobName",
+      arnKey: "ProcessingJobArn",
+    },
+    consolePath: "processing-jobs",
+  },
+  model: {
+    type: "model",
+    events: ["CreateModel"],
+    nameKey: "modelName",
+    arnKey: "modelArn",
+    remedy: "delete",
+    parse: (p) => {
+      const m = Model.parse(p);
+      const images: IsolationUnit["images"] = [];
+      if (m.primaryContainer) {
+        images.push({ uri: m.primaryContainer.image ?? null, path: "primaryContainer.image" });
+      }
+      (m.containers ?? []).forEach((c, i) => {
+        images.push({ uri: c.image ?? null, path: `containers[${i}].image` });
+      });
+      const unit: IsolationUnit = {
+        basePath: "",
+        label: null,
+        networkIsolation: m.enableNetworkIsolation === true,
+        networkIsolationPath: "enableNetworkIsolation",
+        vpc: vpcFacts(m.vpcConfig),
+        vpcPath: "vpcConfig",
+        images,
+      };
+      return { name: m.modelName, units: [unit] };
+    },
+    api: { describe: "DescribeModel", delete: "DeleteModel", nameParam: "ModelName", listTags: true },
+    stateChange: null,
+    consolePath: "models",
+  },
+  "transform-job": {
+    type: "transform-job",
+    events: ["CreateTransformJob"],
+    nameKey: "transformJobName",
+    arnKey: "transformJobArn",
+    remedy: "stop",
+    parse: (p) => {
+      const job = TransformJob.parse(p);
+      return { name: job.transformJobName, models: { modelNames: [job.modelName], endpointConfigName: null } };
+    },
+    api: { describe: "DescribeTransformJob", stop: "StopTransformJob", nameParam: "TransformJobName", listTags: true },
+    stateChange: {
+      detailType: "SageMaker Transform Job State Change",
+      statusKey: "TransformJobStatus",
+      nameKey: "TransformJobName",
+      arnKey: "TransformJobArn",
+    },
+    consolePath: "transform-jobs",
+  },
+  "endpoint-config": {
+    type: "endpoint-config",
+    events: ["CreateEndpointConfig"],
+    nameKey: "endpointConfigName",
+    arnKey: "endpointConfigArn",
+    remedy: null,
+    parse: (p) => {
+      const c = EndpointConfig.parse(p);
+      const names = [...(c.productionVariants ?? []), ...(c.shadowProductionVariants ?? [])]
+        .map((v) => v.modelName)
+        .filter((n): n is string => typeof n === "string" && n.length > 0);
+      return { name: c.endpointConfigName, models: { modelNames: [...new Set(names)], endpointConfigName: null } };
+    },
+    api: { describe: "DescribeEndpointConfig", nameParam: "EndpointConfigName", listTags: true },
+    stateChange: null,
+    consolePath: "endpointConfig",
+  },
+  endpoint: {
+    type: "endpoint",
+    // UpdateEndpoint points a live endpoint at a new config, so it puts (possibly other) models to work.
+    events: ["CreateEndpoint", "UpdateEndpoint"],
+    nameKey: "endpointName",
+    arnKey: "endpointArn",
+    remedy: "delete",
+    parse: (p) => {
+      const e = Endpoint.parse(p);
+      return { name: e.endpointName, models: { modelNames: [], endpointConfigName: e.endpointConfigName } };
+    },
+    api: { describe: "DescribeEndpoint", delete: "DeleteEndpoint", nameParam: "EndpointName", listTags: true },
+    stateChange: null,
+    consolePath: "endpoints",
+  },
+};
+
+/** CloudTrail event name → resource type, derived from the table. */
+export const EVENT_RESOURCE_TYPES: ReadonlyMap<string, ResourceTypeSpec> = new Map(
+  Object.values(RESOURCE_TYPES).flatMap((spec) => spec.events.map((e) => [e, spec] as const)),
+);
+
+/** "SageMaker ... State Change" detail-type → resource type. */
+export const STATE_CHANGE_TYPES: ReadonlyMap<string, ResourceTypeSpec> = new Map(
+  Object.values(RESOURCE_TYPES).flatMap((spec) =>
+    spec.stateChange ? [[spec.stateChange.detailType, spec] as const] : [],
+  ),
+);
+
+/** Resource types whose posture is that of the models they put to work. */
+export function isModelConsumer(type: ResourceType): boolean {
+  return type === "transform-job" || type === "endpoint-config" || type === "endpoint";
+}

@@ -1,0 +1,107 @@
+/** SageMaker resource types the guard understands (the SageMaker ARN resource segment). */
+export type ResourceType =
+  | "training-job"
+  | "hyper-parameter-tuning-job"
+  | "processing-job"
+  | "transform-job"
+  | "model"
+  | "endpoint-config"
+  | "endpoint";
+
+export type Verdict = "COMPLIANT" | "NON_COMPLIANT" | "EXEMPT" | "IGNORED" | "NEEDS_LOOKUP";
+
+/** Stable rule ids: alerts, tags, guardrails and dashboards key on them. */
+export type RuleId =
+  | "network-isolation-disabled"
+  | "vpc-config-missing"
+  | "subnet-not-allowed"
+  | "security-group-not-allowed"
+  | "model-unverifiable";
+
+export type Action = "stop" | "delete" | "tag" | "alert";
+export type Mode = "enforce" | "audit";
+
+/** The resource an event is about. */
+export interface ResourceRef {
+  type: ResourceType;
+  name: string;
+  arn: string | null;
+  account: string;
+  region: string;
+}
+
+/** Who made the request (from CloudTrail `userIdentity`). Never holds credentials. */
+export interface Caller {
+  type: string | null;
+  arn: string | null;
+  /** The role or user behind an assumed-role session. */
+  sessionIssuerArn: string | null;
+  sourceIdentity: string | null;
+  invokedBy: string | null;
+}
+
+export interface VpcFacts {
+  subnets: string[];
+  securityGroupIds: string[];
+}
+
+/**
+ * One unit of isolation settings: a training job, one tuning definition, a model...
+ * `basePath` is the request path the settings come from (e.g. `trainingJobDefinitions[1]`).
+ */
+export interface IsolationUnit {
+  basePath: string;
+  label: string | null;
+  networkIsolation: boolean;
+  networkIsolationPath: string;
+  vpc: VpcFacts | null;
+  vpcPath: string;
+  /** Container images with their request paths; `null` uri = no image URI (algorithm, model package). */
+  images: { uri: string | null; path: string }[];
+}
+
+/** A model that a transform job / endpoint config / endpoint puts to work, as looked up. */
+export interface ModelPosture {
+  name: string;
+  /** `null` when the model could not be found: unverifiable, never assumed compliant. */
+  units: IsolationUnit[] | null;
+}
+
+/** Everything the policy needs to know about one resource; built from an event or a Describe call. */
+export interface ResourceFacts {
+  resource: ResourceRef;
+  caller: Caller | null;
+  units: IsolationUnit[];
+  /** Only for resources whose posture is their models'. */
+  models?: ModelPosture[];
+}
+
+export interface Finding {
+  rule: RuleId;
+  severity: "high" | "medium";
+  message: string;
+  path: string;
+  fix: string;
+}
+
+export interface EventInfo {
+  id: string | null;
+  name: string | null;
+  time: string | null;
+  source: string | null;
+  detailType: string | null;
+}
+
+/** The outcome of `decide`. Serialised as-is by `isolation-guard evaluate --json`. */
+export interface Decision {
+  verdict: Verdict;
+  reason: string | null;
+  resource: ResourceRef | null;
+  caller: Caller | null;
+  findings: Finding[];
+  actions: Action[];
+  mode: Mode;
+  notes: string[];
+  exemption: { reason: string; expires: string; resourceName: string | null; principal: string | null } | null;
+  event: EventInfo;
+}
