@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { decide, normalizeEvent, parsePolicy, DEFAULT_POLICY, type Policy } from "../../../src/core/index.js";
+import { DEFAULT_POLICY, decide, normalizeEvent, type Policy, parsePolicy } from "../../../src/core/index.js";
 
 const EVENTS = join(import.meta.dirname, "../../../events");
 const expected: Record<string, Record<string, { verdict: string; rules: string[] }>> = JSON.parse(

@@ -1,0 +1,148 @@
+import {
+  AddTagsCommand,
+  DeleteEndpointCommand,
+  DeleteModelCommand,
+  DescribeEndpointCommand,
+  DescribeEndpointConfigCommand,
+  DescribeHyperParameterTuningJobCommand,
+  DescribeModelCommand,
+  DescribeProcessingJobCommand,
+  DescribeTrainingJobCommand,
+  DescribeTransformJobCommand,
+  ListTagsCommand,
+  SageMakerClient,
+  type SageMakerClientConfig,
+  StopHyperParameterTuningJobCommand,
+  StopProcessingJobCommand,
+  StopTrainingJobCommand,
+  StopTransformJobCommand,
+} from "@aws-sdk/client-sagemaker";
+import type { DeleteResult, SageMakerPort, StopResult } from "../app/ports.js";
+import { ActionFailedError } from "../core/errors.js";
+import { RESOURCE_TYPES } from "../core/resource-types.js";
+import type { ResourceType } from "../core/types.js";
+
+// Operation name (from RESOURCE_TYPES[type].api) → SDK command class.
+// biome-ignore lint/suspicious/noExplicitAny: command classes differ only in their input/output types
+const COMMANDS: Record<string, new (input: any) => any> = {
+  DescribeTrainingJob: DescribeTrainingJobCommand,
+  DescribeHyperParameterTuningJob: DescribeHyperParameterTuningJobCommand,
+  DescribeProcessingJob: DescribeProcessingJobCommand,
+  DescribeTransformJob: DescribeTransformJobCommand,
+  DescribeModel: DescribeModelCommand,
+  DescribeEndpointConfig: DescribeEndpointConfigCommand,
+  DescribeEndpoint: DescribeEndpointCommand,
+  StopTrainingJob: StopTrainingJobCommand,
+  StopHyperParameterTuningJob: StopHyperParameterTuningJobCommand,
+  StopProcessingJob: StopProcessingJobCommand,
+  StopTransformJob: StopTransformJobCommand,
+  DeleteModel: DeleteModelCommand,
+  DeleteEndpoint: DeleteEndpointCommand,
+};
+
+/** IAM actions each operation needs; the serverless.yml roles are checked against this in a test. */
+export const IAM_ACTIONS: Record<string, string> = Object.fromEntries(
+  [...Object.keys(COMMANDS), "AddTags", "ListTags"].map((op) => [op, `sagemaker:${op}`]),
+);
+
+interface AwsError {
+  name?: string;
+  message?: string;
+}
+
+/*
+ * Real SageMaker answers a missing job or model with ValidationException ("Requested resource not
+ * found.", 'Could not find model "..."') rather than the ResourceNotFound its model declares, and a
+ * Stop on a job that is no longer InProgress with ValidationException naming the status.
+ */
+export function isNotFound(e: unknown): boolean {
+  const err = e as AwsError;
+  if (err?.name === "ResourceNotFound" || err?.name === "ResourceNotFoundException") return true;
+  return err?.name === "ValidationException" && /not found|could not find|does not exist/i.test(err.message ?? "");
+}
+
+function isNotRunning(e: unknown): boolean {
+  const err = e as AwsError;
+  return err?.name === "ValidationException" && !isNotFound(e);
+}
+
+/** The SDK client the Lambdas and CLI use: adaptive retry, enough attempts to ride out throttling. */
+export function createSageMakerClient(config: SageMakerClientConfig = {}): SageMakerClient {
+  return new SageMakerClient({ retryMode: "adaptive", maxAttempts: 8, ...config });
+}
+
+function command(op: string | undefined, input: Record<string, unknown>) {
+  const Command = op ? COMMANDS[op] : undefined;
+  if (!Command) throw new ActionFailedError(`no SageMaker operation ${op}`, op ?? "unknown");
+  return new Command(input);
+}
+
+/**
+ * SageMaker adapter: the only code that talks to SageMaker. Maps AWS's error quirks to results.
+ * @example const sm = new SageMakerAdapter(createSageMakerClient()); await sm.stop("training-job", "my-job");
+ */
+export class SageMakerAdapter implements SageMakerPort {
+  constructor(private readonly client: SageMakerClient) {}
+
+  async describe(type: ResourceType, name: string): Promise<Record<string, unknown> | null> {
+    const api = RESOURCE_TYPES[type].api;
+    try {
+      const { $metadata: _, ...output } = await this.client.send(command(api.describe, { [api.nameParam]: name }));
+      return output;
+    } catch (e) {
+      if (isNotFound(e)) return null;
+      throw new ActionFailedError(`${api.describe} ${name} failed: ${(e as Error).message}`, "describe", { cause: e });
+    }
+  }
+
+  async stop(type: ResourceType, name: string): Promise<StopResult> {
+    const api = RESOURCE_TYPES[type].api;
+    try {
+      await this.client.send(command(api.stop, { [api.nameParam]: name }));
+      return "stopped";
+    } catch (e) {
+      if (isNotFound(e)) return "gone";
+      if (isNotRunning(e)) return "not-running";
+      throw new ActionFailedError(`${api.stop} ${name} failed: ${(e as Error).message}`, "stop", { cause: e });
+    }
+  }
+
+  async delete(type: ResourceType, name: string): Promise<DeleteResult> {
+    const api = RESOURCE_TYPES[type].api;
+    try {
+      await this.client.send(command(api.delete, { [api.nameParam]: name }));
+      return "deleted";
+    } catch (e) {
+      if (isNotFound(e)) return "gone";
+      throw new ActionFailedError(`${api.delete} ${name} failed: ${(e as Error).message}`, "delete", { cause: e });
+    }
+  }
+
+  async addTags(arn: string, tags: Record<string, string>): Promise<void> {
+    try {
+      await this.client.send(
+        new AddTagsCommand({ ResourceArn: arn, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }),
+      );
+    } catch (e) {
+      throw new ActionFailedError(`AddTags ${arn} failed: ${(e as Error).message}`, "tag", { cause: e });
+    }
+  }
+
+  async listTags(arn: string): Promise<Record<string, string> | null> {
+    const tags: Record<string, string> = {};
+    let token: string | undefined;
+    try {
+      do {
+        const page = await this.client.send(
+          new ListTagsCommand({ ResourceArn: arn, NextToken: token, MaxResults: 100 }),
+        );
+        for (const t of page.Tags ?? []) if (t.Key) tags[t.Key] = t.Value ?? "";
+        token = page.NextToken;
+      } while (token);
+      return tags;
+    } catch (e) {
+      if (isNotFound(e)) return null;
+      throw new ActionFailedError(`ListTags ${arn} failed: ${(e as Error).message}`, "list-tags", { cause: e });
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { ConfigError, InvalidPolicyError } from "../core/errors.js";
+import { DEFAULT_POLICY, type Policy, parsePolicy, policyFromObject } from "../core/policy.js";
+
+/** Everything the enforcer reads from its environment, validated once at cold start. */
+export interface GuardConfig {
+  region: string;
+  account: string;
+  topicArn: string;
+  policy: Policy;
+  /** Short, stable id of the policy in force (tagged on resources). */
+  policyId: string;
+  settleMs: number;
+}
+
+const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):(\d{12}):[\w-]+$/;
+
+function policyId(policy: Policy): string {
+  return createHash("sha256").update(JSON.stringify(policy)).digest("hex").slice(0, 12);
+}
+
+/**
+ * The only place that reads `process.env`. Variables:
+ * - `AWS_REGION` (required), `GUARD_ALERT_TOPIC_ARN` (required, same account and region),
+ * - `GUARD_ACCOUNT_ID` (optional; default: the topic's account),
+ * - `GUARD_POLICY_FILE` (YAML/JSON path) or `GUARD_POLICY_JSON` (inline JSON); default: safe defaults,
+ * - `GUARD_MODE` (`enforce`|`audit`): `audit` forces audit for every type; `enforce` sets the default mode,
+ * - `GUARD_SETTLE_MS` (default 2000): wait before re-checking a job another trigger may be handling.
+ *
+ * @example const config = loadConfig(); // throws ConfigError with every problem listed
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): GuardConfig {
+  const problems: string[] = [];
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "";
+  if (!region) problems.push("AWS_REGION is not set");
+  const topicArn = env.GUARD_ALERT_TOPIC_ARN ?? "";
+  const topic = SNS_TOPIC_ARN.exec(topicArn);
+  if (!topic) problems.push(`GUARD_ALERT_TOPIC_ARN must be an SNS topic ARN (got "${topicArn}")`);
+  const account = env.GUARD_ACCOUNT_ID ?? topic?.[2] ?? "";
+  if (!/^\d{12}$/.test(account)) problems.push(`GUARD_ACCOUNT_ID must be a 12-digit account id (got "${account}")`);
+  if (topic && region && topic[1] !== region)
+    problems.push(`the alert topic is in ${topic[1]}, not in AWS_REGION ${region}`);
+
+  let policy = DEFAULT_POLICY;
+  try {
+    if (env.GUARD_POLICY_FILE) policy = parsePolicy(readFileSync(env.GUARD_POLICY_FILE, "utf8"), env.GUARD_POLICY_FILE);
+    else if (env.GUARD_POLICY_JSON) policy = policyFromObject(JSON.parse(env.GUARD_POLICY_JSON), "GUARD_POLICY_JSON");
+  } catch (e) {
+    problems.push(e instanceof InvalidPolicyError ? e.message : `cannot read the policy: ${(e as Error).message}`);
+  }
+  const mode = env.GUARD_MODE;
+  if (mode === "audit") policy = { ...policy, mode: "audit", resourceModes: {} };
+  else if (mode === "enforce") policy = { ...policy, mode: "enforce" };
+  else if (mode) problems.push(`GUARD_MODE must be enforce or audit (got "${mode}")`);
+
+  const settleMs = Number(env.GUARD_SETTLE_MS ?? 2000);
+  if (!Number.isInteger(settleMs) || settleMs < 0 || settleMs > 60_000) {
+    problems.push("GUARD_SETTLE_MS must be an integer between 0 and 60000");
+  }
+  if (problems.length) throw new ConfigError(`invalid configuration:\n  ${problems.join("\n  ")}`);
+  return { region, account, topicArn, policy, policyId: policyId(policy), settleMs };
+}

@@ -1,0 +1,256 @@
+import { arnProblem, sageMakerArn } from "../core/arn.js";
+import { decide, decideFacts, parseDescribed } from "../core/decide.js";
+import { TrustBoundaryError } from "../core/errors.js";
+import { type NormalizedEvent, normalizeEvent } from "../core/normalize.js";
+import type { Policy } from "../core/policy.js";
+import { isModelConsumer, RESOURCE_TYPES } from "../core/resource-types.js";
+import type { Decision, ModelPosture, ResourceFacts, ResourceRef } from "../core/types.js";
+import { type AlertOutcome, renderAlert, type TagAction } from "./alert-message.js";
+import type { AlertPort, SageMakerPort } from "./ports.js";
+import type { ProgressCache } from "./progress-cache.js";
+
+/** Tag keys written on every decided resource (the contract). */
+export const TAGS = {
+  status: "isolation-guard:status",
+  rules: "isolation-guard:rules",
+  action: "isolation-guard:action",
+  checkedAt: "isolation-guard:checked-at",
+  policy: "isolation-guard:policy",
+} as const;
+
+/** Minimal structured logger (Powertools Logger satisfies it). */
+export interface LogPort {
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
+export interface EnforcerDeps {
+  sagemaker: SageMakerPort;
+  alerts: AlertPort;
+  policy: Policy;
+  /** Short id of the policy in force, written in a tag so a sweep can tell stale decisions. */
+  policyId: string;
+  /** The only account and region this guard may act in. */
+  self: { account: string; region: string };
+  now: () => number;
+  log: LogPort;
+  progress: ProgressCache;
+  /**
+   * How long to wait before concluding that a job which is no longer running was not handled by the
+   * other trigger (CloudTrail vs state-change events race by a few hundred ms).
+   */
+  settleMs: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** What happened to one event: the decision, and each action's result. */
+export interface HandleOutcome {
+  decision: Decision;
+  remedy: "stopped" | "deleted" | "not-running" | "gone" | null;
+  tagAction: TagAction | null;
+  tagged: boolean;
+  alerted: boolean;
+  /** Set when the event repeated a decision already carried out (duplicate delivery or second trigger). */
+  duplicateOf: string | null;
+}
+
+const ignoredOutcome = (decision: Decision): HandleOutcome => ({
+  decision,
+  remedy: null,
+  tagAction: null,
+  tagged: false,
+  alerted: false,
+  duplicateOf: null,
+});
+
+function rulesOf(d: Decision): string {
+  return [...new Set(d.findings.map((f) => f.rule))].join(",");
+}
+
+/** Statuses in which a job still runs (or is about to) and a Stop is meaningful. */
+const RUNNING = new Set(["InProgress"]);
+
+interface LookedUp {
+  facts: ResourceFacts;
+  status: string | null;
+}
+
+async function describeModels(deps: EnforcerDeps, names: string[]): Promise<ModelPosture[]> {
+  return Promise.all(
+    names.map(async (name) => {
+      const out = await deps.sagemaker.describe("model", name);
+      return { name, units: out ? (parseDescribed("model", out).units ?? []) : null };
+    }),
+  );
+}
+
+/** Builds facts from Describe* for NEEDS_LOOKUP events; `null` when the resource no longer exists. */
+async function lookUp(
+  deps: EnforcerDeps,
+  n: Extract<NormalizedEvent, { kind: "lookup" }>,
+): Promise<LookedUp | { ignored: string }> {
+  const ref = n.resource;
+  let modelNames = n.modelSource?.modelNames ?? [];
+  let configName = n.modelSource?.endpointConfigName ?? null;
+  let arn = ref.arn;
+  let status: string | null = null;
+  let units: ResourceFacts["units"] = [];
+
+  if (!n.modelSource) {
+    const out = await deps.sagemaker.describe(ref.type, ref.name);
+    if (!out) return { ignored: `${ref.type} ${ref.name} no longer exists` };
+    const spec = RESOURCE_TYPES[ref.type];
+    const describedArn = out[spec.arnKey.charAt(0).toUpperCase() + spec.arnKey.slice(1)];
+    if (typeof describedArn === "string") {
+      const problem = arnProblem(describedArn, {
+        type: ref.type,
+        name: ref.name,
+        account: ref.account,
+        region: ref.region,
+      });
+      if (problem) throw new TrustBoundaryError(`refusing ${ref.type} ${ref.name}: ${problem}`);
+      arn = describedArn;
+    }
+    const statusKey = spec.stateChange?.statusKey;
+    status = statusKey && typeof out[statusKey] === "string" ? (out[statusKey] as string) : null;
+    if (ref.type === "training-job" && typeof out.TuningJobArn === "string") {
+      return { ignored: `launched by tuning job ${out.TuningJobArn}: decided with its tuning job` };
+    }
+    const parsed = parseDescribed(ref.type, out);
+    units = parsed.units ?? [];
+    modelNames = parsed.models?.modelNames ?? [];
+    configName = parsed.models?.endpointConfigName ?? null;
+  }
+  if (configName) {
+    const config = await deps.sagemaker.describe("endpoint-config", configName);
+    if (config) modelNames = parseDescribed("endpoint-config", config).models?.modelNames ?? [];
+    else
+      return {
+        facts: {
+          resource: { ...ref, arn },
+          caller: n.caller,
+          units: [],
+          models: [{ name: `endpoint-config/${configName}`, units: null }],
+        },
+        status,
+      };
+  }
+  const facts: ResourceFacts = { resource: { ...ref, arn }, caller: n.caller, units };
+  if (isModelConsumer(ref.type)) facts.models = await describeModels(deps, modelNames);
+  return { facts, status };
+}
+
+/**
+ * Handles one EventBridge event end to end: normalize, decide (describing the resource when the
+ * event cannot say), then act: remedy first, alert, tag. Same code for the Lambdas and the CLI.
+ * Throws InvalidEventError for unreadable events (before any AWS call) and ActionFailedError when an
+ * action failed after the SDK's retries, so the Lambda is retried and finally dead-lettered.
+ *
+ * @example const outcome = await handleEvent(event, deps); console.log(outcome.decision.verdict);
+ */
+export async function handleEvent(raw: unknown, deps: EnforcerDeps): Promise<HandleOutcome> {
+  const n = normalizeEvent(raw);
+  const now = deps.now();
+  let decision = decide(n, deps.policy, now);
+  const resource = n.kind === "facts" ? n.facts.resource : n.kind === "lookup" ? n.resource : null;
+
+  if (n.kind === "ignored" || !resource) return ignoredOutcome(decision);
+  if (resource.account !== deps.self.account || resource.region !== deps.self.region) {
+    return ignoredOutcome({
+      ...decision,
+      verdict: "IGNORED",
+      actions: [],
+      reason: `event is about account ${resource.account} in ${resource.region}; this guard acts only in account ${deps.self.account}, ${deps.self.region}`,
+    });
+  }
+
+  let status: string | null = null;
+  if (n.kind === "lookup") {
+    const found = await lookUp(deps, n);
+    if ("ignored" in found) return ignoredOutcome({ ...decision, verdict: "IGNORED", reason: found.ignored });
+    status = found.status;
+    decision = decideFacts(found.facts, deps.policy, now, n.event);
+  }
+  return act(decision, status, deps);
+}
+
+async function act(decision: Decision, status: string | null, deps: EnforcerDeps): Promise<HandleOutcome> {
+  const r = decision.resource as ResourceRef;
+  const arn = r.arn ?? sageMakerArn(r.type, r.name, r.account, r.region);
+  const resource = { ...r, arn };
+  decision = { ...decision, resource };
+  const now = deps.now();
+  const key = `${arn}|${decision.verdict}|${rulesOf(decision)}`;
+  const done = deps.progress.get(key, now);
+  const outcome: HandleOutcome = { ...ignoredOutcome(decision), tagAction: "none" };
+  const log = { resourceArn: arn, eventId: decision.event.id, verdict: decision.verdict, rules: rulesOf(decision) };
+
+  // 1. The remedy: on the critical path, first, alone.
+  let detail = "no action was needed";
+  if (decision.actions.includes("stop")) {
+    outcome.remedy =
+      done.remedy ?? (status && !RUNNING.has(status) ? "not-running" : await deps.sagemaker.stop(r.type, r.name));
+    deps.progress.update(key, now, { remedy: outcome.remedy });
+    outcome.tagAction = outcome.remedy === "stopped" ? "stopped" : "none";
+    detail =
+      outcome.remedy === "stopped"
+        ? "the guard stopped it"
+        : outcome.remedy === "gone"
+          ? "it no longer exists"
+          : `it was no longer running when the guard acted${status ? ` (status ${status})` : ""}`;
+  } else if (decision.actions.includes("delete")) {
+    outcome.remedy = done.remedy ?? (await deps.sagemaker.delete(r.type, r.name));
+    deps.progress.update(key, now, { remedy: outcome.remedy });
+    outcome.tagAction = outcome.remedy === "deleted" ? "deleted" : "none";
+    detail = outcome.remedy === "deleted" ? "the guard deleted it" : "it no longer exists";
+  } else if (decision.verdict === "NON_COMPLIANT") {
+    outcome.tagAction = decision.mode === "audit" ? "audit-only" : "none";
+    detail = decision.mode === "audit" ? "audit mode: found, tagged and reported, not stopped" : "tagged and reported";
+  }
+  if (outcome.remedy === "stopped" || outcome.remedy === "deleted") {
+    deps.log.info(`${outcome.remedy} ${r.type}`, log);
+  }
+
+  // 2. Was this violation already reported? Only asked when we did not just carry out the remedy ourselves.
+  const wantsAlert = decision.actions.includes("alert");
+  let alreadyReported = done.alerted === true;
+  if (wantsAlert && !alreadyReported && outcome.remedy !== "stopped" && outcome.remedy !== "deleted") {
+    if (outcome.remedy === "gone") {
+      // Deleted earlier (by this guard on a previous delivery, or by its owner): nothing left to report on.
+      alreadyReported = true;
+    } else {
+      if (outcome.remedy === "not-running" && deps.settleMs > 0) await (deps.sleep ?? delay)(deps.settleMs);
+      const tags = await deps.sagemaker.listTags(arn);
+      alreadyReported =
+        tags === null || (tags[TAGS.status] === decision.verdict && tags[TAGS.rules] === rulesOf(decision));
+    }
+    if (alreadyReported) outcome.duplicateOf = "an earlier delivery or the other trigger";
+  }
+
+  // 3. Alert before the tag: the tag marks the violation as reported, so it must not exist unless the alert went out.
+  const decidedAt = new Date(now).toISOString();
+  if (wantsAlert && !alreadyReported) {
+    const o: AlertOutcome = { action: outcome.tagAction ?? "none", detail, decidedAt };
+    await deps.alerts.publish(renderAlert(decision, o));
+    deps.progress.update(key, now, { alerted: true });
+    outcome.alerted = true;
+    deps.log.info("alert published", log);
+  }
+
+  // 4. Tag (a deleted resource cannot be: its alert carries the record).
+  if (decision.actions.includes("tag") && !(alreadyReported && outcome.duplicateOf) && !done.tagged) {
+    await deps.sagemaker.addTags(arn, {
+      [TAGS.status]: decision.verdict,
+      [TAGS.rules]: rulesOf(decision),
+      [TAGS.action]: outcome.tagAction ?? "none",
+      [TAGS.checkedAt]: decidedAt,
+      [TAGS.policy]: deps.policyId,
+    });
+    deps.progress.update(key, now, { tagged: true });
+    outcome.tagged = true;
+  }
+  return outcome;
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,29 @@
+import type { ResourceType } from "../core/types.js";
+
+/** Outcome of a Stop call. `not-running`: SageMaker refused because the job is no longer InProgress. */
+export type StopResult = "stopped" | "not-running" | "gone";
+export type DeleteResult = "deleted" | "gone";
+
+/** What the enforcer needs from SageMaker. The adapter in src/adapters/sagemaker.ts is the only SDK user. */
+export interface SageMakerPort {
+  /** The Describe* output, or `null` when the resource does not exist. */
+  describe(type: ResourceType, name: string): Promise<Record<string, unknown> | null>;
+  stop(type: ResourceType, name: string): Promise<StopResult>;
+  delete(type: ResourceType, name: string): Promise<DeleteResult>;
+  addTags(arn: string, tags: Record<string, string>): Promise<void>;
+  /** The resource's tags, or `null` when it does not exist. */
+  listTags(arn: string): Promise<Record<string, string> | null>;
+}
+
+/** A fully rendered alert: one body per SNS protocol plus filterable attributes. */
+export interface AlertMessage {
+  subject: string;
+  /** Protocol → body (`default`, `email`, `sqs`, ...), published with MessageStructure=json. */
+  bodies: Record<string, string>;
+  attributes: Record<string, string>;
+}
+
+export interface AlertPort {
+  /** Publishes and returns the message id; throws when delivery to the topic failed. */
+  publish(alert: AlertMessage): Promise<string>;
+}

@@ -1,0 +1,76 @@
+import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import type { SNSClient } from "@aws-sdk/client-sns";
+import { createSageMakerClient, SageMakerAdapter } from "../adapters/sagemaker.js";
+import { createSnsClient, SnsAlerts } from "../adapters/sns.js";
+import { GuardError, InvalidEventError, TrustBoundaryError } from "../core/errors.js";
+import { type GuardConfig, loadConfig } from "./config.js";
+import { type EnforcerDeps, type HandleOutcome, handleEvent, type LogPort } from "./enforce.js";
+import { ProgressCache } from "./progress-cache.js";
+
+/** A compact, secret-free record of an outcome, for logs and the CLI. */
+export function summarize(o: HandleOutcome) {
+  const d = o.decision;
+  return {
+    verdict: d.verdict,
+    reason: d.reason,
+    resource: d.resource,
+    rules: [...new Set(d.findings.map((f) => f.rule))],
+    mode: d.mode,
+    remedy: o.remedy,
+    action: o.tagAction,
+    tagged: o.tagged,
+    alerted: o.alerted,
+    duplicateOf: o.duplicateOf,
+    eventId: d.event.id,
+  };
+}
+
+/** The enforcer with its clients, built once per container (cold start) and reused. */
+export interface Runtime {
+  config: GuardConfig;
+  deps: EnforcerDeps;
+  handle(event: unknown): Promise<HandleOutcome>;
+}
+
+/**
+ * Builds the runtime from the environment. Clients may be injected (tests point them at the emulator).
+ * @example const runtime = createRuntime({ log: myLogger }); await runtime.handle(event);
+ */
+export function createRuntime(options: {
+  log: LogPort;
+  env?: NodeJS.ProcessEnv;
+  sagemaker?: SageMakerClient;
+  sns?: SNSClient;
+}): Runtime {
+  const config = loadConfig(options.env);
+  const deps: EnforcerDeps = {
+    sagemaker: new SageMakerAdapter(options.sagemaker ?? createSageMakerClient({ region: config.region })),
+    alerts: new SnsAlerts(options.sns ?? createSnsClient({ region: config.region }), config.topicArn),
+    policy: config.policy,
+    policyId: config.policyId,
+    self: { account: config.account, region: config.region },
+    now: Date.now,
+    log: options.log,
+    progress: new ProgressCache(),
+    settleMs: config.settleMs,
+  };
+  return {
+    config,
+    deps,
+    async handle(event) {
+      try {
+        const outcome = await handleEvent(event, deps);
+        options.log.info("event handled", summarize(outcome));
+        return outcome;
+      } catch (e) {
+        const kind = e instanceof InvalidEventError || e instanceof TrustBoundaryError ? "rejected" : "failed";
+        options.log.error(`event ${kind}`, {
+          error: e instanceof GuardError ? e.name : "UnexpectedError",
+          reason: (e as Error).message,
+          eventId: (event as { id?: unknown })?.id ?? null,
+        });
+        throw e;
+      }
+    },
+  };
+}
