@@ -215,6 +215,7 @@ async function act(decision: Decision, status: string | null, deps: EnforcerDeps
   // 2. Was this violation already reported? Only asked when we did not just carry out the remedy ourselves.
   const wantsAlert = decision.actions.includes("alert");
   let alreadyReported = done.alerted === true;
+  if (alreadyReported) outcome.duplicateOf = "a delivery this container already handled";
   if (wantsAlert && !alreadyReported && outcome.remedy !== "stopped" && outcome.remedy !== "deleted") {
     if (outcome.remedy === "gone") {
       // Deleted earlier (by this guard on a previous delivery, or by its owner): nothing left to report on.

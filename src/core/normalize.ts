@@ -280,6 +280,10 @@ function normalizeStateChange(
   }
   if (!env.account || !env.region) throw new InvalidEventError("state-change event names no account or region");
   const resource = checkedResource(spec, name, arn, env.account, env.region);
+  if (typeof detail.TuningJobArn === "string") {
+    // A tuning job's children: the tuning job is decided and stopped as one, never one alert per child.
+    return { kind: "ignored", reason: `launched by tuning job ${detail.TuningJobArn}`, event, resource, caller: null };
+  }
   if (status !== "InProgress") {
     return {
       kind: "ignored",
