@@ -1,0 +1,126 @@
+/**
+ * `npm run demo`: the product on its local default. Starts the emulator (moto + gap-fill) on a free
+ * loopback port, creates a compliant and a non-compliant training job and model, delivers their
+ * CloudTrail events through the same code the Lambda runs, shows what happened and the alert, and
+ * cleans up.
+ */
+import { DescribeModelCommand, DescribeTrainingJobCommand } from "@aws-sdk/client-sagemaker";
+import Table from "cli-table3";
+import type { AlertMessage } from "../src/app/ports.js";
+import { createRuntime } from "../src/app/runtime.js";
+import { startEmulator } from "./emulator.js";
+import { AlertInbox, clients, Fixtures } from "./local-aws.js";
+import { sampleFor } from "./sample-events.js";
+
+const say = (s = "") => process.stdout.write(`${s}\n`);
+
+async function main() {
+  say("Starting the local AWS emulator (moto + Isolation Guard gap-fill) on 127.0.0.1 ...");
+  const emu = await startEmulator();
+  try {
+    const aws = clients(emu.endpoint);
+    const fx = new Fixtures(aws.sm);
+    const inbox = await new AlertInbox(aws.sns, aws.sqs).create();
+    say(`  emulator ${emu.endpoint}; alert topic ${inbox.topicArn} (an SQS queue is subscribed to read alerts)`);
+
+    const runtime = createRuntime({
+      log: { info() {}, warn() {}, error: (m, e) => say(`  ERROR ${m} ${JSON.stringify(e)}`) },
+      env: { AWS_REGION: "us-east-1", GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_SETTLE_MS: "0" },
+      sagemaker: aws.sm,
+      sns: aws.sns,
+    });
+
+    // Keep a copy of each published message to show its per-protocol bodies (email vs JSON).
+    const captured: AlertMessage[] = [];
+    const sns = runtime.deps.alerts;
+    runtime.deps.alerts = { publish: async (m) => (captured.push(m), sns.publish(m)) };
+
+    say("\nA data scientist creates four resources:");
+    const resources = [
+      {
+        kind: "training job",
+        name: "demo-train-isolated",
+        sample: "CreateTrainingJob.isolated.json",
+        arn: await fx.trainingJob("demo-train-isolated", { isolated: true }),
+      },
+      {
+        kind: "training job",
+        name: "demo-train-open",
+        sample: "CreateTrainingJob.with-secret-env.json",
+        arn: await fx.trainingJob("demo-train-open"),
+      },
+      {
+        kind: "model",
+        name: "demo-model-isolated",
+        sample: "CreateModel.isolated.json",
+        arn: await fx.model("demo-model-isolated", { isolated: true }),
+      },
+      {
+        kind: "model",
+        name: "demo-model-open",
+        sample: "CreateModel.no-isolation.json",
+        arn: await fx.model("demo-model-open"),
+      },
+    ];
+    for (const r of resources) say(`  ${r.kind} ${r.name}`);
+
+    say("\nEventBridge delivers their CloudTrail events to the enforcer (each one twice, as it may):");
+    const plain = !process.stdout.isTTY;
+    const table = new Table({
+      head: ["resource", "verdict", "rules", "action", "alerted", "state after"],
+      style: plain ? { head: [], border: [] } : {},
+    });
+    for (const r of resources) {
+      const event = sampleFor(r.sample, r.name, r.arn);
+      const outcome = await runtime.handle(event);
+      const again = await runtime.handle(event);
+      let state: string;
+      if (r.kind === "model") {
+        state = await aws.sm.send(new DescribeModelCommand({ ModelName: r.name })).then(
+          () => "exists",
+          () => "deleted",
+        );
+      } else {
+        state =
+          (await aws.sm.send(new DescribeTrainingJobCommand({ TrainingJobName: r.name }))).TrainingJobStatus ?? "?";
+      }
+      table.push([
+        `${r.kind} ${r.name}`,
+        outcome.decision.verdict,
+        outcome.decision.findings.map((f) => f.rule).join(", ") || "-",
+        outcome.tagAction ?? "-",
+        `${outcome.alerted ? "yes" : "no"}; 2nd delivery: ${again.alerted ? "ALERTED AGAIN" : "no"}`,
+        state,
+      ]);
+    }
+    say(table.toString());
+
+    const tags = await fx.tags(resources[1]?.arn as string);
+    say("\nTags on demo-train-open:");
+    for (const [k, v] of Object.entries(tags)) if (k.startsWith("isolation-guard:")) say(`  ${k} = ${v}`);
+
+    const alerts = await inbox.drain();
+    say(`\nAlerts that reached the topic: ${alerts.length}`);
+    const first = alerts[0];
+    if (first) {
+      say(`\n--- what email subscribers read (subject: ${first.Subject}) ---`);
+      const published = captured.find((m) => m.subject === first.Subject);
+      say(published?.bodies.email ?? "(not captured)");
+      say("\n--- what SQS / Lambda / HTTPS subscribers get (isolation-guard.alert/v1) ---");
+      say(JSON.stringify(doc, null, 2));
+      say(
+        `\nMessage attributes: ${Object.entries(first.MessageAttributes ?? {})
+          .map(([k, v]) => `${k}=${v.Value}`)
+          .join(", ")}`,
+      );
+    }
+  } finally {
+    await emu.stop();
+    say("\nEmulator stopped; nothing was left running.");
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`demo failed: ${(e as Error).stack ?? e}\n`);
+  process.exit(1);
+});
