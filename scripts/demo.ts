@@ -33,7 +33,12 @@ async function main() {
     // Keep a copy of each published message to show its per-protocol bodies (email vs JSON).
     const captured: AlertMessage[] = [];
     const sns = runtime.deps.alerts;
-    runtime.deps.alerts = { publish: async (m) => (captured.push(m), sns.publish(m)) };
+    runtime.deps.alerts = {
+      publish: async (m) => {
+        captured.push(m);
+        return sns.publish(m);
+      },
+    };
 
     say("\nA data scientist creates four resources:");
     const resources = [
