@@ -1,0 +1,139 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { mockClient } from "aws-sdk-client-mock";
+import { parse } from "yaml";
+import { createRuntime } from "../../../src/app/runtime.js";
+import { RESOURCE_TYPES } from "../../../src/core/resource-types.js";
+import { EVENTS_DIR, sample } from "../../support/events.js";
+
+const ROOT = join(import.meta.dirname, "../../..");
+// CloudFormation short-form tags, on scalars and on sequences (e.g. `!Not [...]`).
+const cfnTags = ["!Ref", "!Sub", "!GetAtt", "!Not", "!Equals", "!If"].flatMap((tag) => [
+  { tag, resolve: (v: string) => ({ [tag.slice(1)]: v }) },
+  {
+    tag,
+    collection: "seq" as const,
+    resolve: (seq: { toJSON(): unknown }) => ({ [tag.slice(1)]: seq.toJSON() }),
+  },
+]);
+const sls = parse(readFileSync(join(ROOT, "serverless.yml"), "utf8"), { customTags: cfnTags as never });
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+function roleStatements(fn: string): Statement[] {
+  const roleId = sls.functions[fn].role as string;
+  const role = sls.resources.Resources[roleId];
+  return role.Properties.Policies.flatMap((p: { PolicyDocument: { Statement: Statement[] } }) => p.PolicyDocument.Statement);
+}
+function granted(fn: string): Set<string> {
+  return new Set(roleStatements(fn).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])));
+}
+
+/** Runs every sample event that reaches `fn` through the real handler code with mocked AWS clients and records each call. */
+async function callsMadeFor(detailTypes: (dt: string) => boolean): Promise<Set<string>> {
+  const sm = mockClient(SageMakerClient);
+  const sns = mockClient(SNSClient);
+  const describedBad = { EnableNetworkIsolation: false };
+  sm.onAnyCommand().callsFake((input: Record<string, unknown>) => {
+    const name = Object.values(input)[0];
+    return {
+      ...describedBad,
+      TrainingJobName: name,
+      HyperParameterTuningJobName: name,
+      ProcessingJobName: name,
+      TransformJobName: name,
+      ModelName: "m",
+      EndpointConfigName: "c",
+      EndpointName: name,
+      TrainingJobStatus: "InProgress",
+      HyperParameterTuningJobStatus: "InProgress",
+      ProcessingJobStatus: "InProgress",
+      TransformJobStatus: "InProgress",
+      ProductionVariants: [{ ModelName: "m" }],
+      Tags: [],
+    };
+  });
+  sns.onAnyCommand().resolves({ MessageId: "1" });
+  const rt = createRuntime({
+    log: { info() {}, warn() {}, error() {} },
+    env: { AWS_REGION: "us-east-1", GUARD_ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:alerts", GUARD_SETTLE_MS: "0" },
+    sagemaker: new SageMakerClient({ region: "us-east-1" }),
+    sns: new SNSClient({ region: "us-east-1" }),
+  });
+  for (const file of readdirSync(EVENTS_DIR).filter((f) => f.endsWith(".json") && f !== "expected.json")) {
+    const event = sample(file);
+    if (!detailTypes(event["detail-type"])) continue;
+    for (const mode of ["enforce", "audit"]) {
+      rt.deps.policy = { ...rt.deps.policy, mode: mode as "enforce" | "audit" };
+      rt.deps.progress = new (rt.deps.progress.constructor as new () => typeof rt.deps.progress)();
+      await rt.handle(event).catch(() => undefined);
+    }
+  }
+  const made = new Set([
+    ...sm.calls().map((c) => `sagemaker:${c.args[0].constructor.name.replace(/Command$/, "")}`),
+    ...sns.calls().map((c) => `sns:${c.args[0].constructor.name.replace(/Command$/, "")}`),
+  ]);
+  sm.restore();
+  sns.restore();
+  return made;
+}
+
+describe("least-privilege roles in serverless.yml", () => {
+  it("gives the enforcer every action its code calls for CloudTrail events, and no other SageMaker action", async () => {
+    const made = await callsMadeFor((dt) => dt === "AWS API Call via CloudTrail");
+    const role = granted("enforcer");
+
+    expect([...made].filter((a) => !role.has(a))).toEqual([]);
+    expect(made).toContain("sagemaker:StopTrainingJob");
+    expect(made).toContain("sagemaker:DeleteModel");
+    // Least privilege: nothing beyond what the resource table says the enforcer may need.
+    const possible = new Set(
+      Object.values(RESOURCE_TYPES).flatMap((t) =>
+        [t.api.describe, t.api.stop, t.api.delete].filter(Boolean).map((op) => `sagemaker:${op}`),
+      ),
+    );
+    possible.add("sagemaker:AddTags");
+    possible.add("sagemaker:ListTags");
+    expect([...role].filter((a) => a.startsWith("sagemaker:") && !possible.has(a))).toEqual([]);
+  });
+
+  it("gives the state-change function every action its code calls for state-change events, and no delete", async () => {
+    const made = await callsMadeFor((dt) => dt.startsWith("SageMaker "));
+    const role = granted("stateChange");
+
+    expect([...made].filter((a) => !role.has(a))).toEqual([]);
+    expect(made).toContain("sagemaker:DescribeTrainingJob");
+    expect([...role].filter((a) => a.startsWith("sagemaker:Delete"))).toEqual([]);
+  });
+
+  it("scopes every SageMaker and SNS grant to this account, region and topic; no wildcard actions", () => {
+    for (const fn of ["enforcer", "stateChange"]) {
+      for (const s of roleStatements(fn)) {
+        const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
+        expect(actions.some((a) => a.includes("*"))).toBe(false);
+        const resources = JSON.stringify(s.Resource);
+        expect(resources).not.toBe('"*"');
+        if (actions.some((a) => a.startsWith("sagemaker:"))) {
+          for (const r of s.Resource as { Sub: string }[]) {
+            expect(r.Sub).toMatch(/^arn:\$\{AWS::Partition\}:sagemaker:\$\{AWS::Region\}:\$\{AWS::AccountId\}:[a-z-]+\/\*$/);
+          }
+        }
+        if (actions.includes("sns:Publish")) expect(s.Resource).toEqual({ Ref: "AlertTopic" });
+      }
+    }
+  });
+
+  it("filters CloudTrail events to SageMaker's successful create calls", () => {
+    const pattern = sls.functions.enforcer.events[0].eventBridge.pattern;
+    expect(pattern.source).toEqual(["aws.sagemaker"]);
+    expect(pattern["detail-type"]).toEqual(["AWS API Call via CloudTrail"]);
+    expect(pattern.detail.eventSource).toEqual(["sagemaker.amazonaws.com"]);
+    expect(pattern.detail.errorCode).toEqual([{ exists: false }]);
+    expect(pattern.detail.eventName).toEqual(expect.arrayContaining(["CreateTrainingJob", "CreateModel", "CreateEndpoint"]));
+  });
+});
