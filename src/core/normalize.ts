@@ -23,7 +23,7 @@ export type NormalizedEvent =
     }
   | { kind: "facts"; event: EventInfo; facts: ResourceFacts };
 
-const Envelope = z.looseObject({
+const Envelope = z.object({
   id: z.string().optional(),
   "detail-type": z.string({ error: "missing or not a string" }),
   source: z.string({ error: "missing or not a string" }),
@@ -31,11 +31,12 @@ const Envelope = z.looseObject({
   region: z.string().optional(),
   time: z.string().optional(),
   resources: z.array(z.unknown()).optional(),
-  detail: z.record(z.string(), z.unknown(), { error: "missing or not an object" }),
+  // A plain-object check, not z.record: it would walk and copy every key of a large detail.
+  detail: z.custom<Record<string, unknown>>(isRecord, { error: "missing or not an object" }),
 });
 
 const OptString = z.string().nullish();
-const UserIdentity = z.looseObject({
+const UserIdentity = z.object({
   type: OptString,
   arn: OptString,
   invokedBy: OptString,
@@ -43,12 +44,12 @@ const UserIdentity = z.looseObject({
   sessionContext: z
     .looseObject({
       sourceIdentity: OptString,
-      sessionIssuer: z.looseObject({ arn: OptString }).nullish(),
+      sessionIssuer: z.object({ arn: OptString }).nullish(),
     })
     .nullish(),
 });
 
-const CloudTrailDetail = z.looseObject({
+const CloudTrailDetail = z.object({
   eventSource: z.string(),
   eventName: z.string().min(1),
   eventID: OptString,

@@ -8,55 +8,55 @@ import type { IsolationUnit, ResourceType } from "./types.js";
  * member names, so one schema reads both.
  */
 
-const Vpc = z.looseObject({
+const Vpc = z.object({
   subnets: z.array(z.string()).nullish(),
   securityGroupIds: z.array(z.string()).nullish(),
 });
 type VpcIn = z.infer<typeof Vpc>;
 
-const AlgorithmSpecification = z.looseObject({
+const AlgorithmSpecification = z.object({
   trainingImage: z.string().nullish(),
   algorithmName: z.string().nullish(),
 });
 
-const TrainingDefinition = z.looseObject({
+const TrainingDefinition = z.object({
   definitionName: z.string().nullish(),
   enableNetworkIsolation: z.boolean().nullish(),
   vpcConfig: Vpc.nullish(),
   algorithmSpecification: AlgorithmSpecification.nullish(),
 });
 
-const Container = z.looseObject({
+const Container = z.object({
   image: z.string().nullish(),
   modelPackageName: z.string().nullish(),
 });
 
 const TrainingJob = TrainingDefinition.extend({ trainingJobName: z.string().min(1) });
-const TuningJob = z.looseObject({
+const TuningJob = z.object({
   hyperParameterTuningJobName: z.string().min(1),
   trainingJobDefinition: TrainingDefinition.nullish(),
   trainingJobDefinitions: z.array(TrainingDefinition).nullish(),
 });
-const ProcessingJob = z.looseObject({
+const ProcessingJob = z.object({
   processingJobName: z.string().min(1),
-  networkConfig: z.looseObject({ enableNetworkIsolation: z.boolean().nullish(), vpcConfig: Vpc.nullish() }).nullish(),
-  appSpecification: z.looseObject({ imageUri: z.string().nullish() }).nullish(),
+  networkConfig: z.object({ enableNetworkIsolation: z.boolean().nullish(), vpcConfig: Vpc.nullish() }).nullish(),
+  appSpecification: z.object({ imageUri: z.string().nullish() }).nullish(),
 });
-const Model = z.looseObject({
+const Model = z.object({
   modelName: z.string().min(1),
   enableNetworkIsolation: z.boolean().nullish(),
   vpcConfig: Vpc.nullish(),
   primaryContainer: Container.nullish(),
   containers: z.array(Container).nullish(),
 });
-const TransformJob = z.looseObject({ transformJobName: z.string().min(1), modelName: z.string().min(1) });
-const Variant = z.looseObject({ modelName: z.string().nullish() });
-const EndpointConfig = z.looseObject({
+const TransformJob = z.object({ transformJobName: z.string().min(1), modelName: z.string().min(1) });
+const Variant = z.object({ modelName: z.string().nullish() });
+const EndpointConfig = z.object({
   endpointConfigName: z.string().min(1),
   productionVariants: z.array(Variant).nullish(),
   shadowProductionVariants: z.array(Variant).nullish(),
 });
-const Endpoint = z.looseObject({ endpointName: z.string().min(1), endpointConfigName: z.string().min(1) });
+const Endpoint = z.object({ endpointName: z.string().min(1), endpointConfigName: z.string().min(1) });
 
 function vpcFacts(vpc: VpcIn | null | undefined) {
   return vpc ? { subnets: vpc.subnets ?? [], securityGroupIds: vpc.securityGroupIds ?? [] } : null;

@@ -1,0 +1,327 @@
+/**
+ * `npm run bench`: the performance figures, each as a median over repeated runs and as a ratio to a
+ * baseline measured in the same run (these machines are shared and noisy: absolute times lie).
+ * Prints a table and writes bench/results.json. Budgets are checked and reported, not asserted.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { deflateRawSync } from "node:zlib";
+import { PublishCommand } from "@aws-sdk/client-sns";
+import { AddTagsCommand, StopTrainingJobCommand } from "@aws-sdk/client-sagemaker";
+import Table from "cli-table3";
+import { build } from "esbuild";
+import { parse as parseYaml } from "yaml";
+import { createRuntime } from "../src/app/runtime.js";
+import { decide } from "../src/core/decide.js";
+import { normalizeEvent } from "../src/core/normalize.js";
+import { DEFAULT_POLICY } from "../src/core/policy.js";
+import { startEmulator } from "../scripts/emulator.js";
+import { AlertInbox, clients, Fixtures } from "../scripts/local-aws.js";
+import { EVENTS_DIR, sampleFor } from "../scripts/sample-events.js";
+
+const ROOT = join(import.meta.dirname, "..");
+const QUICK = process.argv.includes("--quick");
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+
+interface Row {
+  figure: string;
+  value: string;
+  baseline: string;
+  ratio: string;
+  budget: string;
+  ok: boolean | null;
+}
+const rows: Row[] = [];
+const results: Record<string, unknown> = {};
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+/** Events/second for `fn` over the sample texts, median of `runs` time-boxed runs. */
+function rate(texts: string[], fn: (t: string) => void, runs: number, ms: number): number {
+  const rates: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    let n = 0;
+    const start = performance.now();
+    let now = start;
+    while (now - start < ms) {
+      for (const t of texts) fn(t);
+      n += texts.length;
+      now = performance.now();
+    }
+    rates.push(n / ((now - start) / 1000));
+  }
+  return median(rates);
+}
+
+function benchDecisionCore() {
+  log("decision core: parse + decide vs JSON.parse ...");
+  const texts = readdirSync(EVENTS_DIR)
+    .filter((f) => f.endsWith(".json") && f !== "expected.json")
+    .map((f) => readFileSync(join(EVENTS_DIR, f), "utf8"));
+  const now = Date.now();
+  const runs = QUICK ? 3 : 7;
+  // Interleave so both see the same machine noise.
+  const core: number[] = [];
+  const parse: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    parse.push(rate(texts, (t) => JSON.parse(t), 1, 300));
+    core.push(rate(texts, (t) => decide(normalizeEvent(JSON.parse(t)), DEFAULT_POLICY, now), 1, 300));
+  }
+  const c = median(core);
+  const p = median(parse);
+  results.decisionCore = { eventsPerSecond: Math.round(c), jsonParsePerSecond: Math.round(p), ratio: round(c / p, 3) };
+  rows.push({
+    figure: "decision core (parse + decide), events/s, one core",
+    value: Math.round(c).toLocaleString("en"),
+    baseline: `JSON.parse ${Math.round(p).toLocaleString("en")}/s`,
+    ratio: `${round(c / p, 3)}`,
+    budget: ">= 100,000/s",
+    ok: c >= 100_000,
+  });
+}
+
+const ESBUILD = parseYaml(readFileSync(join(ROOT, "serverless.yml"), "utf8").replace(/!(Ref|Sub|GetAtt|Not|Equals)/g, ""))
+  .custom.esbuild;
+
+async function bundleHandlers(): Promise<{ name: string; file: string }[]> {
+  const sls = parseYaml(readFileSync(join(ROOT, "serverless.yml"), "utf8").replace(/!(Ref|Sub|GetAtt|Not|Equals)/g, ""));
+  const out = join(tmpdir(), "isolation-guard-bench");
+  mkdirSync(out, { recursive: true });
+  const bundles: { name: string; file: string }[] = [];
+  for (const [name, fn] of Object.entries(sls.functions as Record<string, { handler: string }>)) {
+    const entry = `${fn.handler.replace(/\.[^.]+$/, "")}.ts`;
+    const file = join(out, `${name}.mjs`);
+    // Same options as serverless.yml's custom.esbuild, so the figure is the deployed bundle's.
+    await build({
+      entryPoints: [join(ROOT, entry)],
+      outfile: file,
+      bundle: true,
+      minify: ESBUILD.minify,
+      platform: "node",
+      target: ESBUILD.target,
+      format: "esm",
+      mainFields: ESBUILD.mainFields,
+      banner: ESBUILD.banner,
+      logLevel: "error",
+    });
+    bundles.push({ name, file });
+  }
+  return bundles;
+}
+
+function benchBundles(bundles: { name: string; file: string }[]) {
+  log("bundle sizes ...");
+  const sizes: Record<string, unknown> = {};
+  for (const b of bundles) {
+    const raw = readFileSync(b.file);
+    const zipped = deflateRawSync(raw, { level: 9 }).length;
+    sizes[b.name] = { rawBytes: raw.length, zippedBytes: zipped };
+    rows.push({
+      figure: `bundle ${b.name} (raw / zipped)`,
+      value: `${round(raw.length / 1024, 1)} KB / ${round(zipped / 1024, 1)} KB`,
+      baseline: "-",
+      ratio: `${round(raw.length / (400 * 1024), 2)} of budget`,
+      budget: "<= 400 KB / 150 KB",
+      ok: raw.length <= 400 * 1024 && zipped <= 150 * 1024,
+    });
+  }
+  results.bundles = sizes;
+}
+
+function benchColdLoad(bundles: { name: string; file: string }[]) {
+  log("cold module load ...");
+  const env = {
+    PATH: process.env.PATH,
+    AWS_REGION: "us-east-1",
+    GUARD_ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:alerts",
+    NODE_NO_WARNINGS: "1",
+  };
+  const time = (args: string[]) => {
+    const t = performance.now();
+    const r = spawnSync(process.execPath, args, { env, stdio: "ignore" });
+    if (r.status !== 0) throw new Error(`node ${args.join(" ")} failed`);
+    return performance.now() - t;
+  };
+  const n = QUICK ? 7 : 15;
+  const cold: Record<string, unknown> = {};
+  for (const b of bundles) {
+    const bare: number[] = [];
+    const load: number[] = [];
+    for (let i = 0; i < n; i++) {
+      bare.push(time(["-e", "0"]));
+      load.push(time(["--input-type=module", "-e", `await import(${JSON.stringify(b.file)})`]));
+    }
+    const extra = median(load) - median(bare);
+    cold[b.name] = { medianMs: round(median(load), 1), bareNodeMs: round(median(bare), 1), extraMs: round(extra, 1) };
+    rows.push({
+      figure: `cold load ${b.name}, ms above bare node`,
+      value: `${round(extra, 1)} ms`,
+      baseline: `node -e 0: ${round(median(bare), 1)} ms`,
+      ratio: `${round(median(load) / median(bare), 2)}x`,
+      budget: "<= 50 ms above",
+      ok: extra <= 50,
+    });
+  }
+  results.coldLoad = cold;
+}
+
+async function benchAgainstEmulator() {
+  log("against the emulator: calls per verdict, handler overhead, throughput ...");
+  const emu = await startEmulator();
+  try {
+    const aws = clients(emu.endpoint, 3);
+    const fx = new Fixtures(aws.sm);
+    const inbox = await new AlertInbox(aws.sns, aws.sqs).create();
+    const calls: string[] = [];
+    for (const c of [aws.sm, aws.sns]) {
+      c.middlewareStack.add(
+        (next, context) => async (args) => {
+          calls.push(context.commandName as string);
+          return next(args);
+        },
+        { step: "initialize", name: "countCalls" },
+      );
+    }
+    const rt = createRuntime({
+      log: { info() {}, warn() {}, error() {} },
+      env: { AWS_REGION: "us-east-1", GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_SETTLE_MS: "0" },
+      sagemaker: aws.sm,
+      sns: aws.sns,
+    });
+
+    // Calls per event, by verdict, counted by SDK middleware.
+    const count = async (sampleFile: string, name: string, isolated: boolean) => {
+      const arn = await fx.trainingJob(name, { isolated });
+      calls.length = 0;
+      await rt.handle(sampleFor(sampleFile, name, arn));
+      return [...calls];
+    };
+    const compliant = await count("CreateTrainingJob.isolated.json", "bench-compliant", true);
+    const violating = await count("CreateTrainingJob.no-isolation.json", "bench-violating", false);
+    const beforeStop = violating.indexOf("StopTrainingJobCommand") + 1;
+    results.callsPerEvent = { compliant, violating, violatingBeforeStopLands: beforeStop };
+    rows.push({
+      figure: "AWS calls, compliant event",
+      value: `${compliant.length} (${compliant.join(", ")})`,
+      baseline: "-",
+      ratio: "-",
+      budget: "<= 1",
+      ok: compliant.length <= 1,
+    });
+    rows.push({
+      figure: "AWS calls, violating job (until stop / total)",
+      value: `${beforeStop} / ${violating.length} (${violating.map((c) => c.replace(/Command$/, "")).join(", ")})`,
+      baseline: "-",
+      ratio: "-",
+      budget: "1 / <= 3",
+      ok: beforeStop === 1 && violating.length <= 3,
+    });
+
+    // Handler overhead: the handler vs the same unavoidable calls made directly, interleaved.
+    const n = QUICK ? 10 : 30;
+    const viaHandler: number[] = [];
+    const direct: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const a = await fx.trainingJob(`bench-h-${i}`);
+      const event = sampleFor("CreateTrainingJob.no-isolation.json", `bench-h-${i}`, a);
+      let t = performance.now();
+      await rt.handle(event);
+      viaHandler.push(performance.now() - t);
+      const b = await fx.trainingJob(`bench-d-${i}`);
+      t = performance.now();
+      await aws.sm.send(new StopTrainingJobCommand({ TrainingJobName: `bench-d-${i}` }));
+      await aws.sns.send(new PublishCommand({ TopicArn: inbox.topicArn, Message: "x" }));
+      await aws.sm.send(new AddTagsCommand({ ResourceArn: b, Tags: [{ Key: "k", Value: "v" }] }));
+      direct.push(performance.now() - t);
+    }
+    const overhead = median(viaHandler) / median(direct);
+    results.handlerOverhead = { handlerMs: round(median(viaHandler)), directSdkMs: round(median(direct)), ratio: round(overhead) };
+    rows.push({
+      figure: "violating event: handler vs direct SDK calls",
+      value: `${round(median(viaHandler), 1)} ms`,
+      baseline: `direct ${round(median(direct), 1)} ms`,
+      ratio: `${round(overhead)}`,
+      budget: "<= 1.3",
+      ok: overhead <= 1.3,
+    });
+
+    // Throughput: a burst through the handler at the deployed concurrency, beside the emulator's raw rate.
+    const burst = QUICK ? 200 : 1000;
+    const concurrency = 10;
+    log(`  creating ${burst} jobs for the burst ...`);
+    const events: unknown[] = [];
+    for (let i = 0; i < burst; i++) {
+      const compliantJob = i % 2 === 0;
+      const name = `bench-burst-${i}`;
+      const arn = await fx.trainingJob(name, { isolated: compliantJob });
+      events.push(sampleFor(compliantJob ? "CreateTrainingJob.isolated.json" : "CreateTrainingJob.no-isolation.json", name, arn));
+    }
+    const pool = async (items: unknown[], work: (x: unknown) => Promise<unknown>) => {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < items.length) await work(items[next++]);
+        }),
+      );
+    };
+    calls.length = 0;
+    let t = performance.now();
+    await pool(events, (e) => rt.handle(e));
+    const burstSeconds = (performance.now() - t) / 1000;
+    const callsMade = calls.length;
+    const arns = Array.from({ length: callsMade }, (_, i) => `arn:aws:sagemaker:us-east-1:123456789012:training-job/bench-burst-${i % burst}`);
+    t = performance.now();
+    await pool(arns, (arn) => aws.sm.send(new AddTagsCommand({ ResourceArn: arn as string, Tags: [{ Key: "k", Value: "v" }] })));
+    const rawSeconds = (performance.now() - t) / 1000;
+    const eventsPerSecond = burst / burstSeconds;
+    const rawCallsPerSecond = callsMade / rawSeconds;
+    results.throughput = {
+      events: burst,
+      concurrency,
+      eventsPerSecond: round(eventsPerSecond, 1),
+      awsCalls: callsMade,
+      emulatorRawCallsPerSecond: round(rawCallsPerSecond, 1),
+      handlerCallRateVsRaw: round(callsMade / burstSeconds / rawCallsPerSecond),
+    };
+    rows.push({
+      figure: `burst of ${burst} events (half violating), concurrency ${concurrency}`,
+      value: `${round(eventsPerSecond, 1)} events/s`,
+      baseline: `emulator raw ${round(rawCallsPerSecond, 1)} calls/s`,
+      ratio: `${round(callsMade / burstSeconds / rawCallsPerSecond)} of raw call rate`,
+      budget: "-",
+      ok: null,
+    });
+  } finally {
+    await emu.stop();
+  }
+}
+
+async function main() {
+  const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
+  const want = (k: string) => !only || only.split(",").includes(k);
+  if (want("core")) benchDecisionCore();
+  if (want("bundle") || want("cold")) {
+    const bundles = await bundleHandlers();
+    if (want("bundle")) benchBundles(bundles);
+    if (want("cold")) benchColdLoad(bundles);
+  }
+  if (want("emulator")) await benchAgainstEmulator();
+
+  const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? "?", node: process.version, date: new Date().toISOString() };
+  const table = new Table({ head: ["figure", "value", "baseline (same run)", "ratio", "budget", "ok"], style: { head: [], border: [] } });
+  for (const r of rows) table.push([r.figure, r.value, r.baseline, r.ratio, r.budget, r.ok === null ? "-" : r.ok ? "yes" : "NO"]);
+  process.stdout.write(`${table.toString()}\nmachine: ${machine.cpus} x ${machine.cpu}, node ${machine.node}\n`);
+  mkdirSync(join(ROOT, "bench"), { recursive: true });
+  writeFileSync(join(ROOT, "bench/results.json"), `${JSON.stringify({ machine, results, rows }, null, 2)}\n`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
+  process.exit(1);
+});
