@@ -8,18 +8,18 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { deflateRawSync } from "node:zlib";
-import { PublishCommand } from "@aws-sdk/client-sns";
 import { AddTagsCommand, StopTrainingJobCommand } from "@aws-sdk/client-sagemaker";
+import { PublishCommand } from "@aws-sdk/client-sns";
 import Table from "cli-table3";
 import { build } from "esbuild";
 import { parse as parseYaml } from "yaml";
+import { startEmulator } from "../scripts/emulator.js";
+import { AlertInbox, clients, Fixtures } from "../scripts/local-aws.js";
+import { EVENTS_DIR, sampleFor } from "../scripts/sample-events.js";
 import { createRuntime } from "../src/app/runtime.js";
 import { decide } from "../src/core/decide.js";
 import { normalizeEvent } from "../src/core/normalize.js";
 import { DEFAULT_POLICY } from "../src/core/policy.js";
-import { startEmulator } from "../scripts/emulator.js";
-import { AlertInbox, clients, Fixtures } from "../scripts/local-aws.js";
-import { EVENTS_DIR, sampleFor } from "../scripts/sample-events.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const QUICK = process.argv.includes("--quick");
@@ -86,11 +86,14 @@ function benchDecisionCore() {
   });
 }
 
-const ESBUILD = parseYaml(readFileSync(join(ROOT, "serverless.yml"), "utf8").replace(/!(Ref|Sub|GetAtt|Not|Equals)/g, ""))
-  .custom.esbuild;
+const ESBUILD = parseYaml(
+  readFileSync(join(ROOT, "serverless.yml"), "utf8").replace(/!(Ref|Sub|GetAtt|Not|Equals)/g, ""),
+).custom.esbuild;
 
 async function bundleHandlers(): Promise<{ name: string; file: string }[]> {
-  const sls = parseYaml(readFileSync(join(ROOT, "serverless.yml"), "utf8").replace(/!(Ref|Sub|GetAtt|Not|Equals)/g, ""));
+  const sls = parseYaml(
+    readFileSync(join(ROOT, "serverless.yml"), "utf8").replace(/!(Ref|Sub|GetAtt|Not|Equals)/g, ""),
+  );
   const out = join(tmpdir(), "isolation-guard-bench");
   mkdirSync(out, { recursive: true });
   const bundles: { name: string; file: string }[] = [];
@@ -108,6 +111,7 @@ async function bundleHandlers(): Promise<{ name: string; file: string }[]> {
       format: "esm",
       mainFields: ESBUILD.mainFields,
       banner: ESBUILD.banner,
+      external: ESBUILD.exclude,
       logLevel: "error",
     });
     bundles.push({ name, file });
@@ -241,7 +245,11 @@ async function benchAgainstEmulator() {
       direct.push(performance.now() - t);
     }
     const overhead = median(viaHandler) / median(direct);
-    results.handlerOverhead = { handlerMs: round(median(viaHandler)), directSdkMs: round(median(direct)), ratio: round(overhead) };
+    results.handlerOverhead = {
+      handlerMs: round(median(viaHandler)),
+      directSdkMs: round(median(direct)),
+      ratio: round(overhead),
+    };
     rows.push({
       figure: "violating event: handler vs direct SDK calls",
       value: `${round(median(viaHandler), 1)} ms`,
@@ -260,7 +268,9 @@ async function benchAgainstEmulator() {
       const compliantJob = i % 2 === 0;
       const name = `bench-burst-${i}`;
       const arn = await fx.trainingJob(name, { isolated: compliantJob });
-      events.push(sampleFor(compliantJob ? "CreateTrainingJob.isolated.json" : "CreateTrainingJob.no-isolation.json", name, arn));
+      events.push(
+        sampleFor(compliantJob ? "CreateTrainingJob.isolated.json" : "CreateTrainingJob.no-isolation.json", name, arn),
+      );
     }
     const pool = async (items: unknown[], work: (x: unknown) => Promise<unknown>) => {
       let next = 0;
@@ -275,9 +285,14 @@ async function benchAgainstEmulator() {
     await pool(events, (e) => rt.handle(e));
     const burstSeconds = (performance.now() - t) / 1000;
     const callsMade = calls.length;
-    const arns = Array.from({ length: callsMade }, (_, i) => `arn:aws:sagemaker:us-east-1:123456789012:training-job/bench-burst-${i % burst}`);
+    const arns = Array.from(
+      { length: callsMade },
+      (_, i) => `arn:aws:sagemaker:us-east-1:123456789012:training-job/bench-burst-${i % burst}`,
+    );
     t = performance.now();
-    await pool(arns, (arn) => aws.sm.send(new AddTagsCommand({ ResourceArn: arn as string, Tags: [{ Key: "k", Value: "v" }] })));
+    await pool(arns, (arn) =>
+      aws.sm.send(new AddTagsCommand({ ResourceArn: arn as string, Tags: [{ Key: "k", Value: "v" }] })),
+    );
     const rawSeconds = (performance.now() - t) / 1000;
     const eventsPerSecond = burst / burstSeconds;
     const rawCallsPerSecond = callsMade / rawSeconds;
@@ -313,9 +328,18 @@ async function main() {
   }
   if (want("emulator")) await benchAgainstEmulator();
 
-  const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? "?", node: process.version, date: new Date().toISOString() };
-  const table = new Table({ head: ["figure", "value", "baseline (same run)", "ratio", "budget", "ok"], style: { head: [], border: [] } });
-  for (const r of rows) table.push([r.figure, r.value, r.baseline, r.ratio, r.budget, r.ok === null ? "-" : r.ok ? "yes" : "NO"]);
+  const machine = {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model ?? "?",
+    node: process.version,
+    date: new Date().toISOString(),
+  };
+  const table = new Table({
+    head: ["figure", "value", "baseline (same run)", "ratio", "budget", "ok"],
+    style: { head: [], border: [] },
+  });
+  for (const r of rows)
+    table.push([r.figure, r.value, r.baseline, r.ratio, r.budget, r.ok === null ? "-" : r.ok ? "yes" : "NO"]);
   process.stdout.write(`${table.toString()}\nmachine: ${machine.cpus} x ${machine.cpu}, node ${machine.node}\n`);
   mkdirSync(join(ROOT, "bench"), { recursive: true });
   writeFileSync(join(ROOT, "bench/results.json"), `${JSON.stringify({ machine, results, rows }, null, 2)}\n`);

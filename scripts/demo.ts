@@ -112,7 +112,7 @@ async function main() {
       const published = captured.find((m) => m.subject === first.Subject);
       say(published?.bodies.email ?? "(not captured)");
       say("\n--- what SQS / Lambda / HTTPS subscribers get (isolation-guard.alert/v1) ---");
-      say(JSON.stringify(doc, null, 2));
+      say(JSON.stringify(JSON.parse(first.Message), null, 2));
       say(
         `\nMessage attributes: ${Object.entries(first.MessageAttributes ?? {})
           .map(([k, v]) => `${k}=${v.Value}`)

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { ConfigError, InvalidPolicyError } from "../core/errors.js";
-import { DEFAULT_POLICY, type Policy, parsePolicy, policyFromObject } from "../core/policy.js";
+import { DEFAULT_POLICY, type Policy, policyFromObject } from "../core/policy.js";
 
 /** Everything the enforcer reads from its environment, validated once at cold start. */
 export interface GuardConfig {
@@ -15,6 +15,18 @@ export interface GuardConfig {
 }
 
 const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):(\d{12}):[\w-]+$/;
+
+function parseJsonPolicy(text: string, source: string): Policy {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (cause) {
+    throw new InvalidPolicyError(
+      `${source}: not valid JSON (YAML policies are read by the CLI): ${(cause as Error).message}`,
+    );
+  }
+  return policyFromObject(data, source);
+}
 
 function policyId(policy: Policy): string {
   return createHash("sha256").update(JSON.stringify(policy)).digest("hex").slice(0, 12);
@@ -30,7 +42,11 @@ function policyId(policy: Policy): string {
  *
  * @example const config = loadConfig(); // throws ConfigError with every problem listed
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): GuardConfig {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  /** Parses a policy file's text; the CLI passes the YAML-aware parser, the Lambda gets JSON only. */
+  parsePolicyText: (text: string, source: string) => Policy = parseJsonPolicy,
+): GuardConfig {
   const problems: string[] = [];
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "";
   if (!region) problems.push("AWS_REGION is not set");
@@ -44,8 +60,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GuardConfig {
 
   let policy = DEFAULT_POLICY;
   try {
-    if (env.GUARD_POLICY_FILE) policy = parsePolicy(readFileSync(env.GUARD_POLICY_FILE, "utf8"), env.GUARD_POLICY_FILE);
-    else if (env.GUARD_POLICY_JSON) policy = policyFromObject(JSON.parse(env.GUARD_POLICY_JSON), "GUARD_POLICY_JSON");
+    if (env.GUARD_POLICY_FILE) {
+      policy = parsePolicyText(readFileSync(env.GUARD_POLICY_FILE, "utf8"), env.GUARD_POLICY_FILE);
+    } else if (env.GUARD_POLICY_JSON) policy = policyFromObject(JSON.parse(env.GUARD_POLICY_JSON), "GUARD_POLICY_JSON");
   } catch (e) {
     problems.push(e instanceof InvalidPolicyError ? e.message : `cannot read the policy: ${(e as Error).message}`);
   }

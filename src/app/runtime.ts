@@ -3,6 +3,7 @@ import type { SNSClient } from "@aws-sdk/client-sns";
 import { createSageMakerClient, SageMakerAdapter } from "../adapters/sagemaker.js";
 import { createSnsClient, SnsAlerts } from "../adapters/sns.js";
 import { GuardError, InvalidEventError, TrustBoundaryError } from "../core/errors.js";
+import type { Policy } from "../core/policy.js";
 import { type GuardConfig, loadConfig } from "./config.js";
 import { type EnforcerDeps, type HandleOutcome, handleEvent, type LogPort } from "./enforce.js";
 import { ProgressCache } from "./progress-cache.js";
@@ -41,8 +42,9 @@ export function createRuntime(options: {
   env?: NodeJS.ProcessEnv;
   sagemaker?: SageMakerClient;
   sns?: SNSClient;
+  parsePolicyText?: (text: string, source: string) => Policy;
 }): Runtime {
-  const config = loadConfig(options.env);
+  const config = loadConfig(options.env, options.parsePolicyText);
   const deps: EnforcerDeps = {
     sagemaker: new SageMakerAdapter(options.sagemaker ?? createSageMakerClient({ region: config.region })),
     alerts: new SnsAlerts(options.sns ?? createSnsClient({ region: config.region }), config.topicArn),

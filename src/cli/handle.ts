@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import type { LogPort } from "../app/enforce.js";
 import { createRuntime, summarize } from "../app/runtime.js";
 import { ActionFailedError, ConfigError } from "../core/errors.js";
+import { parsePolicy } from "../core/policy-text.js";
 import { CliError, readJsonInput } from "./io.js";
 
 const stderrLog: LogPort = {
@@ -27,7 +28,7 @@ export async function handleCommand(argv: string[]): Promise<number> {
   const log: LogPort = values.quiet ? { info() {}, warn() {}, error() {} } : stderrLog;
   let runtime: ReturnType<typeof createRuntime>;
   try {
-    runtime = createRuntime({ log });
+    runtime = createRuntime({ log, parsePolicyText: parsePolicy });
   } catch (e) {
     if (e instanceof ConfigError) throw new CliError(e.message, 2);
     throw e;

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { GuardError } from "../core/errors.js";
-import { DEFAULT_POLICY, type Policy, parsePolicy } from "../core/policy.js";
+import { DEFAULT_POLICY, type Policy } from "../core/policy.js";
+import { parsePolicy } from "../core/policy-text.js";
 
 /** A CLI failure with its exit status (2: unreadable input or invalid policy). */
 export class CliError extends GuardError {

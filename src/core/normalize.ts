@@ -1,8 +1,10 @@
-import { z } from "zod";
 import { arnProblem, parseSageMakerArn } from "./arn.js";
 import { InvalidEventError, TrustBoundaryError } from "./errors.js";
 import { EVENT_RESOURCE_TYPES, type ModelSource, type ResourceTypeSpec, STATE_CHANGE_TYPES } from "./resource-types.js";
 import type { Caller, EventInfo, ResourceFacts, ResourceRef } from "./types.js";
+import "./zod.js";
+import * as z from "zod/mini";
+import { $ZodError } from "zod/v4/core";
 
 export const CLOUDTRAIL_DETAIL_TYPE = "AWS API Call via CloudTrail";
 export const SAGEMAKER_SOURCE = "aws.sagemaker";
@@ -24,43 +26,43 @@ export type NormalizedEvent =
   | { kind: "facts"; event: EventInfo; facts: ResourceFacts };
 
 const Envelope = z.object({
-  id: z.string().optional(),
+  id: z.optional(z.string()),
   "detail-type": z.string({ error: "missing or not a string" }),
   source: z.string({ error: "missing or not a string" }),
-  account: z.string().optional(),
-  region: z.string().optional(),
-  time: z.string().optional(),
-  resources: z.array(z.unknown()).optional(),
+  account: z.optional(z.string()),
+  region: z.optional(z.string()),
+  time: z.optional(z.string()),
+  resources: z.optional(z.array(z.unknown())),
   // A plain-object check, not z.record: it would walk and copy every key of a large detail.
   detail: z.custom<Record<string, unknown>>(isRecord, { error: "missing or not an object" }),
 });
 
-const OptString = z.string().nullish();
+const OptString = z.nullish(z.string());
 const UserIdentity = z.object({
   type: OptString,
   arn: OptString,
   invokedBy: OptString,
   sourceIdentity: OptString,
-  sessionContext: z
-    .looseObject({
+  sessionContext: z.nullish(
+    z.object({
       sourceIdentity: OptString,
-      sessionIssuer: z.object({ arn: OptString }).nullish(),
-    })
-    .nullish(),
+      sessionIssuer: z.nullish(z.object({ arn: OptString })),
+    }),
+  ),
 });
 
 const CloudTrailDetail = z.object({
   eventSource: z.string(),
-  eventName: z.string().min(1),
+  eventName: z.string().check(z.minLength(1)),
   eventID: OptString,
   eventTime: OptString,
   awsRegion: OptString,
   recipientAccountId: OptString,
-  readOnly: z.boolean().nullish(),
-  errorCode: z.unknown().optional(),
-  userIdentity: UserIdentity.nullish(),
-  requestParameters: z.unknown().optional(),
-  responseElements: z.unknown().optional(),
+  readOnly: z.nullish(z.boolean()),
+  errorCode: z.optional(z.unknown()),
+  userIdentity: z.nullish(UserIdentity),
+  requestParameters: z.optional(z.unknown()),
+  responseElements: z.optional(z.unknown()),
 });
 
 // Members that hold isolation facts or point at models; only these may force a lookup when omitted.
@@ -80,7 +82,7 @@ const RELEVANT_KEYS = new Set([
   "endpointConfigName",
 ]);
 
-function describeIssues(error: z.ZodError, prefix: string): string {
+function describeIssues(error: $ZodError, prefix: string): string {
   return error.issues
     .map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join(".")}: ${i.message}`)
     .join("; ");
@@ -182,7 +184,8 @@ function normalizeCloudTrail(env: z.infer<typeof Envelope>, baseEvent: EventInfo
     return ignore(`not a SageMaker call: source ${env.source}, eventSource ${d.eventSource}`);
   }
   if (d.errorCode !== undefined && d.errorCode !== null) {
-    return ignore(`the ${d.eventName} call failed (${String(d.errorCode)}): nothing was created`);
+    const code = typeof d.errorCode === "string" ? d.errorCode : "error";
+    return ignore(`the ${d.eventName} call failed (${code.slice(0, 100)}): nothing was created`);
   }
   const spec = EVENT_RESOURCE_TYPES.get(d.eventName);
   if (!spec) {
@@ -226,7 +229,7 @@ function normalizeCloudTrail(env: z.infer<typeof Envelope>, baseEvent: EventInfo
   try {
     parsedParams = spec.parse(params);
   } catch (cause) {
-    if (cause instanceof z.ZodError) {
+    if (cause instanceof $ZodError) {
       throw new InvalidEventError(
         `${d.eventName}: unexpected request parameters: ${describeIssues(cause, "requestParameters")}`,
         { cause },

@@ -1,8 +1,8 @@
-import { parse as parseYaml } from "yaml";
-import { z } from "zod";
 import { InvalidPolicyError } from "./errors.js";
 import { AWS_IMAGE_REGISTRY_ACCOUNTS, NON_ISOLATABLE_FRAMEWORK_REPOSITORIES } from "./framework-image-data.js";
 import type { Mode, ResourceType } from "./types.js";
+import "./zod.js";
+import * as z from "zod/mini";
 
 const ModeSchema = z.enum(["enforce", "audit"]);
 const RESOURCE_TYPE_NAMES = [
@@ -14,51 +14,68 @@ const RESOURCE_TYPE_NAMES = [
   "endpoint-config",
   "endpoint",
 ] as const satisfies readonly ResourceType[];
+const ResourceTypeName = z.enum(RESOURCE_TYPE_NAMES);
+const NonEmpty = z.string().check(z.minLength(1));
 
 /** A date (`2027-03-31`, valid through the end of that day, UTC) or an ISO date-time with zone. */
-const Expiry = z.union([z.string(), z.date()]).transform((value, ctx) => {
-  const text = value instanceof Date ? value.toISOString() : value.trim();
-  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
-  const ms = dateOnly ? Date.parse(`${text}T00:00:00Z`) + 86_400_000 : Date.parse(text);
-  if (Number.isNaN(ms) || !(dateOnly || /^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/.test(text))) {
-    ctx.addIssue({ code: "custom", message: `"${text}" is not a date (YYYY-MM-DD) or an ISO date-time with zone` });
-    return z.NEVER;
-  }
-  return { text, endsAt: ms };
-});
+const Expiry = z.pipe(
+  z.union([z.string(), z.date()], { error: "required: a date (YYYY-MM-DD) or an ISO date-time with zone" }),
+  z.transform((value, ctx) => {
+    const text = value instanceof Date ? value.toISOString() : value.trim();
+    const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
+    const start = Date.parse(`${text.slice(0, 10)}T00:00:00Z`);
+    // Date.parse rolls 2030-02-31 over to March: a real day reads back as itself.
+    const realDay = !Number.isNaN(start) && new Date(start).toISOString().slice(0, 10) === text.slice(0, 10);
+    const ms = dateOnly ? start + 86_400_000 : Date.parse(text);
+    if (!realDay || Number.isNaN(ms) || !(dateOnly || /^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/.test(text))) {
+      ctx.issues.push({
+        code: "custom",
+        input: value,
+        message: `"${text}" is not a date (YYYY-MM-DD) or an ISO date-time with zone`,
+      });
+      return z.NEVER;
+    }
+    return { text, endsAt: ms };
+  }),
+);
 
 const Exemption = z
   .strictObject({
-    resourceName: z.string().min(1).optional(),
-    principal: z.string().min(1).optional(),
-    resourceTypes: z.array(z.enum(RESOURCE_TYPE_NAMES)).min(1).optional(),
+    resourceName: z.optional(NonEmpty),
+    principal: z.optional(NonEmpty),
+    resourceTypes: z.optional(z.array(ResourceTypeName).check(z.minLength(1))),
     expires: Expiry,
-    reason: z.string().trim().min(1),
+    reason: z.string().check(z.trim(), z.minLength(1)),
   })
-  .refine((e) => e.resourceName !== undefined || e.principal !== undefined, {
-    message: "an exemption needs a resourceName or a principal (or both)",
-  });
+  .check(
+    z.refine((e) => e.resourceName !== undefined || e.principal !== undefined, {
+      message: "an exemption needs a resourceName or a principal (or both)",
+    }),
+  );
 
 const PolicySchema = z.strictObject({
-  version: z.literal(1).optional(),
-  mode: ModeSchema.default("enforce"),
-  resourceModes: z.partialRecord(z.enum(RESOURCE_TYPE_NAMES), ModeSchema).default({}),
-  requireNetworkIsolation: z.boolean().default(true),
-  requireVpc: z.boolean().default(false),
-  allowedSubnets: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, "expected a subnet id (subnet-...)")).optional(),
-  allowedSecurityGroups: z
-    .array(z.string().regex(/^sg-[0-9a-f]+$/, "expected a security group id (sg-...)"))
-    .optional(),
-  frameworkImages: z
-    .strictObject({
-      registryAccounts: z.array(z.string().regex(/^\d{12}$/, "expected a 12-digit account id")),
-      repositories: z.array(z.string().min(1)),
-    })
-    .default({
+  version: z.optional(z.literal(1)),
+  mode: z._default(ModeSchema, "enforce"),
+  resourceModes: z._default(z.partialRecord(ResourceTypeName, ModeSchema), {}),
+  requireNetworkIsolation: z._default(z.boolean(), true),
+  requireVpc: z._default(z.boolean(), false),
+  allowedSubnets: z.optional(
+    z.array(z.string().check(z.regex(/^subnet-[0-9a-f]+$/, "expected a subnet id (subnet-...)"))),
+  ),
+  allowedSecurityGroups: z.optional(
+    z.array(z.string().check(z.regex(/^sg-[0-9a-f]+$/, "expected a security group id (sg-...)"))),
+  ),
+  frameworkImages: z._default(
+    z.strictObject({
+      registryAccounts: z.array(z.string().check(z.regex(/^\d{12}$/, "expected a 12-digit account id"))),
+      repositories: z.array(NonEmpty),
+    }),
+    () => ({
       registryAccounts: [...AWS_IMAGE_REGISTRY_ACCOUNTS],
       repositories: [...NON_ISOLATABLE_FRAMEWORK_REPOSITORIES],
     }),
-  exemptions: z.array(Exemption).default([]),
+  ),
+  exemptions: z._default(z.array(Exemption), []),
 });
 
 /** A validated policy with every default filled in. */
@@ -81,20 +98,6 @@ export function policyFromObject(input: unknown, source = "policy"): Policy {
     return `${where}: ${issue.message}`;
   });
   throw new InvalidPolicyError(`${source}: invalid policy\n  ${problems.join("\n  ")}`);
-}
-
-/**
- * Parses policy text, YAML or JSON (JSON is YAML), and validates it.
- * @example parsePolicy("mode: audit\nrequireVpc: true\n", "policy.yaml")
- */
-export function parsePolicy(text: string, source = "policy"): Policy {
-  let data: unknown;
-  try {
-    data = parseYaml(text, { uniqueKeys: true });
-  } catch (cause) {
-    throw new InvalidPolicyError(`${source}: not valid YAML or JSON: ${(cause as Error).message}`, { cause });
-  }
-  return policyFromObject(data, source);
 }
 
 /** The mode in force for one resource type. */

@@ -1,5 +1,6 @@
-import { z } from "zod";
 import type { IsolationUnit, ResourceType } from "./types.js";
+import "./zod.js";
+import * as z from "zod/mini";
 
 /*
  * One table for every SageMaker resource type: which CloudTrail calls create it, where its isolation
@@ -8,55 +9,53 @@ import type { IsolationUnit, ResourceType } from "./types.js";
  * member names, so one schema reads both.
  */
 
+const OptString = z.nullish(z.string());
+const OptBool = z.nullish(z.boolean());
+const Name = z.string().check(z.minLength(1));
+
 const Vpc = z.object({
-  subnets: z.array(z.string()).nullish(),
-  securityGroupIds: z.array(z.string()).nullish(),
+  subnets: z.nullish(z.array(z.string())),
+  securityGroupIds: z.nullish(z.array(z.string())),
 });
 type VpcIn = z.infer<typeof Vpc>;
 
-const AlgorithmSpecification = z.object({
-  trainingImage: z.string().nullish(),
-  algorithmName: z.string().nullish(),
-});
+const AlgorithmSpecification = z.object({ trainingImage: OptString, algorithmName: OptString });
 
 const TrainingDefinition = z.object({
-  definitionName: z.string().nullish(),
-  enableNetworkIsolation: z.boolean().nullish(),
-  vpcConfig: Vpc.nullish(),
-  algorithmSpecification: AlgorithmSpecification.nullish(),
+  definitionName: OptString,
+  enableNetworkIsolation: OptBool,
+  vpcConfig: z.nullish(Vpc),
+  algorithmSpecification: z.nullish(AlgorithmSpecification),
 });
 
-const Container = z.object({
-  image: z.string().nullish(),
-  modelPackageName: z.string().nullish(),
-});
+const Container = z.object({ image: OptString, modelPackageName: OptString });
 
-const TrainingJob = TrainingDefinition.extend({ trainingJobName: z.string().min(1) });
+const TrainingJob = z.extend(TrainingDefinition, { trainingJobName: Name });
 const TuningJob = z.object({
-  hyperParameterTuningJobName: z.string().min(1),
-  trainingJobDefinition: TrainingDefinition.nullish(),
-  trainingJobDefinitions: z.array(TrainingDefinition).nullish(),
+  hyperParameterTuningJobName: Name,
+  trainingJobDefinition: z.nullish(TrainingDefinition),
+  trainingJobDefinitions: z.nullish(z.array(TrainingDefinition)),
 });
 const ProcessingJob = z.object({
-  processingJobName: z.string().min(1),
-  networkConfig: z.object({ enableNetworkIsolation: z.boolean().nullish(), vpcConfig: Vpc.nullish() }).nullish(),
-  appSpecification: z.object({ imageUri: z.string().nullish() }).nullish(),
+  processingJobName: Name,
+  networkConfig: z.nullish(z.object({ enableNetworkIsolation: OptBool, vpcConfig: z.nullish(Vpc) })),
+  appSpecification: z.nullish(z.object({ imageUri: OptString })),
 });
 const Model = z.object({
-  modelName: z.string().min(1),
-  enableNetworkIsolation: z.boolean().nullish(),
-  vpcConfig: Vpc.nullish(),
-  primaryContainer: Container.nullish(),
-  containers: z.array(Container).nullish(),
+  modelName: Name,
+  enableNetworkIsolation: OptBool,
+  vpcConfig: z.nullish(Vpc),
+  primaryContainer: z.nullish(Container),
+  containers: z.nullish(z.array(Container)),
 });
-const TransformJob = z.object({ transformJobName: z.string().min(1), modelName: z.string().min(1) });
-const Variant = z.object({ modelName: z.string().nullish() });
+const TransformJob = z.object({ transformJobName: Name, modelName: Name });
+const Variant = z.object({ modelName: OptString });
 const EndpointConfig = z.object({
-  endpointConfigName: z.string().min(1),
-  productionVariants: z.array(Variant).nullish(),
-  shadowProductionVariants: z.array(Variant).nullish(),
+  endpointConfigName: Name,
+  productionVariants: z.nullish(z.array(Variant)),
+  shadowProductionVariants: z.nullish(z.array(Variant)),
 });
-const Endpoint = z.object({ endpointName: z.string().min(1), endpointConfigName: z.string().min(1) });
+const Endpoint = z.object({ endpointName: Name, endpointConfigName: Name });
 
 function vpcFacts(vpc: VpcIn | null | undefined) {
   return vpc ? { subnets: vpc.subnets ?? [], securityGroupIds: vpc.securityGroupIds ?? [] } : null;

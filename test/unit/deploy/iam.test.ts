@@ -28,7 +28,9 @@ interface Statement {
 function roleStatements(fn: string): Statement[] {
   const roleId = sls.functions[fn].role as string;
   const role = sls.resources.Resources[roleId];
-  return role.Properties.Policies.flatMap((p: { PolicyDocument: { Statement: Statement[] } }) => p.PolicyDocument.Statement);
+  return role.Properties.Policies.flatMap(
+    (p: { PolicyDocument: { Statement: Statement[] } }) => p.PolicyDocument.Statement,
+  );
 }
 function granted(fn: string): Set<string> {
   return new Set(roleStatements(fn).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])));
@@ -61,7 +63,11 @@ async function callsMadeFor(detailTypes: (dt: string) => boolean): Promise<Set<s
   sns.onAnyCommand().resolves({ MessageId: "1" });
   const rt = createRuntime({
     log: { info() {}, warn() {}, error() {} },
-    env: { AWS_REGION: "us-east-1", GUARD_ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:alerts", GUARD_SETTLE_MS: "0" },
+    env: {
+      AWS_REGION: "us-east-1",
+      GUARD_ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:alerts",
+      GUARD_SETTLE_MS: "0",
+    },
     sagemaker: new SageMakerClient({ region: "us-east-1" }),
     sns: new SNSClient({ region: "us-east-1" }),
   });
@@ -120,7 +126,9 @@ describe("least-privilege roles in serverless.yml", () => {
         expect(resources).not.toBe('"*"');
         if (actions.some((a) => a.startsWith("sagemaker:"))) {
           for (const r of s.Resource as { Sub: string }[]) {
-            expect(r.Sub).toMatch(/^arn:\$\{AWS::Partition\}:sagemaker:\$\{AWS::Region\}:\$\{AWS::AccountId\}:[a-z-]+\/\*$/);
+            expect(r.Sub).toMatch(
+              /^arn:\$\{AWS::Partition\}:sagemaker:\$\{AWS::Region\}:\$\{AWS::AccountId\}:[a-z-]+\/\*$/,
+            );
           }
         }
         if (actions.includes("sns:Publish")) expect(s.Resource).toEqual({ Ref: "AlertTopic" });
@@ -134,6 +142,8 @@ describe("least-privilege roles in serverless.yml", () => {
     expect(pattern["detail-type"]).toEqual(["AWS API Call via CloudTrail"]);
     expect(pattern.detail.eventSource).toEqual(["sagemaker.amazonaws.com"]);
     expect(pattern.detail.errorCode).toEqual([{ exists: false }]);
-    expect(pattern.detail.eventName).toEqual(expect.arrayContaining(["CreateTrainingJob", "CreateModel", "CreateEndpoint"]));
+    expect(pattern.detail.eventName).toEqual(
+      expect.arrayContaining(["CreateTrainingJob", "CreateModel", "CreateEndpoint"]),
+    );
   });
 });
