@@ -177,7 +177,7 @@ export async function handleEvent(raw: unknown, deps: EnforcerDeps): Promise<Han
 
 async function act(decision: Decision, status: string | null, deps: EnforcerDeps): Promise<HandleOutcome> {
   const r = decision.resource as ResourceRef;
-  const arn = r.arn ?? sageMakerArn(r.type, r.name, r.account, r.region);
+  const arn = r.arn ?? (await arnFromDescribe(deps, r)) ?? sageMakerArn(r.type, r.name, r.account, r.region);
   const resource = { ...r, arn };
   decision = { ...decision, resource };
   const now = deps.now();
@@ -252,6 +252,20 @@ async function act(decision: Decision, status: string | null, deps: EnforcerDeps
     outcome.tagged = true;
   }
   return outcome;
+}
+
+/**
+ * An event without the ARN (CloudTrail events carry it in responseElements; hand-made ones may not):
+ * ask SageMaker rather than guess, since the ARN's case of the name differs between AWS and emulators.
+ */
+async function arnFromDescribe(deps: EnforcerDeps, r: ResourceRef): Promise<string | null> {
+  const spec = RESOURCE_TYPES[r.type];
+  const out = await deps.sagemaker.describe(r.type, r.name);
+  const arn = out?.[spec.arnKey.charAt(0).toUpperCase() + spec.arnKey.slice(1)];
+  if (typeof arn !== "string") return null;
+  const problem = arnProblem(arn, { type: r.type, name: r.name, account: r.account, region: r.region });
+  if (problem) throw new TrustBoundaryError(`refusing ${r.type} ${r.name}: ${problem}`);
+  return arn;
 }
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -163,6 +163,17 @@ describe("training jobs", () => {
     expect(await status("omitted-params")).toBe("Stopped");
   });
 
+  it("finds the ARN itself when an event carries none, whatever case the name has", async () => {
+    const arn = await fx.trainingJob("MixedCase-Job");
+    const event = sampleFor("CreateTrainingJob.no-isolation.json", "MixedCase-Job", arn);
+    delete event.detail.responseElements;
+
+    const outcome = await runtime().handle(event);
+
+    expect(outcome.remedy).toBe("stopped");
+    expect((await fx.tags(arn))["isolation-guard:status"]).toBe("NON_COMPLIANT");
+  });
+
   it("ignores an event from another region without any AWS call", async () => {
     const arn = await fx.trainingJob("foreign-region");
     const event = sampleFor(
