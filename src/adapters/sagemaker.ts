@@ -119,11 +119,33 @@ export class SageMakerAdapter implements SageMakerPort {
   }
 
   async addTags(arn: string, tags: Record<string, string>): Promise<void> {
-    try {
-      await this.client.send(
-        new AddTagsCommand({ ResourceArn: arn, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }),
+    const send = (t: Record<string, string>) =>
+      this.client.send(
+        new AddTagsCommand({ ResourceArn: arn, Tags: Object.entries(t).map(([Key, Value]) => ({ Key, Value })) }),
       );
+    try {
+      await send(tags);
     } catch (e) {
+      // SageMaker's tag values allow letters, digits, spaces and _.:/=+-@ (botocore's TagValue pattern):
+      // no comma. If AWS rejects the comma-separated rule list, write it with "+" instead.
+      const err = e as AwsError;
+      const sanitized = Object.fromEntries(
+        Object.entries(tags).map(([k, v]) => [k, v.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, "+")]),
+      );
+      if (
+        err?.name === "ValidationException" &&
+        /pattern|constraint/i.test(err.message ?? "") &&
+        JSON.stringify(sanitized) !== JSON.stringify(tags)
+      ) {
+        try {
+          await send(sanitized);
+          return;
+        } catch (retryError) {
+          throw new ActionFailedError(`AddTags ${arn} failed: ${(retryError as Error).message}`, "tag", {
+            cause: retryError,
+          });
+        }
+      }
       throw new ActionFailedError(`AddTags ${arn} failed: ${(e as Error).message}`, "tag", { cause: e });
     }
   }

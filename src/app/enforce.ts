@@ -68,6 +68,11 @@ function rulesOf(d: Decision): string {
   return [...new Set(d.findings.map((f) => f.rule))].join(",");
 }
 
+/** Rule lists as tagged: comma-separated, or "+"-separated where AWS refused the comma (see the adapter). */
+function sameRules(tagged: string | undefined, rules: string): boolean {
+  return (tagged ?? "").replace(/\+/g, ",") === rules;
+}
+
 /** Statuses in which a job still runs (or is about to) and a Stop is meaningful. */
 const RUNNING = new Set(["InProgress"]);
 
@@ -224,7 +229,7 @@ async function act(decision: Decision, status: string | null, deps: EnforcerDeps
       if (outcome.remedy === "not-running" && deps.settleMs > 0) await (deps.sleep ?? delay)(deps.settleMs);
       const tags = await deps.sagemaker.listTags(arn);
       alreadyReported =
-        tags === null || (tags[TAGS.status] === decision.verdict && tags[TAGS.rules] === rulesOf(decision));
+        tags === null || (tags[TAGS.status] === decision.verdict && sameRules(tags[TAGS.rules], rulesOf(decision)));
     }
     if (alreadyReported) outcome.duplicateOf = "an earlier delivery or the other trigger";
   }
