@@ -53,6 +53,8 @@ export interface HandleOutcome {
   alerted: boolean;
   /** Set when the event repeated a decision already carried out (duplicate delivery or second trigger). */
   duplicateOf: string | null;
+  /** What Describe said, when the resource was described: status and creation time only. */
+  described?: { status: string | null; createdAt: string | null };
 }
 
 const ignoredOutcome = (decision: Decision): HandleOutcome => ({
@@ -79,6 +81,7 @@ const RUNNING = new Set(["InProgress"]);
 interface LookedUp {
   facts: ResourceFacts;
   status: string | null;
+  createdAt: string | null;
 }
 
 async function describeModels(deps: EnforcerDeps, names: string[]): Promise<ModelPosture[]> {
@@ -100,6 +103,7 @@ async function lookUp(
   let configName = n.modelSource?.endpointConfigName ?? null;
   let arn = ref.arn;
   let status: string | null = null;
+  let createdAt: string | null = null;
   let units: ResourceFacts["units"] = [];
 
   if (!n.modelSource) {
@@ -119,6 +123,8 @@ async function lookUp(
     }
     const statusKey = spec.stateChange?.statusKey;
     status = statusKey && typeof out[statusKey] === "string" ? (out[statusKey] as string) : null;
+    const created = out.CreationTime;
+    createdAt = created instanceof Date ? created.toISOString() : typeof created === "string" ? created : null;
     if (ref.type === "training-job" && typeof out.TuningJobArn === "string") {
       return { ignored: `launched by tuning job ${out.TuningJobArn}: decided with its tuning job` };
     }
@@ -139,11 +145,12 @@ async function lookUp(
           models: [{ name: `endpoint-config/${configName}`, units: null }],
         },
         status,
+        createdAt,
       };
   }
   const facts: ResourceFacts = { resource: { ...ref, arn }, caller: n.caller, units };
   if (isModelConsumer(ref.type)) facts.models = await describeModels(deps, modelNames);
-  return { facts, status };
+  return { facts, status, createdAt };
 }
 
 /**
@@ -178,6 +185,49 @@ export async function handleEvent(raw: unknown, deps: EnforcerDeps): Promise<Han
     decision = decideFacts(found.facts, deps.policy, now, n.event);
   }
   return act(decision, status, deps);
+}
+
+/**
+ * Decides and (unless `dryRun`) acts on a resource found without an event, such as by the scheduled
+ * sweep or `isolation-guard scan --fix`: the same describe, decision, remedy, alert and tags as the
+ * event path, with the same duplicate protection. The caller is unknown, so principal-scoped
+ * exemptions do not apply.
+ *
+ * @example await enforceResource({ type: "training-job", name, arn, account, region }, deps, { trigger: "sweep" })
+ */
+export async function enforceResource(
+  resource: ResourceRef,
+  deps: EnforcerDeps,
+  options: { dryRun?: boolean; trigger?: string } = {},
+): Promise<HandleOutcome> {
+  const event: Decision["event"] = {
+    id: null,
+    name: options.trigger ?? "sweep",
+    time: null,
+    source: "isolation-guard",
+    detailType: null,
+  };
+  const base = decide({ kind: "ignored", reason: "", event, resource: null, caller: null }, deps.policy, deps.now());
+  if (resource.account !== deps.self.account || resource.region !== deps.self.region) {
+    return ignoredOutcome({
+      ...base,
+      reason: `${resource.arn ?? resource.name} is outside ${deps.self.account}/${deps.self.region}`,
+    });
+  }
+  const found = await lookUp(deps, {
+    kind: "lookup",
+    reason: "found without an event",
+    event,
+    resource,
+    caller: null,
+    modelSource: null,
+    trigger: "state-change",
+  });
+  if ("ignored" in found) return ignoredOutcome({ ...base, resource, reason: found.ignored });
+  const decision = decideFacts(found.facts, deps.policy, deps.now(), event);
+  const described = { status: found.status, createdAt: found.createdAt };
+  if (options.dryRun) return { ...ignoredOutcome(decision), tagAction: null, described };
+  return { ...(await act(decision, found.status, deps)), described };
 }
 
 async function act(decision: Decision, status: string | null, deps: EnforcerDeps): Promise<HandleOutcome> {

@@ -12,6 +12,12 @@ Usage:
   isolation-guard handle <event.json | ->
       Enforce: the Lambda's code path against AWS_ENDPOINT_URL / AWS_REGION, with
       GUARD_ALERT_TOPIC_ARN, GUARD_MODE (enforce|audit) and GUARD_POLICY_FILE.
+  isolation-guard guardrails --policy <file> [--format scp|iam] [--out <file>]
+      Write the preventive SCP / IAM policy derived from the same policy file.
+  isolation-guard scan [--region r ...] [--format table|json|html] [--out <file>] [--fix [--yes]]
+      The account's isolation posture, every supported resource type.
+  isolation-guard redrive --queue-url <url>
+      Replay dead-lettered events through the enforcer, idempotently.
 `;
 
 type Command = (argv: string[]) => Promise<number>;
@@ -34,6 +40,10 @@ const COMMANDS: Record<string, Command> = {
     const { handleCommand } = await import("./handle.js");
     return handleCommand(argv);
   },
+  // Each command below lives in src/cli/commands/<name>.ts and exports `run(argv): Promise<number>`.
+  guardrails: async (argv) => (await import("./commands/guardrails.js")).run(argv),
+  scan: async (argv) => (await import("./commands/scan.js")).run(argv),
+  redrive: async (argv) => (await import("./commands/redrive.js")).run(argv),
 };
 
 /** Runs the CLI and returns the exit status. */
