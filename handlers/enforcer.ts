@@ -1,5 +1,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { EventBridgeEvent } from "aws-lambda";
 import { createRuntime, summarize } from "../src/app/runtime.js";
@@ -9,14 +11,22 @@ import { createRuntime, summarize } from "../src/app/runtime.js";
  * own job state-change events. Failures throw: Lambda retries, then the on-failure destination keeps the event.
  */
 const logger = new Logger({ serviceName: "isolation-guard" });
+const metrics = new Metrics({ namespace: "IsolationGuard", serviceName: "isolation-guard" });
 const runtime = createRuntime({
   log: {
     info: (message, extra = {}) => logger.info(message, extra),
     warn: (message, extra = {}) => logger.warn(message, extra),
     error: (message, extra = {}) => logger.error(message, extra),
   },
+  metrics: {
+    count: (name, resourceType) => {
+      if (resourceType)
+        metrics.singleMetric().addDimension("resourceType", resourceType).addMetric(name, MetricUnit.Count, 1);
+      metrics.addMetric(name, MetricUnit.Count, 1);
+    },
+  },
 });
 
-export const handler = middy(async (event: EventBridgeEvent<string, unknown>) =>
-  summarize(await runtime.handle(event)),
-).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = middy(async (event: EventBridgeEvent<string, unknown>) => summarize(await runtime.handle(event)))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }));

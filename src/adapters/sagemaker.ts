@@ -68,7 +68,13 @@ function isNotRunning(e: unknown): boolean {
 
 /** The SDK client the Lambdas and CLI use: adaptive retry, enough attempts to ride out throttling. */
 export function createSageMakerClient(config: SageMakerClientConfig = {}): SageMakerClient {
-  return new SageMakerClient({ retryMode: "adaptive", maxAttempts: 8, ...config });
+  return new SageMakerClient({
+    retryMode: "adaptive",
+    maxAttempts: 8,
+    // A hung connection must not eat the minutes a job spends starting: time out and retry.
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
+    ...config,
+  });
 }
 
 function command(op: string | undefined, input: Record<string, unknown>) {

@@ -4,7 +4,13 @@ import { ActionFailedError } from "../core/errors.js";
 
 /** The SNS client the Lambdas and CLI use: adaptive retry. */
 export function createSnsClient(config: SNSClientConfig = {}): SNSClient {
-  return new SNSClient({ retryMode: "adaptive", maxAttempts: 8, ...config });
+  return new SNSClient({
+    retryMode: "adaptive",
+    maxAttempts: 8,
+    // A hung connection must not eat the minutes a job spends starting: time out and retry.
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
+    ...config,
+  });
 }
 
 /**

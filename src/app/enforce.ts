@@ -25,6 +25,11 @@ export interface LogPort {
   error(message: string, extra?: Record<string, unknown>): void;
 }
 
+/** Counters for dashboards and alarms (Powertools Metrics in the Lambda). */
+export interface MetricsPort {
+  count(name: string, resourceType: string | null): void;
+}
+
 export interface EnforcerDeps {
   sagemaker: SageMakerPort;
   alerts: AlertPort;
@@ -230,7 +235,8 @@ export async function enforceResource(
   return { ...(await act(decision, found.status, deps)), described };
 }
 
-async function act(decision: Decision, status: string | null, deps: EnforcerDeps): Promise<HandleOutcome> {
+async function act(decision: Decision, knownStatus: string | null, deps: EnforcerDeps): Promise<HandleOutcome> {
+  let status = knownStatus;
   const r = decision.resource as ResourceRef;
   const arn = r.arn ?? (await arnFromDescribe(deps, r)) ?? sageMakerArn(r.type, r.name, r.account, r.region);
   const resource = { ...r, arn };
@@ -248,6 +254,12 @@ async function act(decision: Decision, status: string | null, deps: EnforcerDeps
       done.remedy ?? (status && !RUNNING.has(status) ? "not-running" : await deps.sagemaker.stop(r.type, r.name));
     deps.progress.update(key, now, { remedy: outcome.remedy });
     outcome.tagAction = outcome.remedy === "stopped" ? "stopped" : "none";
+    if (outcome.remedy === "not-running" && !status && !done.remedy) {
+      // Say what state the job is really in (finished by itself, or stopped by an earlier attempt or its owner).
+      const out = await deps.sagemaker.describe(r.type, r.name);
+      const key = RESOURCE_TYPES[r.type].stateChange?.statusKey;
+      status = key && typeof out?.[key] === "string" ? (out[key] as string) : null;
+    }
     detail =
       outcome.remedy === "stopped"
         ? "the guard stopped it"

@@ -5,7 +5,7 @@ import { createSnsClient, SnsAlerts } from "../adapters/sns.js";
 import { GuardError, InvalidEventError, TrustBoundaryError } from "../core/errors.js";
 import type { Policy } from "../core/policy.js";
 import { type GuardConfig, loadConfig } from "./config.js";
-import { type EnforcerDeps, type HandleOutcome, handleEvent, type LogPort } from "./enforce.js";
+import { type EnforcerDeps, type HandleOutcome, handleEvent, type LogPort, type MetricsPort } from "./enforce.js";
 import { ProgressCache } from "./progress-cache.js";
 
 /** A compact, secret-free record of an outcome, for logs and the CLI. */
@@ -26,6 +26,19 @@ export function summarize(o: HandleOutcome) {
   };
 }
 
+/** Events evaluated, violations, stops, deletes, alerts sent, duplicates; by resource type. */
+export function countOutcome(metrics: MetricsPort, o: HandleOutcome): void {
+  const d = o.decision;
+  const type = d.resource?.type ?? null;
+  if (d.verdict === "IGNORED") return metrics.count("EventsIgnored", null);
+  metrics.count("EventsEvaluated", type);
+  if (d.verdict === "NON_COMPLIANT") metrics.count("Violations", type);
+  if (o.remedy === "stopped") metrics.count("Stops", type);
+  if (o.remedy === "deleted") metrics.count("Deletes", type);
+  if (o.alerted) metrics.count("AlertsSent", type);
+  if (o.duplicateOf) metrics.count("Duplicates", type);
+}
+
 /** The enforcer with its clients, built once per container (cold start) and reused. */
 export interface Runtime {
   config: GuardConfig;
@@ -43,7 +56,9 @@ export function createRuntime(options: {
   sagemaker?: SageMakerClient;
   sns?: SNSClient;
   parsePolicyText?: (text: string, source: string) => Policy;
+  metrics?: MetricsPort;
 }): Runtime {
+  const metrics = options.metrics ?? { count() {} };
   const config = loadConfig(options.env, options.parsePolicyText);
   const deps: EnforcerDeps = {
     sagemaker: new SageMakerAdapter(options.sagemaker ?? createSageMakerClient({ region: config.region })),
@@ -63,6 +78,7 @@ export function createRuntime(options: {
       try {
         const outcome = await handleEvent(event, deps);
         options.log.info("event handled", summarize(outcome));
+        countOutcome(metrics, outcome);
         return outcome;
       } catch (e) {
         const kind = e instanceof InvalidEventError || e instanceof TrustBoundaryError ? "rejected" : "failed";
@@ -71,6 +87,7 @@ export function createRuntime(options: {
           reason: (e as Error).message,
           eventId: (event as { id?: unknown })?.id ?? null,
         });
+        metrics.count(kind === "rejected" ? "EventsRejected" : "Failures", null);
         throw e;
       }
     },
