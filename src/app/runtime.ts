@@ -30,7 +30,10 @@ export function summarize(o: HandleOutcome) {
 export function countOutcome(metrics: MetricsPort, o: HandleOutcome): void {
   const d = o.decision;
   const type = d.resource?.type ?? null;
-  if (d.verdict === "IGNORED") return metrics.count("EventsIgnored", null);
+  if (d.verdict === "IGNORED") {
+    metrics.count("EventsIgnored", null);
+    return;
+  }
   metrics.count("EventsEvaluated", type);
   if (d.verdict === "NON_COMPLIANT") metrics.count("Violations", type);
   if (o.remedy === "stopped") metrics.count("Stops", type);
