@@ -72,7 +72,7 @@ export function createSageMakerClient(config: SageMakerClientConfig = {}): SageM
     retryMode: "adaptive",
     maxAttempts: 8,
     // A hung connection must not eat the minutes a job spends starting: time out and retry.
-    requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000, throwOnRequestTimeout: true },
     ...config,
   });
 }
