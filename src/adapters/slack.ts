@@ -1,8 +1,10 @@
 import { SSMProvider } from "@aws-lambda-powertools/parameters/ssm";
-import type { SSMClient } from "@aws-sdk/client-ssm";
+import { SSMClient } from "@aws-sdk/client-ssm";
 import { type FetchFunction, IncomingWebhook, IncomingWebhookHTTPError } from "@slack/webhook";
+import type { SNSEvent } from "aws-lambda";
+import type { NotifierConfig } from "../app/config-notifier.js";
 import { ActionFailedError, ConfigError } from "../core/errors.js";
-import type { SlackPort } from "../notify/notifier.js";
+import { type NotifiedRecord, type NotifierLog, notifyRecords, type SlackPort } from "../notify/notifier.js";
 import type { SlackMessage } from "../notify/slack-message.js";
 
 /** Where the webhook URL comes from: read once per container, cached, never logged. */
@@ -21,6 +23,8 @@ export class SsmSecret implements SecretSource {
   constructor(
     readonly parameterName: string,
     private readonly provider: Pick<SSMProvider, "get">,
+    /** Tests only: also accept `http://127.0.0.1...` (a local webhook receiver). */
+    private readonly allowLoopback = false,
   ) {}
 
   get(): Promise<string> {
@@ -45,7 +49,8 @@ export class SsmSecret implements SecretSource {
         },
       );
     }
-    if (typeof value !== "string" || !/^https:\/\/\S+$|^http:\/\/127\.0\.0\.1[:/]\S*$/.test(value)) {
+    const loopback = this.allowLoopback && typeof value === "string" && /^http:\/\/127\.0\.0\.1[:/]\S*$/.test(value);
+    if (typeof value !== "string" || !(loopback || /^https:\/\/\S+$/.test(value))) {
       // Never echo the value: it is the secret.
       throw new ConfigError(`SSM parameter ${this.parameterName} does not hold an https webhook URL`);
     }
@@ -146,4 +151,35 @@ function redact(e: unknown): Error {
   );
   err.name = (e as Error)?.name ?? "Error";
   return err;
+}
+
+/**
+ * The notifier with its adapters, built once per container: SSM (for the webhook URL) and the webhook.
+ * Clients may be injected (tests point SSM at the emulator and the webhook at a local receiver).
+ * @example const notifier = createSlackNotifier({ config: loadNotifierConfig(), log }); await notifier.handle(event)
+ */
+export function createSlackNotifier(options: {
+  config: NotifierConfig;
+  log: NotifierLog;
+  ssm?: SSMClient;
+  fetch?: FetchFunction;
+  sleep?: (ms: number) => Promise<void>;
+  allowLoopback?: boolean;
+}): { secret: SsmSecret; slack: SlackWebhook; handle(event: SNSEvent): Promise<NotifiedRecord[]> } {
+  const { config } = options;
+  const ssm = options.ssm ?? new SSMClient({ region: config.region });
+  const secret = new SsmSecret(config.webhookParameter, createSsmProvider(ssm), options.allowLoopback);
+  const slack = new SlackWebhook({
+    secret,
+    maxAttempts: config.maxAttempts,
+    maxRetryWaitMs: config.maxRetryWaitMs,
+    timeoutMs: config.timeoutMs,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+  });
+  return {
+    secret,
+    slack,
+    handle: (event) => notifyRecords(event, { slack, runbookUrl: config.runbookUrl, log: options.log }),
+  };
 }

@@ -1,6 +1,8 @@
 import { partitionOf } from "../core/arn.js";
 import { RESOURCE_TYPES } from "../core/resource-types.js";
 import type { Decision, ResourceRef } from "../core/types.js";
+import type { AlertDocument } from "../notify/alert-document.js";
+import { renderChatbotNotification } from "../notify/chatbot.js";
 import type { AlertMessage } from "./ports.js";
 
 /** What the guard did about a resource, as tagged (`isolation-guard:action`) and alerted. */
@@ -71,31 +73,75 @@ function who(d: Decision): string {
   return parts.join(", ");
 }
 
-/** The plain-text body that email subscribers read: what, who, where, why, what was done, how to fix. */
-export function renderEmail(d: Decision, o: AlertOutcome): string {
+const SEVERITY_WORDS = {
+  high: "HIGH: its containers could reach the internet",
+  medium: "MEDIUM: network settings outside the policy",
+  low: "LOW",
+};
+const DONE_WORDS: Record<TagAction, string> = {
+  stopped: "Stopped",
+  deleted: "Deleted",
+  "audit-only": "Not stopped (audit mode)",
+  none: "Reported",
+};
+/** An email lists this many findings / fixes at most; the rest is counted (a tuning job can have many). */
+const EMAIL_MAX_ITEMS = 20;
+
+function listed<T>(items: T[], render: (item: T, i: number) => string[]): string[] {
+  const shown = items.slice(0, EMAIL_MAX_ITEMS).flatMap(render);
+  return items.length > EMAIL_MAX_ITEMS ? [...shown, `  ... and ${items.length - EMAIL_MAX_ITEMS} more`] : shown;
+}
+
+/** Options of the alert renderings that come from the deployment, not from the decision. */
+export interface AlertRenderOptions {
+  /**
+   * `json` (default): every protocol but email gets the isolation-guard.alert/v1 document.
+   * `chatbot`: the `default` and `https` bodies are an Amazon Q Developer in chat applications (AWS Chatbot)
+   * custom notification instead, so a Chatbot-subscribed Slack/Teams channel renders it; `sqs`, `lambda`
+   * and `email-json` keep the v1 document.
+   */
+  format?: "json" | "chatbot";
+  /** The team's runbook for isolation violations (email and chat link to it). */
+  runbookUrl?: string | null;
+}
+
+/**
+ * The plain-text body that email subscribers read, built to be understood in ten seconds: the headline,
+ * a six-line fact table (severity, what, where, who, when, what was done), what to do, then why and links.
+ * @example renderEmail(decision, { action: "stopped", detail: "the guard stopped it", decidedAt })
+ */
+export function renderEmail(d: Decision, o: AlertOutcome, options: AlertRenderOptions = {}): string {
   const r = d.resource as ResourceRef;
+  const fixes = [...new Set(d.findings.map((f) => f.fix))];
+  const rules = [...new Set(d.findings.map((f) => f.rule))];
+  const again =
+    o.action === "stopped" || o.action === "deleted"
+      ? [`  ${fixes.length + 1}. Then create the ${HUMAN_TYPE[r.type]} again with the fixed settings.`]
+      : [];
   const lines = [
     headline(d, o),
     "",
-    `What:    ${HUMAN_TYPE[r.type]} "${r.name}"`,
-    `Who:     ${who(d)}`,
-    `Where:   account ${r.account}, region ${r.region}`,
-    `When:    ${d.event.time ?? o.decidedAt}${d.event.name ? ` (${d.event.name})` : ""}`,
-    `Action:  ${o.action} - ${o.detail}`,
-    `Mode:    ${d.mode}`,
+    `  Severity  ${SEVERITY_WORDS[severityOf(d)]}`,
+    `  What      ${HUMAN_TYPE[r.type]} "${r.name}"`,
+    `  Where     account ${r.account}, region ${r.region}`,
+    `  Who       ${who(d)}`,
+    `  When      ${d.event.time ?? o.decidedAt}${d.event.name ? ` (${d.event.name})` : ""}`,
+    `  Done      ${DONE_WORDS[o.action]}: ${o.detail} (${d.mode} mode)`,
     "",
-    "Why it breaks the policy:",
-    ...d.findings.flatMap((f) => [`  - [${f.rule}] ${f.message}`, `    at ${f.path}`]),
+    "WHAT TO DO",
+    ...listed(fixes, (fix, i) => [`  ${i + 1}. ${fix}`]),
+    ...again,
     "",
-    "How to fix it:",
-    ...[...new Set(d.findings.map((f) => f.fix))].map((fix) => `  - ${fix}`),
-    ...(d.notes.length ? ["", "Notes:", ...d.notes.map((n) => `  - ${n}`)] : []),
+    `WHY (${rules.length === 1 ? "1 rule" : `${rules.length} rules`} broken: ${rules.join(", ")})`,
+    ...listed(d.findings, (f) => [`  - ${f.message}`, `    set at: ${f.path}`]),
+    ...(d.notes.length ? ["", "NOTES", ...d.notes.map((n) => `  - ${n}`)] : []),
     "",
-    `Console: ${consoleUrl(r)}`,
-    `ARN:     ${r.arn ?? "(not known)"}`,
-    `Event:   ${d.event.id ?? "(none)"}; decided ${o.decidedAt}`,
+    "LINKS",
+    `  Console:  ${consoleUrl(r)}`,
+    ...(options.runbookUrl ? [`  Runbook:  ${options.runbookUrl}`] : []),
     "",
-    "Sent by SageMaker Isolation Guard. Exemptions are granted in the guard's policy file by the security team.",
+    `Reference: ARN ${r.arn ?? "(not known)"}; event ${d.event.id ?? "(none)"}; decided ${o.decidedAt}.`,
+    "Sent by SageMaker Isolation Guard. Exemptions are granted by the security team in the guard's policy file, never by resource tags.",
   ];
   return lines.join("\n");
 }
@@ -123,15 +169,30 @@ export function renderAlertDocument(d: Decision, o: AlertOutcome): Record<string
 
 /**
  * Renders one alert for SNS: per-protocol bodies, a short subject, and filterable attributes.
- * @example await alerts.publish(renderAlert(decision, { action: "stopped", detail: "...", decidedAt }))
+ * With `format: "chatbot"`, `default` and `https` carry the Chatbot custom notification (see {@link AlertRenderOptions}).
+ * @example await alerts.publish(renderAlert(decision, { action: "stopped", detail: "...", decidedAt }, { format: "chatbot" }))
  */
-export function renderAlert(d: Decision, o: AlertOutcome): AlertMessage {
+export function renderAlert(d: Decision, o: AlertOutcome, options: AlertRenderOptions = {}): AlertMessage {
   if (!d.resource) throw new Error("an alert needs a resource");
-  const json = JSON.stringify(renderAlertDocument(d, o));
+  const doc = renderAlertDocument(d, o);
+  const json = JSON.stringify(doc);
+  const chat =
+    options.format === "chatbot"
+      ? JSON.stringify(
+          renderChatbotNotification(doc as unknown as AlertDocument, { runbookUrl: options.runbookUrl ?? null }),
+        )
+      : json;
   const r = d.resource;
   return {
     subject: subjectOf(d, o),
-    bodies: { default: json, email: renderEmail(d, o), sqs: json, lambda: json, https: json, "email-json": json },
+    bodies: {
+      default: chat,
+      email: renderEmail(d, o, options),
+      sqs: json,
+      lambda: json,
+      https: chat,
+      "email-json": json,
+    },
     attributes: {
       verdict: d.verdict,
       severity: severityOf(d),

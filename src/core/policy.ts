@@ -53,6 +53,17 @@ const Exemption = z
     }),
   );
 
+/** Which alerts one channel receives; every key left out matches everything. */
+const NotificationRoute = z.strictObject({
+  enabled: z.optional(z.boolean()),
+  verdicts: z.optional(z.array(z.enum(["NON_COMPLIANT", "COMPLIANT", "EXEMPT"])).check(z.minLength(1))),
+  severities: z.optional(z.array(z.enum(["high", "medium", "low"])).check(z.minLength(1))),
+  /** `audit` = alerts sent in audit mode (action `audit-only`); `enforce` = every other alert. */
+  modes: z.optional(z.array(ModeSchema).check(z.minLength(1))),
+  actions: z.optional(z.array(z.enum(["stopped", "deleted", "audit-only", "none"])).check(z.minLength(1))),
+  resourceTypes: z.optional(z.array(ResourceTypeName).check(z.minLength(1))),
+});
+
 const PolicySchema = z.strictObject({
   version: z.optional(z.literal(1)),
   mode: z._default(ModeSchema, "enforce"),
@@ -76,11 +87,21 @@ const PolicySchema = z.strictObject({
     }),
   ),
   exemptions: z._default(z.array(Exemption), []),
+  /**
+   * Severity routing per alert channel (turned into SNS subscription filter policies at deploy time).
+   * Optional with no default so that the policy id of a policy without it does not change;
+   * absent = every alert to every channel (src/notify/routing.ts).
+   */
+  notifications: z.optional(
+    z.strictObject({ email: z.optional(NotificationRoute), slack: z.optional(NotificationRoute) }),
+  ),
 });
 
 /** A validated policy with every default filled in. */
 export type Policy = z.output<typeof PolicySchema>;
 export type Exemption = Policy["exemptions"][number];
+/** One channel's routing (`notifications.email` / `notifications.slack`). */
+export type NotificationRoute = z.output<typeof NotificationRoute>;
 
 /** The safe defaults: enforce, require isolation, frameworks need a VPC, no exemptions. */
 export const DEFAULT_POLICY: Policy = PolicySchema.parse({});

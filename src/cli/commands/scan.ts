@@ -1,6 +1,203 @@
+import { writeFile } from "node:fs/promises";
+import { createInterface } from "node:readline/promises";
+import { parseArgs } from "node:util";
+import { SingleBar } from "cli-progress";
+import { createSageMakerClient } from "../../adapters/sagemaker.js";
+import { SageMakerLister } from "../../adapters/sagemaker-list.js";
+import { createSnsClient } from "../../adapters/sns.js";
+import type { LogPort } from "../../app/enforce.js";
+import { createRuntime } from "../../app/runtime.js";
+import { ConfigError } from "../../core/errors.js";
+import { parsePolicy } from "../../core/policy-text.js";
+import { buildReport, renderHtml, renderJson, renderTable, type ScanReport } from "../../report/index.js";
+import { SWEEP_TYPES, Sweeper, type SweptResource } from "../../sweep/sweep.js";
 import { CliError } from "../io.js";
 
-/** `isolation-guard scan`: not built yet. */
-export async function run(_argv: string[]): Promise<number> {
-  throw new CliError("scan is not available yet", 2);
+const FORMATS = ["table", "json", "html"] as const;
+type Format = (typeof FORMATS)[number];
+const RENDER: Record<Format, (r: ScanReport) => string> = { table: renderTable, json: renderJson, html: renderHtml };
+const SNS_TOPIC = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):(\d{12}):[\w-]+$/;
+
+const stderrLog: LogPort = {
+  info() {},
+  warn: (message, extra) => process.stderr.write(`${JSON.stringify({ level: "WARN", message, ...extra })}\n`),
+  error: (message, extra) => process.stderr.write(`${JSON.stringify({ level: "ERROR", message, ...extra })}\n`),
+};
+
+interface ScanArgs {
+  regions: string[];
+  format: Format;
+  out: string | undefined;
+  fix: boolean;
+  yes: boolean;
+  concurrency: number;
+  includeFinished: boolean;
+  policy: string | undefined;
+}
+
+function parse(argv: string[], env: NodeJS.ProcessEnv): ScanArgs {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: false,
+    options: {
+      region: { type: "string", multiple: true },
+      format: { type: "string", default: "table" },
+      out: { type: "string" },
+      fix: { type: "boolean", default: false },
+      yes: { type: "boolean", default: false },
+      concurrency: { type: "string", default: "4" },
+      "include-finished": { type: "boolean", default: false },
+      policy: { type: "string" },
+    },
+  });
+  if (positionals.length) throw new CliError(`scan takes no positional arguments (got ${positionals.join(" ")})`);
+  const format = values.format as Format;
+  if (!FORMATS.includes(format)) throw new CliError(`--format must be table, json or html (got "${values.format}")`);
+  const concurrency = Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32)
+    throw new CliError(`--concurrency must be an integer from 1 to 32 (got "${values.concurrency}")`);
+  const regions = [...new Set((values.region ?? []).flatMap((r) => r.split(",")).filter(Boolean))];
+  if (!regions.length) {
+    const fromEnv = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+    if (!fromEnv) throw new CliError("no region: pass --region or set AWS_REGION");
+    regions.push(fromEnv);
+  }
+  for (const r of regions) if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(r)) throw new CliError(`"${r}" is not an AWS region`);
+  return {
+    regions,
+    format,
+    out: values.out,
+    fix: values.fix ?? false,
+    yes: values.yes ?? false,
+    concurrency,
+    includeFinished: values["include-finished"] ?? false,
+    policy: values.policy,
+  };
+}
+
+/**
+ * The enforcer's deps for one region. Without `--fix` no alert topic is needed: a placeholder satisfies
+ * the shared config loader and is never published to. Without GUARD_ACCOUNT_ID (or a topic), the
+ * account is the one the listing's ARNs name.
+ */
+function depsFor(region: string, args: ScanArgs, env: NodeJS.ProcessEnv) {
+  const topic = SNS_TOPIC.exec(env.GUARD_ALERT_TOPIC_ARN ?? "");
+  if (args.fix && !topic) throw new CliError("--fix sends the alerts the event path sends: set GUARD_ALERT_TOPIC_ARN");
+  const account = env.GUARD_ACCOUNT_ID ?? topic?.[2] ?? "";
+  const configEnv: NodeJS.ProcessEnv = {
+    ...env,
+    AWS_REGION: topic?.[1] ?? region,
+    GUARD_ALERT_TOPIC_ARN: topic ? topic[0] : `arn:aws:sns:${region}:${account || "000000000000"}:not-used`,
+    GUARD_ACCOUNT_ID: account || "000000000000",
+    ...(args.policy ? { GUARD_POLICY_FILE: args.policy, GUARD_POLICY_JSON: undefined } : {}),
+  };
+  const sagemaker = createSageMakerClient({ region });
+  try {
+    const rt = createRuntime({
+      log: stderrLog,
+      env: configEnv,
+      sagemaker,
+      sns: createSnsClient({ region: topic?.[1] ?? region }),
+      parsePolicyText: parsePolicy,
+    });
+    return { deps: { ...rt.deps, self: { account, region } }, lister: new SageMakerLister(sagemaker) };
+  } catch (e) {
+    if (e instanceof ConfigError) throw new CliError(e.message, 2);
+    throw e;
+  }
+}
+
+function progressBar(label: string): SingleBar | null {
+  if (!process.stderr.isTTY) return null;
+  return new SingleBar({
+    stream: process.stderr,
+    format: `${label} [{bar}] {value}/{total} {eta_formatted} left`,
+    hideCursor: true,
+    clearOnComplete: true,
+    etaBuffer: 50,
+  });
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+/**
+ * `isolation-guard scan [--region r ...] [--format table|json|html] [--out <file>] [--fix [--yes]]
+ * [--concurrency n] [--include-finished] [--policy <file>]`: the isolation posture of the account in
+ * each region, decided by the event path's code. Exit 0 the scan completed and found no violation,
+ * 1 it found violations (also when `--fix` then remedied them: the report says what was done),
+ * 2 bad arguments or configuration, 3 the scan is incomplete (some resources could not be examined).
+ */
+export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const args = parse(argv, env);
+  if (args.fix && !args.yes && !process.stdin.isTTY)
+    throw new CliError("--fix asks for confirmation on a terminal: pass --yes to run it unattended");
+  const regions = args.regions.map((region) => ({ region, ...depsFor(region, args, env) }));
+  const first = regions[0] as (typeof regions)[number];
+  const filter = { runningJobsOnly: !args.includeFinished };
+  const scope = args.includeFinished
+    ? "every job, model, endpoint config and endpoint"
+    : "running jobs (InProgress) and every model, endpoint config and endpoint";
+
+  const items: SweptResource[] = [];
+  const errors: { resource: string; message: string }[] = [];
+  const sweepers: Sweeper[] = [];
+  for (const r of regions) {
+    const sweeper = new Sweeper(r.deps, r.lister, { concurrency: args.concurrency, trigger: "scan" });
+    sweepers.push(sweeper);
+    if (process.stderr.isTTY) process.stderr.write(`listing SageMaker resources in ${r.region} ...\n`);
+    const listed = await sweeper.list(SWEEP_TYPES, filter);
+    errors.push(...listed.errors.map((e) => ({ resource: `list ${e.type} in ${r.region}`, message: e.message })));
+    const bar = progressBar(`scanning ${r.region}`);
+    bar?.start(listed.resources.length, 0);
+    const found = await sweeper.examine(listed.resources, {
+      dryRun: true,
+      skipDecided: false,
+      onProgress: (done) => bar?.update(done),
+    });
+    bar?.stop();
+    items.push(...found);
+  }
+  const meta = {
+    regions: args.regions,
+    policyId: first.deps.policyId,
+    scope,
+    errors,
+    account: first.deps.self.account || null,
+  };
+  let report = buildReport(items, { ...meta, now: Date.now() });
+
+  if (args.fix && report.violations.length) {
+    const lines = report.violations.map((v) => `  ${v.type} ${v.name} (${v.region}): ${v.rules.join(", ")}`);
+    process.stderr.write(
+      `${report.violations.length} violation(s) found; --fix stops running jobs, deletes models and endpoints (enforce mode), alerts and tags:\n${lines.join("\n")}\n`,
+    );
+    if (args.yes || (await confirm("Apply these remedies? [y/N] "))) {
+      const fixed: SweptResource[] = [];
+      for (const [i, r] of regions.entries()) {
+        const mine = items.filter((it) => it.region === r.region);
+        const bar = progressBar(`fixing ${r.region}`);
+        bar?.start(mine.filter((it) => it.verdict === "NON_COMPLIANT").length, 0);
+        fixed.push(...(await (sweepers[i] as Sweeper).fix(mine, (done) => bar?.update(done))));
+        bar?.stop();
+      }
+      report = buildReport(fixed, { ...meta, now: Date.now(), fixApplied: true });
+    } else process.stderr.write("nothing changed\n");
+  }
+
+  const text = RENDER[args.format](report);
+  if (args.out) {
+    await writeFile(args.out, text);
+    process.stderr.write(
+      `wrote ${args.out}: ${report.totals.resources} resources, ${report.totals.nonCompliant} violation(s)\n`,
+    );
+  } else process.stdout.write(text);
+  if (report.errors.length) return 3;
+  return report.violations.length ? 1 : 0;
 }
