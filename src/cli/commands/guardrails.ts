@@ -1,6 +1,11 @@
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { type GuardrailFormat, generateGuardrails, GuardrailsTooLargeError, NothingToDenyError } from "../../guardrails/index.js";
+import {
+  type GuardrailFormat,
+  GuardrailsTooLargeError,
+  generateGuardrails,
+  NothingToDenyError,
+} from "../../guardrails/index.js";
 import { CliError, loadPolicyFile } from "../io.js";
 
 const FORMATS: readonly GuardrailFormat[] = ["scp", "iam"];
