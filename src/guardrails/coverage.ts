@@ -1,0 +1,91 @@
+import { modeFor, type Policy } from "../core/policy.js";
+import type { Decision, IsolationUnit, ResourceFacts } from "../core/types.js";
+import { DETECTIVE_ONLY_TYPES, isGuardedType } from "./actions.js";
+import { activeExemptions, exemptionsFor } from "./exemptions.js";
+import { frameworkImagesPossible } from "./rules.js";
+
+/** How the preventive answer relates to the detective verdict for one request. */
+export type Agreement = "agree" | "detective-only" | "DISAGREE" | "n/a";
+
+export interface Judgement {
+  agreement: Agreement;
+  note: string;
+}
+
+/** IAM `StringLike`: `*` any run of characters, `?` one character. */
+function iamGlob(pattern: string): RegExp {
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
+  return new RegExp(`^${body}$`);
+}
+
+function unitExpressible(u: IsolationUnit, policy: Policy): boolean {
+  if (policy.requireVpc && !u.vpc) return true;
+  if (policy.requireNetworkIsolation && !u.networkIsolation && (!u.vpc || !frameworkImagesPossible(policy)))
+    return true;
+  const outside = (values: string[], allowed: string[] | undefined) =>
+    allowed !== undefined && values.some((v) => !allowed.includes(v));
+  return (
+    !!u.vpc &&
+    (outside(u.vpc.subnets, policy.allowedSubnets) || outside(u.vpc.securityGroupIds, policy.allowedSecurityGroups))
+  );
+}
+
+/**
+ * Why a guardrail lets a non-compliant request through, or `null` when it should have denied it.
+ * @example whyAllowed(facts, policy, "arn:aws:iam::123456789012:role/Etl", Date.now())
+ */
+export function whyAllowed(facts: ResourceFacts, policy: Policy, principalArn: string, now: number): string | null {
+  const type = facts.resource.type;
+  if (!isGuardedType(type)) return DETECTIVE_ONLY_TYPES[type as keyof typeof DETECTIVE_ONLY_TYPES];
+  if (modeFor(policy, type) === "audit") return "audit mode";
+  const exempt = exemptionsFor(activeExemptions(policy, now).active, type).find(
+    (a) => a.scope.patterns === "all" || a.scope.patterns.some((p) => iamGlob(p).test(principalArn)),
+  );
+  if (exempt) {
+    return `the caller is exempt for every ${type} name until ${exempt.exemption.expires.text} (${exempt.exemption.reason}); the enforcer judges the name`;
+  }
+  if (facts.units.length > 1) {
+    return "several definitions share one request: the isolation key is single-valued and the VPC keys are their union";
+  }
+  if (!facts.units.some((u) => unitExpressible(u, policy))) {
+    return "isolation off inside a VPC: compliant for framework images only, and the image URI is in no condition key";
+  }
+  return null;
+}
+
+/**
+ * Compares the preventive answer with the detective verdict: a guardrail may deny only what the detective
+ * core calls NON_COMPLIANT, and must deny every non-compliant request it can express.
+ *
+ * @example
+ * judge(decide(normalizeEvent(event), policy, now), facts, true, policy, principalArn, now) // { agreement: "agree", ... }
+ */
+export function judge(
+  decision: Decision,
+  facts: ResourceFacts | null,
+  denied: boolean | null,
+  policy: Policy,
+  principalArn: string,
+  now: number,
+): Judgement {
+  if (denied === null) {
+    const type = decision.resource?.type;
+    const unguarded =
+      type && !isGuardedType(type) ? DETECTIVE_ONLY_TYPES[type as keyof typeof DETECTIVE_ONLY_TYPES] : null;
+    return { agreement: "n/a", note: unguarded ?? decision.reason ?? "no create request to evaluate" };
+  }
+  const nonCompliant = decision.verdict === "NON_COMPLIANT";
+  if (denied) {
+    return nonCompliant
+      ? { agreement: "agree", note: [...new Set(decision.findings.map((f) => f.rule))].join(", ") }
+      : { agreement: "DISAGREE", note: `denied a ${decision.verdict} request` };
+  }
+  if (!nonCompliant) return { agreement: "agree", note: "" };
+  const why = facts ? whyAllowed(facts, policy, principalArn, now) : decision.reason;
+  return why
+    ? { agreement: "detective-only", note: why }
+    : { agreement: "DISAGREE", note: "allowed a non-compliant request a condition key can express" };
+}

@@ -1,0 +1,155 @@
+import { modeFor, type Policy } from "../core/policy.js";
+import type { ResourceType } from "../core/types.js";
+import { DETECTIVE_ONLY_TYPES, GUARDED_ACTIONS, type GuardedType } from "./actions.js";
+import { GuardrailsTooLargeError, NothingToDenyError } from "./errors.js";
+import { activeExemptions, exemptionSlices, exemptionsFor } from "./exemptions.js";
+import { type Condition, type DetectiveOnly, denyRules } from "./rules.js";
+
+/** `scp`: an AWS Organizations service control policy; `iam`: an identity policy or permissions boundary. */
+export type GuardrailFormat = "scp" | "iam";
+
+export interface GuardrailOptions {
+  format: GuardrailFormat;
+  /** Generation time (ms): exemptions already expired are left out. */
+  now: number;
+  /** `iam` only: add `Allow *` so the document works as a permissions boundary on its own. */
+  boundary?: boolean;
+}
+
+export interface PolicyStatement {
+  Sid: string;
+  Effect: "Allow" | "Deny";
+  Action: string | string[];
+  Resource: "*";
+  Condition?: Condition;
+}
+
+export interface PolicyDocument {
+  Version: "2012-10-17";
+  Statement: PolicyStatement[];
+}
+
+export interface Guardrails {
+  document: PolicyDocument;
+  /** The document as written: minified JSON. */
+  text: string;
+  size: number;
+  limit: number;
+  detectiveOnly: DetectiveOnly[];
+  notes: string[];
+}
+
+/**
+ * Size limits. SCP: 5,120 characters (AWS Organizations quotas, "Maximum size of a policy document").
+ * Customer managed IAM policy: 6,144 characters, whitespace not counted (IAM and AWS STS quotas).
+ */
+export const SIZE_LIMITS: Readonly<Record<GuardrailFormat, number>> = { scp: 5120, iam: 6144 };
+
+const ORDER: GuardedType[] = ["training-job", "hyper-parameter-tuning-job", "processing-job", "model"];
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function mergeConditions(a: Condition, b: Condition): Condition {
+  const out: Condition = {};
+  for (const c of [a, b]) {
+    for (const [op, keys] of Object.entries(c)) out[op] = { ...(out[op] ?? {}), ...keys };
+  }
+  return out;
+}
+
+/**
+ * Derives the preventive policy from the same policy file the enforcer uses: Deny statements on the
+ * create calls whose condition keys show a violation for every image, with active exemptions carved out
+ * by principal and expiry. Statements with identical conditions are merged across actions, the JSON is
+ * minified, and a document over the size limit is refused with {@link GuardrailsTooLargeError}.
+ * Pure: `now` decides which exemptions are still active.
+ *
+ * @example
+ * const g = generateGuardrails(DEFAULT_POLICY, { format: "scp", now: Date.now() });
+ * fs.writeFileSync("scp.json", g.text);
+ * for (const d of g.detectiveOnly) console.error(`${d.rule} (${d.scope}): ${d.reason}`);
+ */
+export function generateGuardrails(policy: Policy, options: GuardrailOptions): Guardrails {
+  const { rules, detectiveOnly } = denyRules(policy);
+  const notes: string[] = [];
+  const { active, expired } = activeExemptions(policy, options.now);
+  for (const e of expired) notes.push(`exemption expired on ${e.expires.text}, left out: ${e.reason}`);
+  for (const a of active) if (a.scope.note) notes.push(a.scope.note);
+
+  for (const [type, reason] of Object.entries(DETECTIVE_ONLY_TYPES)) {
+    detectiveOnly.push({ rule: "all", scope: type, reason });
+  }
+  const types = ORDER.filter((t) => {
+    if (modeFor(policy, t as ResourceType) !== "audit") return true;
+    detectiveOnly.push({
+      rule: "mode",
+      scope: t,
+      reason: "audit mode: the enforcer only reports these, so the guardrail does not block them either",
+    });
+    return false;
+  });
+  if (active.some((a) => a.exemption.resourceName && a.exemption.principal)) {
+    detectiveOnly.push({
+      rule: "exemption",
+      scope: "exemptions with a resourceName",
+      reason:
+        "the guardrail exempts the principal for every resource name of the exempt types (the new resource's name is in no condition key; matching the Resource ARN would be case-sensitive where the exemption is not): the enforcer judges the names",
+    });
+  }
+
+  // (condition) → actions, in first-seen order.
+  const merged = new Map<string, { sid: string; condition: Condition; actions: string[] }>();
+  for (const rule of rules) {
+    for (const type of types) {
+      exemptionSlices(exemptionsFor(active, type)).forEach((slice, i) => {
+        const condition = mergeConditions(rule.condition, slice);
+        const key = canonical(condition);
+        const entry = merged.get(key) ?? { sid: `${rule.sid}${i === 0 ? "" : `T${i}`}`, condition, actions: [] };
+        entry.actions.push(GUARDED_ACTIONS[type]);
+        merged.set(key, entry);
+      });
+    }
+  }
+
+  const statements: PolicyStatement[] = [];
+  if (options.boundary && options.format === "iam") {
+    statements.push({ Sid: "AllowAllBoundary", Effect: "Allow", Action: "*", Resource: "*" });
+  }
+  const sids = new Set<string>();
+  for (const { sid, condition, actions } of merged.values()) {
+    let unique = sid;
+    for (let n = 2; sids.has(unique); n++) unique = `${sid}${n}`;
+    sids.add(unique);
+    statements.push({
+      Sid: unique,
+      Effect: "Deny",
+      Action: actions.length === 1 ? (actions[0] as string) : actions,
+      Resource: "*",
+      Condition: condition,
+    });
+  }
+  if (!statements.some((s) => s.Effect === "Deny")) {
+    throw new NothingToDenyError(
+      "the policy leaves nothing a condition key can deny (isolation and VPC rules are off, or every type is in audit mode)",
+    );
+  }
+
+  const document: PolicyDocument = { Version: "2012-10-17", Statement: statements };
+  const text = JSON.stringify(document);
+  const limit = SIZE_LIMITS[options.format];
+  if (text.length > limit) {
+    throw new GuardrailsTooLargeError(
+      `the ${options.format === "scp" ? "SCP" : "IAM policy"} is ${text.length} characters after minifying and merging ${statements.length} statements, over the ${limit}-character limit: shorten the allow-lists, give exemptions fewer distinct expiry dates or principals, or split the resource types across several policies`,
+      text.length,
+      limit,
+    );
+  }
+  return { document, text, size: text.length, limit, detectiveOnly, notes };
+}
