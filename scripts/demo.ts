@@ -8,11 +8,14 @@ import { DescribeModelCommand, DescribeTrainingJobCommand } from "@aws-sdk/clien
 import Table from "cli-table3";
 import type { AlertMessage } from "../src/app/ports.js";
 import { createRuntime } from "../src/app/runtime.js";
+import { readTopicMessage } from "../src/notify/alert-document.js";
+import { renderSlackMessage, slackMessageAsText } from "../src/notify/slack-message.js";
 import { startEmulator } from "./emulator.js";
 import { AlertInbox, clients, Fixtures } from "./local-aws.js";
 import { sampleFor } from "./sample-events.js";
 
 const say = (s = "") => process.stdout.write(`${s}\n`);
+const DEMO_RUNBOOK = "https://wiki.example.com/security/runbooks/sagemaker-isolation";
 
 async function main() {
   say("Starting the local AWS emulator (moto + Isolation Guard gap-fill) on 127.0.0.1 ...");
@@ -118,6 +121,12 @@ async function main() {
           .map(([k, v]) => `${k}=${v.Value}`)
           .join(", ")}`,
       );
+      // The notifier Lambda receives the same v1 document (protocol `lambda`) and renders it like this.
+      const slack = renderSlackMessage(readTopicMessage(first.Message), { runbookUrl: DEMO_RUNBOOK });
+      say("\n--- what the Slack notifier posts to the incoming webhook (Block Kit JSON) ---");
+      say(JSON.stringify(slack, null, 2));
+      say("\n--- the same Slack message, as it reads in the channel ---");
+      say(slackMessageAsText(slack));
     }
   } finally {
     await emu.stop();

@@ -114,10 +114,6 @@ export function renderEmail(d: Decision, o: AlertOutcome, options: AlertRenderOp
   const r = d.resource as ResourceRef;
   const fixes = [...new Set(d.findings.map((f) => f.fix))];
   const rules = [...new Set(d.findings.map((f) => f.rule))];
-  const again =
-    o.action === "stopped" || o.action === "deleted"
-      ? [`  ${fixes.length + 1}. Then create the ${HUMAN_TYPE[r.type]} again with the fixed settings.`]
-      : [];
   const lines = [
     headline(d, o),
     "",
@@ -130,7 +126,6 @@ export function renderEmail(d: Decision, o: AlertOutcome, options: AlertRenderOp
     "",
     "WHAT TO DO",
     ...listed(fixes, (fix, i) => [`  ${i + 1}. ${fix}`]),
-    ...again,
     "",
     `WHY (${rules.length === 1 ? "1 rule" : `${rules.length} rules`} broken: ${rules.join(", ")})`,
     ...listed(d.findings, (f) => [`  - ${f.message}`, `    set at: ${f.path}`]),
