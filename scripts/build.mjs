@@ -11,3 +11,4 @@ const common = {
 };
 await build({ ...common, entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.js" });
 await build({ ...common, entryPoints: ["src/core/policy-text.ts"], outfile: "dist/policy.js" });
+await build({ ...common, entryPoints: ["src/notify/filter-policies.ts"], outfile: "dist/filter-policies.js" });

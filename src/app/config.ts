@@ -12,6 +12,9 @@ export interface GuardConfig {
   /** Short, stable id of the policy in force (tagged on resources). */
   policyId: string;
   settleMs: number;
+  /** `json`, or `chatbot` (Amazon Q Developer in chat applications custom notifications). */
+  alertFormat: "json" | "chatbot";
+  runbookUrl: string | null;
 }
 
 const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):(\d{12}):[\w-]+$/;
@@ -38,7 +41,8 @@ function policyId(policy: Policy): string {
  * - `GUARD_ACCOUNT_ID` (optional; default: the topic's account),
  * - `GUARD_POLICY_FILE` (YAML/JSON path) or `GUARD_POLICY_JSON` (inline JSON); default: safe defaults,
  * - `GUARD_MODE` (`enforce`|`audit`): `audit` forces audit for every type; `enforce` sets the default mode,
- * - `GUARD_SETTLE_MS` (default 2000): wait before re-checking a job another trigger may be handling.
+ * - `GUARD_SETTLE_MS` (default 2000): wait before re-checking a job another trigger may be handling,
+ * - `GUARD_ALERT_FORMAT` (`json` default; `chatbot` for Amazon Q Developer in chat applications), `GUARD_RUNBOOK_URL`.
  *
  * @example const config = loadConfig(); // throws ConfigError with every problem listed
  */
@@ -75,6 +79,13 @@ export function loadConfig(
   if (!Number.isInteger(settleMs) || settleMs < 0 || settleMs > 60_000) {
     problems.push("GUARD_SETTLE_MS must be an integer between 0 and 60000");
   }
+  const format = env.GUARD_ALERT_FORMAT ?? "json";
+  if (!["json", "none", "webhook", "chatbot"].includes(format)) {
+    problems.push(`GUARD_ALERT_FORMAT must be json, webhook, chatbot or none (got "${format}")`);
+  }
+  const alertFormat = format === "chatbot" ? "chatbot" : "json";
+  const runbookUrl = env.GUARD_RUNBOOK_URL || null;
+  if (runbookUrl && !/^https:\/\/\S+$/.test(runbookUrl)) problems.push("GUARD_RUNBOOK_URL must be an https:// URL");
   if (problems.length) throw new ConfigError(`invalid configuration:\n  ${problems.join("\n  ")}`);
-  return { region, account, topicArn, policy, policyId: policyId(policy), settleMs };
+  return { region, account, topicArn, policy, policyId: policyId(policy), settleMs, alertFormat, runbookUrl };
 }

@@ -5,7 +5,7 @@ import { type NormalizedEvent, normalizeEvent } from "../core/normalize.js";
 import type { Policy } from "../core/policy.js";
 import { isModelConsumer, RESOURCE_TYPES } from "../core/resource-types.js";
 import type { Decision, ModelPosture, ResourceFacts, ResourceRef } from "../core/types.js";
-import { type AlertOutcome, renderAlert, type TagAction } from "./alert-message.js";
+import { type AlertOutcome, type AlertRenderOptions, renderAlert, type TagAction } from "./alert-message.js";
 import type { AlertPort, SageMakerPort } from "./ports.js";
 import type { ProgressCache } from "./progress-cache.js";
 
@@ -47,6 +47,8 @@ export interface EnforcerDeps {
    */
   settleMs: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Alert body format and runbook link. */
+  alertRendering?: AlertRenderOptions;
 }
 
 /** What happened to one event: the decision, and each action's result. */
@@ -300,7 +302,7 @@ async function act(decision: Decision, knownStatus: string | null, deps: Enforce
   const decidedAt = new Date(now).toISOString();
   if (wantsAlert && !alreadyReported) {
     const o: AlertOutcome = { action: outcome.tagAction ?? "none", detail, decidedAt };
-    await deps.alerts.publish(renderAlert(decision, o));
+    await deps.alerts.publish(renderAlert(decision, o, deps.alertRendering));
     deps.progress.update(key, now, { alerted: true });
     outcome.alerted = true;
     deps.log.info("alert published", log);

@@ -73,6 +73,7 @@ export function createRuntime(options: {
     log: options.log,
     progress: new ProgressCache(),
     settleMs: config.settleMs,
+    alertRendering: { format: config.alertFormat, runbookUrl: config.runbookUrl ?? undefined },
   };
   return {
     config,

@@ -136,6 +136,17 @@ describe("least-privilege roles in serverless.yml", () => {
     }
   });
 
+  it("lets the Slack notifier read one SSM parameter and nothing of SageMaker", () => {
+    const statements = roleStatements("slackNotifier");
+    const actions = statements.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action]));
+
+    expect(actions.filter((a) => a.startsWith("sagemaker:") || a.startsWith("sns:"))).toEqual([]);
+    const ssm = statements.find((st) => st.Action === "ssm:GetParameter");
+    expect(JSON.stringify(ssm?.Resource)).toContain("parameter${param:slackWebhookParameter}");
+    const decrypt = statements.find((st) => st.Action === "kms:Decrypt") as Statement & { Condition?: unknown };
+    expect(JSON.stringify(decrypt.Condition)).toContain("kms:EncryptionContext:PARAMETER_ARN");
+  });
+
   it("filters CloudTrail events to SageMaker's successful create calls", () => {
     const pattern = sls.functions.enforcer.events[0].eventBridge.pattern;
     expect(pattern.source).toEqual(["aws.sagemaker"]);
