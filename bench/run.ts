@@ -87,12 +87,12 @@ function benchDecisionCore() {
 }
 
 const ESBUILD = parseYaml(
-  readFileSync(join(ROOT, "serverless.yml"), "utf8").replace(/!(Ref|Sub|GetAtt|Not|Equals)/g, ""),
+  readFileSync(join(ROOT, "serverless.yml"), "utf8").replace(/!(Ref|Sub|GetAtt|Not|Equals|If|And|Or)\b/g, ""),
 ).custom.esbuild;
 
 async function bundleHandlers(): Promise<{ name: string; file: string }[]> {
   const sls = parseYaml(
-    readFileSync(join(ROOT, "serverless.yml"), "utf8").replace(/!(Ref|Sub|GetAtt|Not|Equals)/g, ""),
+    readFileSync(join(ROOT, "serverless.yml"), "utf8").replace(/!(Ref|Sub|GetAtt|Not|Equals|If|And|Or)\b/g, ""),
   );
   const out = join(tmpdir(), "isolation-guard-bench");
   mkdirSync(out, { recursive: true });

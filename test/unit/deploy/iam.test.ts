@@ -10,7 +10,7 @@ import { EVENTS_DIR, sample } from "../../support/events.js";
 
 const ROOT = join(import.meta.dirname, "../../..");
 // CloudFormation short-form tags, on scalars and on sequences (e.g. `!Not [...]`).
-const cfnTags = ["!Ref", "!Sub", "!GetAtt", "!Not", "!Equals", "!If"].flatMap((tag) => [
+const cfnTags = ["!Ref", "!Sub", "!GetAtt", "!Not", "!Equals", "!If", "!And", "!Or"].flatMap((tag) => [
   { tag, resolve: (v: string) => ({ [tag.slice(1)]: v }) },
   {
     tag,
