@@ -11,6 +11,11 @@ const common = {
 export default {
   projects: [
     { ...common, displayName: "unit", testMatch: ["<rootDir>/test/unit/**/*.test.ts"] },
-    { ...common, displayName: "integration", testMatch: ["<rootDir>/test/integration/**/*.test.ts"], setupFilesAfterEnv: ["<rootDir>/test/support/integration-setup.ts"] },
+    {
+      ...common,
+      displayName: "integration",
+      testMatch: ["<rootDir>/test/integration/**/*.test.ts"],
+      setupFilesAfterEnv: ["<rootDir>/test/support/integration-setup.ts"],
+    },
   ],
 };

@@ -20,6 +20,7 @@ import { createRuntime } from "../src/app/runtime.js";
 import { decide } from "../src/core/decide.js";
 import { normalizeEvent } from "../src/core/normalize.js";
 import { DEFAULT_POLICY } from "../src/core/policy.js";
+import { benchSweep } from "./sweep.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const QUICK = process.argv.includes("--quick");
@@ -327,6 +328,11 @@ async function main() {
     if (want("cold")) benchColdLoad(bundles);
   }
   if (want("emulator")) await benchAgainstEmulator();
+  if (want("sweep")) {
+    const s = await benchSweep({ quick: QUICK });
+    rows.push(...s.rows);
+    Object.assign(results, s.results);
+  }
 
   const machine = {
     cpus: cpus().length,

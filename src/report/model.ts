@@ -1,0 +1,155 @@
+import type { ResourceType } from "../core/types.js";
+import type { SweptResource, SweptVerdict } from "../sweep/sweep.js";
+
+/** Columns of the posture counts, in display order. */
+export const VERDICT_COLUMNS: readonly SweptVerdict[] = [
+  "COMPLIANT",
+  "NON_COMPLIANT",
+  "EXEMPT",
+  "IGNORED",
+  "GONE",
+  "ERROR",
+];
+
+/** One violation, as an operator or a manager reads it. */
+export interface ViolationRow {
+  type: ResourceType;
+  name: string;
+  arn: string;
+  region: string;
+  rules: string[];
+  severity: "high" | "medium";
+  creator: string | null;
+  createdAt: string | null;
+  ageSeconds: number | null;
+  fix: string;
+  /** What `--fix` did, when it ran: stopped, deleted, not-running, gone, or alerted/tagged only. */
+  remedy: string | null;
+}
+
+/** The scan's result, the same for every output format (`--format json` prints it as is). */
+export interface ScanReport {
+  schema: "isolation-guard.scan/v1";
+  generatedAt: string;
+  account: string | null;
+  regions: string[];
+  policyId: string;
+  scope: string;
+  totals: { resources: number; compliant: number; nonCompliant: number; exempt: number; other: number };
+  byType: ({ type: ResourceType; total: number } & Record<SweptVerdict, number>)[];
+  violations: ViolationRow[];
+  errors: { resource: string; message: string }[];
+  fixApplied: boolean;
+  resources: SweptResource[];
+}
+
+/** Every type in report order. */
+export const REPORT_TYPES: readonly ResourceType[] = [
+  "training-job",
+  "hyper-parameter-tuning-job",
+  "processing-job",
+  "transform-job",
+  "model",
+  "endpoint-config",
+  "endpoint",
+];
+
+/**
+ * Builds the report from the examined resources. `now` is passed in so ages are testable.
+ * @example const report = buildReport(items, { now: Date.now(), regions: ["us-east-1"], policyId, scope: "..." });
+ */
+export function buildReport(
+  items: readonly SweptResource[],
+  meta: {
+    now: number;
+    regions: string[];
+    policyId: string;
+    scope: string;
+    account?: string | null;
+    errors?: { resource: string; message: string }[];
+    fixApplied?: boolean;
+  },
+): ScanReport {
+  const byType = REPORT_TYPES.map((type) => {
+    const row = { type, total: 0 } as ScanReport["byType"][number];
+    for (const v of Object.keys(VERDICT_LABELS) as SweptVerdict[]) row[v] = 0;
+    for (const i of items) {
+      if (i.type !== type) continue;
+      row[i.verdict] += 1;
+      row.total += 1;
+    }
+    return row;
+  });
+  const count = (v: SweptVerdict) => items.filter((i) => i.verdict === v).length;
+  const violations = items
+    .filter((i) => i.verdict === "NON_COMPLIANT")
+    .map((i): ViolationRow => {
+      const created = i.createdAt ? Date.parse(i.createdAt) : Number.NaN;
+      return {
+        type: i.type,
+        name: i.name,
+        arn: i.arn,
+        region: i.region,
+        rules: [...new Set(i.findings.map((f) => f.rule))],
+        severity: i.findings.some((f) => f.severity === "high") ? "high" : "medium",
+        creator: i.creator,
+        createdAt: i.createdAt,
+        ageSeconds: Number.isNaN(created) ? null : Math.max(0, Math.round((meta.now - created) / 1000)),
+        fix: [...new Set(i.findings.map((f) => f.fix).filter(Boolean))].join(" "),
+        remedy: meta.fixApplied ? (i.remedy ?? (i.alerted ? "alerted" : i.tagged ? "tagged" : null)) : null,
+      };
+    })
+    .sort((a, b) =>
+      a.severity === b.severity ? (b.ageSeconds ?? 0) - (a.ageSeconds ?? 0) : a.severity === "high" ? -1 : 1,
+    );
+  const errors = [
+    ...(meta.errors ?? []),
+    ...items.filter((i) => i.error).map((i) => ({ resource: i.arn, message: i.error as string })),
+  ];
+  const compliant = count("COMPLIANT");
+  const nonCompliant = count("NON_COMPLIANT");
+  const exempt = count("EXEMPT");
+  return {
+    schema: "isolation-guard.scan/v1",
+    generatedAt: new Date(meta.now).toISOString(),
+    account: meta.account ?? items[0]?.account ?? null,
+    regions: meta.regions,
+    policyId: meta.policyId,
+    scope: meta.scope,
+    totals: {
+      resources: items.length,
+      compliant,
+      nonCompliant,
+      exempt,
+      other: items.length - compliant - nonCompliant - exempt,
+    },
+    byType,
+    violations,
+    errors,
+    fixApplied: meta.fixApplied ?? false,
+    resources: [...items],
+  };
+}
+
+/** "3d 4h", "2h 5m", "12m", "40s": ages at a glance. */
+export function formatAge(seconds: number | null): string {
+  if (seconds === null) return "?";
+  const d = Math.floor(seconds / 86_400);
+  const h = Math.floor((seconds % 86_400) / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  if (d) return `${d}d ${h}h`;
+  if (h) return `${h}h ${m}m`;
+  if (m) return `${m}m`;
+  return `${seconds}s`;
+}
+
+/** Short labels for verdict columns. */
+export const VERDICT_LABELS: Record<SweptVerdict, string> = {
+  COMPLIANT: "compliant",
+  NON_COMPLIANT: "non-compliant",
+  EXEMPT: "exempt",
+  IGNORED: "ignored",
+  NEEDS_LOOKUP: "needs lookup",
+  GONE: "gone",
+  ERROR: "error",
+};

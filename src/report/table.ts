@@ -1,0 +1,50 @@
+import Table from "cli-table3";
+import { formatAge, type ScanReport, VERDICT_COLUMNS, VERDICT_LABELS } from "./model.js";
+
+const plain = { head: [] as string[], border: [] as string[] };
+
+/**
+ * The report as terminal tables: counts by type and verdict, then every violation (rule, creator, age, fix).
+ * @example process.stdout.write(renderTable(report));
+ */
+export function renderTable(report: ScanReport): string {
+  const counts = new Table({
+    head: ["type", ...VERDICT_COLUMNS.map((v) => VERDICT_LABELS[v]), "total"],
+    style: plain,
+  });
+  for (const row of report.byType)
+    counts.push([row.type, ...VERDICT_COLUMNS.map((v) => String(row[v])), String(row.total)]);
+  counts.push([
+    "all",
+    ...VERDICT_COLUMNS.map((v) => String(report.byType.reduce((n, r) => n + r[v], 0))),
+    String(report.totals.resources),
+  ]);
+  const out = [
+    `Isolation posture of account ${report.account ?? "?"} in ${report.regions.join(", ")} (policy ${report.policyId}), ${report.generatedAt}`,
+    `Scope: ${report.scope}`,
+    counts.toString(),
+  ];
+  if (report.violations.length) {
+    const v = new Table({
+      head: ["resource", "rules", "creator", "age", ...(report.fixApplied ? ["done"] : []), "fix"],
+      style: plain,
+      colWidths: [34, 30, 30, 9, ...(report.fixApplied ? [13] : []), 46],
+      wordWrap: true,
+    });
+    for (const r of report.violations)
+      v.push([
+        `${r.type} ${r.name}${report.regions.length > 1 ? ` (${r.region})` : ""}`,
+        r.rules.join("\n"),
+        r.creator ?? "unknown",
+        formatAge(r.ageSeconds),
+        ...(report.fixApplied ? [r.remedy ?? "-"] : []),
+        r.fix,
+      ]);
+    out.push(`${report.violations.length} violation(s):`, v.toString());
+  } else out.push("No violations.");
+  if (report.errors.length) {
+    out.push(`${report.errors.length} resource(s) or listing(s) could not be examined:`);
+    for (const e of report.errors) out.push(`  ${e.resource}: ${e.message}`);
+  }
+  return `${out.join("\n")}\n`;
+}

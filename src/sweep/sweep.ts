@@ -1,0 +1,321 @@
+import { type EnforcerDeps, enforceResource, type HandleOutcome, TAGS } from "../app/enforce.js";
+import { parseSageMakerArn } from "../core/arn.js";
+import { GuardError } from "../core/errors.js";
+import type { Finding, Mode, ResourceRef, ResourceType, Verdict } from "../core/types.js";
+import { DescribeCache, SweepPort } from "./caching-port.js";
+import { creatorOf } from "./creator.js";
+import { mapPool } from "./pool.js";
+
+/** The List* side the sweep needs (src/adapters/sagemaker-list.ts implements it). */
+export interface ResourceLister {
+  list(
+    type: ResourceType,
+    filter: { runningJobsOnly: boolean; createdAfter?: Date },
+  ): AsyncIterable<{ type: ResourceType; name: string; arn: string; createdAt: string | null; status: string | null }>;
+}
+export type ListedResource = ResourceLister["list"] extends (...a: never[]) => AsyncIterable<infer R> ? R : never;
+
+/** `GONE`: deleted between the list and the describe. `ERROR`: a call failed after the SDK's retries. */
+export type SweptVerdict = Verdict | "GONE" | "ERROR";
+
+/** One resource as the sweep or scan saw it: its verdict, why, who, how old, and what was done. */
+export interface SweptResource {
+  type: ResourceType;
+  name: string;
+  arn: string;
+  account: string;
+  region: string;
+  verdict: SweptVerdict;
+  reason: string | null;
+  mode: Mode | null;
+  findings: Pick<Finding, "rule" | "severity" | "message" | "fix" | "path">[];
+  creator: string | null;
+  createdAt: string | null;
+  status: string | null;
+  /** The guard's tags found on it, if any. */
+  previous: { status: string; policy: string | null; action: string | null; checkedAt: string | null } | null;
+  /** Already decided under the current policy: not described again (sweep only). */
+  skipped: boolean;
+  remedy: HandleOutcome["remedy"];
+  alerted: boolean;
+  tagged: boolean;
+  error: string | null;
+}
+
+/** Raised after a sweep in which some resources or listings failed, so the schedule's error alarm fires. */
+export class SweepIncompleteError extends GuardError {}
+
+/** Every type, jobs first: a running job is the most urgent thing to stop. */
+export const SWEEP_TYPES: readonly ResourceType[] = [
+  "training-job",
+  "hyper-parameter-tuning-job",
+  "processing-job",
+  "transform-job",
+  "endpoint",
+  "model",
+  "endpoint-config",
+];
+
+export interface ListResult {
+  resources: ListedResource[];
+  errors: { type: ResourceType; message: string }[];
+}
+
+export interface ExamineOptions {
+  /** Decide only (the scan's report); otherwise act exactly as the event path does. */
+  dryRun: boolean;
+  /** Trust the guard's tags when they carry the current policy id (the scheduled sweep). */
+  skipDecided: boolean;
+  onProgress?: (done: number, total: number, item: SweptResource) => void;
+  /** Checked before each resource: true stops taking new ones (a Lambda near its timeout). */
+  stopWhen?: () => boolean;
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Finds resources without events and decides them with `enforceResource`, the event path's code:
+ * lists every type (paginated), then examines resources with bounded concurrency, reading each one's
+ * tags once and describing it once (models shared by several consumers are described once per sweep).
+ *
+ * @example
+ * const sweeper = new Sweeper(deps, new SageMakerLister(client), { concurrency: 4, trigger: "sweep" });
+ * const { resources } = await sweeper.list(SWEEP_TYPES, { runningJobsOnly: true, createdAfter });
+ * const items = await sweeper.examine(resources, { dryRun: false, skipDecided: true });
+ */
+export class Sweeper {
+  private readonly describes = new DescribeCache();
+  private readonly ports = new Map<string, SweepPort>();
+
+  constructor(
+    private readonly deps: EnforcerDeps,
+    private readonly lister: ResourceLister,
+    private readonly options: { concurrency: number; trigger: string },
+  ) {}
+
+  async list(
+    types: readonly ResourceType[],
+    filter: { runningJobsOnly: boolean; createdAfter?: Date },
+  ): Promise<ListResult> {
+    const errors: ListResult["errors"] = [];
+    const lists = await mapPool(types, this.options.concurrency, async (type) => {
+      const found: ListedResource[] = [];
+      try {
+        for await (const r of this.lister.list(type, filter)) found.push(r);
+      } catch (e) {
+        errors.push({ type, message: (e as Error).message });
+      }
+      return found;
+    });
+    return { resources: lists.flatMap((l) => l ?? []), errors };
+  }
+
+  async examine(resources: readonly ListedResource[], options: ExamineOptions): Promise<SweptResource[]> {
+    let done = 0;
+    const out = await mapPool(
+      resources,
+      this.options.concurrency,
+      async (r) => {
+        const item = await this.examineOne(r, options);
+        options.onProgress?.(++done, resources.length, item);
+        return item;
+      },
+      options.stopWhen,
+    );
+    return out.filter((x): x is SweptResource => x !== undefined);
+  }
+
+  /**
+   * Applies the policy's remedies (stop, delete, alert, tag) to violations found by a dry run, reusing
+   * what the dry run read: the remedy, the alert and the tag are then the only calls.
+   */
+  async fix(items: readonly SweptResource[], onProgress?: (done: number, total: number) => void) {
+    const todo = items.filter((i) => i.verdict === "NON_COMPLIANT");
+    let done = 0;
+    const fixed = await mapPool(todo, this.options.concurrency, async (item) => {
+      const result = { ...item };
+      try {
+        const outcome = await enforceResource(this.refOf(item), this.depsFor(item.arn, item.account), {
+          trigger: this.options.trigger,
+        });
+        Object.assign(result, fromOutcome(outcome));
+      } catch (e) {
+        result.error = (e as Error).message;
+      }
+      onProgress?.(++done, todo.length);
+      return result;
+    });
+    const byArn = new Map(fixed.flatMap((f) => (f ? [[f.arn, f] as const] : [])));
+    return items.map((i) => byArn.get(i.arn) ?? i);
+  }
+
+  private refOf(r: { type: ResourceType; name: string; arn: string; account: string; region: string }): ResourceRef {
+    return { type: r.type, name: r.name, arn: r.arn, account: r.account, region: r.region };
+  }
+
+  private portFor(arn: string): SweepPort {
+    let port = this.ports.get(arn);
+    if (!port) {
+      port = new SweepPort(this.deps.sagemaker, this.describes);
+      this.ports.set(arn, port);
+    }
+    return port;
+  }
+
+  /** The enforcer's deps for one resource. An empty `self.account` (the CLI without GUARD_ACCOUNT_ID) trusts the listing's account. */
+  private depsFor(arn: string, account: string): EnforcerDeps {
+    const port = this.portFor(arn);
+    const sleep = this.deps.sleep ?? delay;
+    return {
+      ...this.deps,
+      self: { account: this.deps.self.account || account, region: this.deps.self.region },
+      sagemaker: port,
+      sleep: async (ms) => {
+        port.forgetTags(arn);
+        await sleep(ms);
+      },
+    };
+  }
+
+  private async examineOne(r: ListedResource, options: ExamineOptions): Promise<SweptResource> {
+    const parsed = parseSageMakerArn(r.arn);
+    const item: SweptResource = {
+      type: r.type,
+      name: r.name,
+      arn: r.arn,
+      account: parsed?.account ?? this.deps.self.account,
+      region: parsed?.region ?? this.deps.self.region,
+      verdict: "ERROR",
+      reason: null,
+      mode: null,
+      findings: [],
+      creator: null,
+      createdAt: r.createdAt,
+      status: r.status,
+      previous: null,
+      skipped: false,
+      remedy: null,
+      alerted: false,
+      tagged: false,
+      error: null,
+    };
+    const port = this.portFor(r.arn);
+    try {
+      const tags = await port.listTags(r.arn);
+      if (tags === null) return { ...item, verdict: "GONE", reason: "deleted before it could be examined" };
+      const status = tags[TAGS.status];
+      if (status) {
+        item.previous = {
+          status,
+          policy: tags[TAGS.policy] ?? null,
+          action: tags[TAGS.action] ?? null,
+          checkedAt: tags[TAGS.checkedAt] ?? null,
+        };
+      }
+      if (options.skipDecided && status && tags[TAGS.policy] === this.deps.policyId) {
+        return {
+          ...item,
+          verdict: status as Verdict,
+          reason: "already decided under the current policy",
+          skipped: true,
+          creator: creatorOf(tags, null),
+          findings: (tags[TAGS.rules] ?? "")
+            .split(/[,+]/)
+            .filter(Boolean)
+            .map((rule) => ({ rule: rule as Finding["rule"], severity: "high", message: "", fix: "", path: "" })),
+        };
+      }
+      const outcome = await enforceResource(this.refOf(item), this.depsFor(r.arn, item.account), {
+        dryRun: options.dryRun,
+        trigger: this.options.trigger,
+      });
+      return {
+        ...item,
+        ...fromOutcome(outcome),
+        createdAt: outcome.described?.createdAt ?? item.createdAt,
+        status: outcome.described?.status ?? item.status,
+        creator: creatorOf(tags, await this.describes.peek(r.type, r.name)),
+      };
+    } catch (e) {
+      return { ...item, verdict: "ERROR", error: (e as Error).message };
+    }
+  }
+}
+
+function fromOutcome(o: HandleOutcome): Partial<SweptResource> {
+  const d = o.decision;
+  return {
+    verdict: d.verdict,
+    reason: d.reason,
+    mode: d.mode,
+    findings: d.findings.map(({ rule, severity, message, fix, path }) => ({ rule, severity, message, fix, path })),
+    remedy: o.remedy,
+    alerted: o.alerted,
+    tagged: o.tagged,
+  };
+}
+
+/** What one scheduled sweep did, for its log line and metrics. */
+export interface SweepSummary {
+  listed: number;
+  examined: number;
+  skipped: number;
+  notReached: number;
+  verdicts: Record<string, number>;
+  stopped: number;
+  deleted: number;
+  alerted: number;
+  errors: { resource: string; message: string }[];
+  createdAfter: string | null;
+  durationMs: number;
+}
+
+/**
+ * One scheduled sweep: running jobs (all), plus models, endpoint configs and endpoints created in the
+ * lookback window (or all when `lookbackMinutes` is 0); decided resources under the current policy
+ * are skipped; the rest are decided and acted on by the event path's code. Throws
+ * SweepIncompleteError (after logging the summary) when a listing or a resource failed.
+ *
+ * @example const summary = await runSweep(runtime.deps, lister, { concurrency: 4, lookbackMinutes: 35 });
+ */
+export async function runSweep(
+  deps: EnforcerDeps,
+  lister: ResourceLister,
+  options: { concurrency: number; lookbackMinutes: number; stopWhen?: () => boolean },
+): Promise<SweepSummary> {
+  const started = deps.now();
+  const createdAfter = options.lookbackMinutes > 0 ? new Date(started - options.lookbackMinutes * 60_000) : undefined;
+  const sweeper = new Sweeper(deps, lister, { concurrency: options.concurrency, trigger: "sweep" });
+  const listed = await sweeper.list(SWEEP_TYPES, { runningJobsOnly: true, createdAfter });
+  const items = await sweeper.examine(listed.resources, {
+    dryRun: false,
+    skipDecided: true,
+    stopWhen: options.stopWhen,
+  });
+  const verdicts: Record<string, number> = {};
+  for (const i of items) if (!i.skipped) verdicts[i.verdict] = (verdicts[i.verdict] ?? 0) + 1;
+  const summary: SweepSummary = {
+    listed: listed.resources.length,
+    examined: items.filter((i) => !i.skipped).length,
+    skipped: items.filter((i) => i.skipped).length,
+    notReached: listed.resources.length - items.length,
+    verdicts,
+    stopped: items.filter((i) => i.remedy === "stopped").length,
+    deleted: items.filter((i) => i.remedy === "deleted").length,
+    alerted: items.filter((i) => i.alerted).length,
+    errors: [
+      ...listed.errors.map((e) => ({ resource: `list ${e.type}`, message: e.message })),
+      ...items.filter((i) => i.error).map((i) => ({ resource: i.arn, message: i.error as string })),
+    ],
+    createdAfter: createdAfter?.toISOString() ?? null,
+    durationMs: deps.now() - started,
+  };
+  const problems = summary.errors.length + summary.notReached;
+  deps.log[problems ? "warn" : "info"]("sweep finished", { ...summary, errors: summary.errors.slice(0, 20) });
+  if (problems) {
+    throw new SweepIncompleteError(
+      `sweep incomplete: ${summary.errors.length} failures, ${summary.notReached} resources not reached (the next run retries them)`,
+    );
+  }
+  return summary;
+}

@@ -1,0 +1,218 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AddTagsCommand, DescribeTrainingJobCommand, ListModelsCommand } from "@aws-sdk/client-sagemaker";
+import type { ScanReport } from "../../src/report/model.js";
+import { AlertInbox, clients, Fixtures } from "../support/aws.js";
+import { type Emulator, startEmulator } from "../support/emulator.js";
+
+const BIN = join(import.meta.dirname, "../../bin/isolation-guard.js");
+const CHROMIUM = "/usr/bin/chromium";
+let emu: Emulator;
+let aws: ReturnType<typeof clients>;
+let fx: Fixtures;
+let dir: string;
+
+function scan(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [BIN, "scan", ...args], {
+    encoding: "utf8",
+    input: "",
+    timeout: 90_000,
+    env: {
+      PATH: process.env.PATH,
+      AWS_ENDPOINT_URL: emu.endpoint,
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: "testing",
+      AWS_SECRET_ACCESS_KEY: "testing",
+      GUARD_SETTLE_MS: "0",
+      ...env,
+    },
+  });
+}
+const report = (stdout: string) => JSON.parse(stdout) as ScanReport;
+
+async function trainingStatus(name: string) {
+  return (await aws.sm.send(new DescribeTrainingJobCommand({ TrainingJobName: name }))).TrainingJobStatus;
+}
+
+/** A small account: one open job (with an owner tag), one isolated job, an open model, an isolated model used by an endpoint. */
+async function createAccount() {
+  const open = await fx.trainingJob("scan-open-job");
+  await aws.sm.send(new AddTagsCommand({ ResourceArn: open, Tags: [{ Key: "owner", Value: "ana@example.com" }] }));
+  await fx.trainingJob("scan-isolated-job", { isolated: true });
+  await fx.model("scan-open-model");
+  await fx.model("scan-isolated-model", { isolated: true });
+  await fx.endpointConfig("scan-config", "scan-isolated-model");
+  await fx.endpoint("scan-endpoint", "scan-config");
+  return { open };
+}
+
+beforeAll(async () => {
+  emu = await startEmulator();
+  aws = clients(emu.endpoint);
+  fx = new Fixtures(aws.sm);
+  dir = mkdtempSync(join(tmpdir(), "ig-scan-"));
+}, 30_000);
+afterAll(async () => {
+  await emu?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(async () => {
+  await emu.reset();
+});
+
+describe("isolation-guard scan", () => {
+  it("reports counts by type and verdict and every violation with rule, creator, age and fix, changing nothing", async () => {
+    const { open } = await createAccount();
+    await emu.resetCalls();
+
+    const result = scan(["--format", "json"]);
+
+    expect(result.status).toBe(1);
+    const r = report(result.stdout);
+    expect(r.totals).toEqual({ resources: 6, compliant: 4, nonCompliant: 2, exempt: 0, other: 0 });
+    expect(r.byType.find((t) => t.type === "training-job")).toMatchObject({ COMPLIANT: 1, NON_COMPLIANT: 1, total: 2 });
+    expect(r.byType.find((t) => t.type === "endpoint")).toMatchObject({ COMPLIANT: 1, total: 1 });
+    const job = r.violations.find((v) => v.name === "scan-open-job");
+    expect(job).toMatchObject({ rules: ["network-isolation-disabled"], creator: "ana@example.com", severity: "high" });
+    expect(job?.ageSeconds).toBeGreaterThanOrEqual(0);
+    expect(job?.fix).toMatch(/EnableNetworkIsolation|network isolation/i);
+    expect(r.violations.find((v) => v.name === "scan-open-model")?.creator).toBe(
+      "role: arn:aws:iam::123456789012:role/DataScientist",
+    );
+    const calls = await emu.calls();
+    expect(Object.keys(calls).filter((k) => /Stop|Delete|AddTags|Publish/.test(k))).toEqual([]);
+    // At most one describe and one tag read per resource (the endpoint also describes its config and model).
+    expect(calls["sagemaker:ListTags"]).toBe(6);
+    expect(calls["sagemaker:DescribeTrainingJob"]).toBe(2);
+    expect(calls["sagemaker:DescribeModel"]).toBe(2);
+    expect(await trainingStatus("scan-open-job")).toBe("InProgress");
+    expect((await fx.tags(open))["isolation-guard:status"]).toBeUndefined();
+  });
+
+  it("prints tables for a terminal and exits 0 when nothing breaks the policy", async () => {
+    await fx.trainingJob("scan-clean-job", { isolated: true });
+
+    const result = scan([]);
+
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/training-job\s*│\s*1\s*│\s*0/);
+    expect(result.stdout).toContain("No violations.");
+    // No progress bar when stderr is not a terminal.
+    expect(result.stderr).not.toMatch(/scanning|listing|█|░/);
+  });
+
+  it("--fix --yes applies the remedies and alerts once; a second scan finds the account clean", async () => {
+    await createAccount();
+    const inbox = await new AlertInbox(aws.sns, aws.sqs).create("scan-alerts");
+    const env = { GUARD_ALERT_TOPIC_ARN: inbox.topicArn };
+
+    const fixed = scan(["--fix", "--yes", "--format", "json"], env);
+
+    expect(fixed.status).toBe(1);
+    const r = report(fixed.stdout);
+    expect(r.fixApplied).toBe(true);
+    expect(Object.fromEntries(r.violations.map((v) => [v.name, v.remedy]))).toEqual({
+      "scan-open-job": "stopped",
+      "scan-open-model": "deleted",
+    });
+    expect(await trainingStatus("scan-open-job")).toBe("Stopped");
+    const models = (await aws.sm.send(new ListModelsCommand({}))).Models?.map((m) => m.ModelName);
+    expect(models).toEqual(["scan-isolated-model"]);
+    expect(await inbox.drain()).toHaveLength(2);
+
+    const again = scan(["--fix", "--yes", "--format", "json"], env);
+    expect(again.status).toBe(0);
+    expect(report(again.stdout).totals.nonCompliant).toBe(0);
+    expect(await inbox.drain()).toHaveLength(0);
+  });
+
+  it("refuses --fix without --yes when there is no terminal to confirm on", async () => {
+    await fx.trainingJob("scan-unconfirmed");
+
+    const result = scan(["--fix"], { GUARD_ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:alerts" });
+
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/--yes/);
+    expect(await trainingStatus("scan-unconfirmed")).toBe("InProgress");
+  });
+
+  it.each([
+    [["--format", "xml"], /--format/],
+    [["--concurrency", "0"], /--concurrency/],
+    [["--region", "moon"], /not an AWS region/],
+    [["--fix", "--yes"], /GUARD_ALERT_TOPIC_ARN/],
+    [["--bogus"], /Unknown option/],
+  ])("exits 2 on bad arguments %p", (args, message) => {
+    const result = scan(args as string[]);
+
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it("loses nothing when SageMaker throttles List* and Describe* mid-scan", async () => {
+    for (let i = 0; i < 8; i++) await fx.trainingJob(`scan-throttled-${i}`, { isolated: i < 4 });
+    await fx.model("scan-throttled-model");
+    await emu.fault({ operation: "ListTrainingJobs", kind: "throttle", count: 1 });
+    await emu.fault({ operation: "ListModels", kind: "throttle", count: 1 });
+    await emu.fault({ operation: "DescribeTrainingJob", kind: "throttle", count: 3 });
+    await emu.fault({ operation: "ListTags", kind: "throttle", count: 1 });
+
+    const result = scan(["--format", "json", "--concurrency", "8"]);
+
+    expect(result.status).toBe(1);
+    const r = report(result.stdout);
+    expect(r.errors).toEqual([]);
+    expect(r.totals).toMatchObject({ resources: 9, compliant: 4, nonCompliant: 5 });
+    expect(r.violations.map((v) => v.name).sort()).toEqual([
+      "scan-throttled-4",
+      "scan-throttled-5",
+      "scan-throttled-6",
+      "scan-throttled-7",
+      "scan-throttled-model",
+    ]);
+    const calls = await emu.calls();
+    expect(calls["sagemaker:DescribeTrainingJob"]).toBe(8 + 3);
+  }, 90_000);
+
+  it("writes a self-contained HTML report that headless Chromium renders with the figures", async () => {
+    await createAccount();
+    const file = join(dir, "posture.html");
+
+    const result = scan(["--format", "html", "--out", file]);
+
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("6 resources, 2 violation(s)");
+    const html = readFileSync(file, "utf8");
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+    expect(existsSync(CHROMIUM)).toBe(true);
+    const flags = [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      `--user-data-dir=${join(dir, "profile")}`,
+    ];
+    const dom = spawnSync(CHROMIUM, [...flags, "--dump-dom", `file://${file}`], { encoding: "utf8", timeout: 60_000 });
+    expect(dom.status).toBe(0);
+    const text = dom.stdout;
+    expect(text).toMatch(/id="total-resources">6</);
+    expect(text).toMatch(/id="total-violations">2</);
+    expect(text).toMatch(/id="percent-compliant">67%</);
+    expect(text).toMatch(/data-series="Non-compliant" data-type="training-job" data-count="1"/);
+    expect(text).toMatch(/data-series="Compliant" data-type="model" data-count="1"/);
+    expect(text).toContain("scan-open-job");
+    expect(text).toContain("ana@example.com");
+    const png = join(dir, "posture.png");
+    const shot = spawnSync(CHROMIUM, [...flags, `--screenshot=${png}`, "--window-size=1100,900", `file://${file}`], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(shot.status).toBe(0);
+    expect(statSync(png).size).toBeGreaterThan(10_000);
+  }, 120_000);
+});

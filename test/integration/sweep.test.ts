@@ -1,0 +1,162 @@
+import { DescribeTrainingJobCommand, ListModelsCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
+import type { LogPort } from "../../src/app/enforce.js";
+import { createSweepRuntime } from "../../src/sweep/runtime.js";
+import { AlertInbox, clientConfig, clients, Fixtures } from "../support/aws.js";
+import { type Emulator, startEmulator } from "../support/emulator.js";
+
+let emu: Emulator;
+let fx: Fixtures;
+let inbox: AlertInbox;
+let aws: ReturnType<typeof clients>;
+const logs: { m: string; extra: Record<string, unknown> }[] = [];
+const log: LogPort = {
+  info: (m, extra = {}) => logs.push({ m, extra }),
+  warn: (m, extra = {}) => logs.push({ m, extra }),
+  error: (m, extra = {}) => logs.push({ m, extra }),
+};
+
+/** The sweep as deployed: adaptive retry (8 attempts), pointed at the emulator. */
+function sweepRuntime(env: Record<string, string> = {}) {
+  const cfg = { ...clientConfig(emu.endpoint, 8), retryMode: "adaptive" as const };
+  const c = clients(emu.endpoint);
+  return createSweepRuntime({
+    log,
+    env: { AWS_REGION: "us-east-1", GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_SETTLE_MS: "0", ...env },
+    sagemaker: new SageMakerClient(cfg),
+    sns: c.sns,
+  });
+}
+
+async function trainingStatus(name: string) {
+  return (await aws.sm.send(new DescribeTrainingJobCommand({ TrainingJobName: name }))).TrainingJobStatus;
+}
+async function modelNames() {
+  return ((await aws.sm.send(new ListModelsCommand({}))).Models ?? []).map((m) => m.ModelName);
+}
+const subjects = async () => (await inbox.drain()).map((a) => a.Subject ?? "");
+
+beforeAll(async () => {
+  emu = await startEmulator();
+  aws = clients(emu.endpoint);
+  fx = new Fixtures(aws.sm);
+}, 30_000);
+afterAll(async () => emu?.stop());
+beforeEach(async () => {
+  await emu.reset();
+  inbox = await new AlertInbox(aws.sns, aws.sqs).create();
+  logs.length = 0;
+});
+
+describe("scheduled sweep", () => {
+  it("finds resources created without any event and remedies them exactly like the event path", async () => {
+    const openJob = await fx.trainingJob("sweep-open-train");
+    await fx.trainingJob("sweep-isolated-train", { isolated: true });
+    await fx.processingJob("sweep-open-processing");
+    await fx.tuningJob("sweep-open-tuning");
+    const openModel = await fx.model("sweep-open-model");
+    await fx.model("sweep-isolated-model", { isolated: true });
+    await fx.transformJob("sweep-transform-open-model", "sweep-open-model");
+    await fx.endpointConfig("sweep-config", "sweep-isolated-model");
+    await fx.endpoint("sweep-endpoint", "sweep-config");
+
+    const summary = await sweepRuntime().sweep();
+
+    expect(summary).toMatchObject({ listed: 9, examined: 9, skipped: 0, errors: [], notReached: 0 });
+    expect(summary.verdicts).toEqual({ COMPLIANT: 4, NON_COMPLIANT: 5 });
+    expect(await trainingStatus("sweep-open-train")).toBe("Stopped");
+    expect(await trainingStatus("sweep-isolated-train")).toBe("InProgress");
+    expect(await modelNames()).toEqual(["sweep-isolated-model"]);
+    const tags = await fx.tags(openJob);
+    expect(tags).toMatchObject({
+      "isolation-guard:status": "NON_COMPLIANT",
+      "isolation-guard:rules": "network-isolation-disabled",
+      "isolation-guard:action": "stopped",
+      "isolation-guard:policy": sweepRuntime().config.policyId,
+    });
+    const alerts = await subjects();
+    expect(alerts).toHaveLength(5);
+    expect(alerts.some((s) => s.includes("sweep-open-train"))).toBe(true);
+    expect(alerts.some((s) => s.includes("sweep-open-model"))).toBe(true);
+    expect(openModel).toContain("model/sweep-open-model");
+  });
+
+  it("does not alert twice, nor describe again, a resource it already decided", async () => {
+    await fx.trainingJob("sweep-audit-open");
+    await fx.model("sweep-audit-model", { isolated: true });
+    const rt = sweepRuntime({ GUARD_MODE: "audit" });
+    await rt.sweep();
+    expect(await subjects()).toHaveLength(1);
+    await emu.resetCalls();
+
+    const second = await sweepRuntime({ GUARD_MODE: "audit" }).sweep();
+
+    expect(second).toMatchObject({ listed: 2, skipped: 2, examined: 0, alerted: 0 });
+    expect(await subjects()).toHaveLength(0);
+    const calls = await emu.calls();
+    expect(Object.keys(calls).filter((k) => k.includes("Describe"))).toEqual([]);
+    expect(calls["sagemaker:ListTags"]).toBe(2);
+    expect(calls["sns:Publish"]).toBeUndefined();
+  });
+
+  it("re-decides resources tagged under another policy, without a second alert for the same violation", async () => {
+    await fx.trainingJob("sweep-policy-change");
+    await sweepRuntime({ GUARD_MODE: "audit" }).sweep();
+    await inbox.drain();
+
+    const summary = await sweepRuntime({
+      GUARD_MODE: "audit",
+      GUARD_POLICY_JSON: '{"allowedSubnets": ["subnet-0a1b2c3d4e5f60001"]}',
+    }).sweep();
+
+    expect(summary.skipped).toBe(0);
+    expect(summary.examined).toBe(1);
+    expect(await subjects()).toHaveLength(0);
+  });
+
+  it("loses nothing when SageMaker throttles listings and describes mid-sweep", async () => {
+    for (let i = 0; i < 6; i++) await fx.trainingJob(`sweep-throttled-${i}`, { isolated: i % 2 === 0 });
+    await fx.model("sweep-throttled-model");
+    await emu.fault({ operation: "ListTrainingJobs", kind: "throttle", count: 1 });
+    await emu.fault({ operation: "DescribeTrainingJob", kind: "throttle", count: 3 });
+    await emu.fault({ operation: "ListTags", kind: "throttle", count: 2 });
+    await emu.fault({ operation: "ListModels", kind: "throttle", count: 1 });
+    await emu.resetCalls();
+
+    const summary = await sweepRuntime().sweep();
+
+    const calls = await emu.calls();
+    expect(summary).toMatchObject({ listed: 7, examined: 7, errors: [], notReached: 0 });
+    expect(summary.verdicts).toEqual({ COMPLIANT: 3, NON_COMPLIANT: 4 });
+    // Every throttled request was retried: 6 describes + 3 throttled, one list page + 1 throttled.
+    expect(calls["sagemaker:DescribeTrainingJob"]).toBe(9);
+    expect(calls["sagemaker:ListTrainingJobs"]).toBe(2);
+    expect(calls["sagemaker:ListTags"]).toBe(7 + 2);
+    for (let i = 0; i < 6; i++)
+      expect(await trainingStatus(`sweep-throttled-${i}`)).toBe(i % 2 === 0 ? "InProgress" : "Stopped");
+    expect(await subjects()).toHaveLength(4);
+  }, 60_000);
+
+  it("sweeps models created within the lookback window only, but every running job", async () => {
+    await fx.model("sweep-recent-model");
+    await fx.trainingJob("sweep-running-job");
+    const rt = sweepRuntime({ GUARD_SWEEP_LOOKBACK_MINUTES: "20" });
+    // Twenty-one minutes from now, the model falls out of the window; the running job does not.
+    rt.enforcer.deps.now = () => Date.now() + 21 * 60_000;
+
+    const summary = await rt.sweep();
+
+    expect(summary.listed).toBe(1);
+    expect(await trainingStatus("sweep-running-job")).toBe("Stopped");
+    expect(await modelNames()).toEqual(["sweep-recent-model"]);
+  });
+
+  it("reports an incomplete sweep when a listing keeps failing, after deciding the rest", async () => {
+    await fx.trainingJob("sweep-still-decided");
+    await emu.fault({ operation: "ListModels", kind: "error", count: 20 });
+
+    await expect(sweepRuntime().sweep()).rejects.toThrow(/sweep incomplete: 1 failures/);
+
+    expect(await trainingStatus("sweep-still-decided")).toBe("Stopped");
+    expect(logs.find((l) => l.m === "sweep finished")?.extra).toMatchObject({ stopped: 1 });
+  }, 60_000);
+});

@@ -1,0 +1,178 @@
+import { runSweep, Sweeper, SweepIncompleteError } from "../../../src/sweep/sweep.js";
+import { arnOf, depsWith, FakeAlerts, FakeSageMaker, NOW } from "./fakes.js";
+
+describe("Sweeper.examine", () => {
+  it("decides a resource with one tag read and one describe, then acts like the event path", async () => {
+    const sm = new FakeSageMaker();
+    sm.trainingJob("open", false);
+    const alerts = new FakeAlerts();
+    const sweeper = new Sweeper(depsWith(sm, alerts), sm, { concurrency: 4, trigger: "sweep" });
+
+    const { resources } = await sweeper.list(["training-job"], { runningJobsOnly: true });
+    const [item] = await sweeper.examine(resources, { dryRun: false, skipDecided: true });
+
+    expect(item).toMatchObject({ verdict: "NON_COMPLIANT", remedy: "stopped", alerted: true, tagged: true });
+    expect(sm.calls).toEqual([
+      "list training-job",
+      "listTags training-job/open",
+      "describe training-job/open",
+      "stop training-job/open",
+      "addTags training-job/open",
+    ]);
+    expect(alerts.sent).toHaveLength(1);
+  });
+
+  it("reuses its own tag read for the enforcer's duplicate check (audit mode: no second ListTags)", async () => {
+    const sm = new FakeSageMaker();
+    sm.trainingJob("audited", false);
+    const deps = { ...depsWith(sm), policy: { ...depsWith(sm).policy, mode: "audit" as const } };
+    const sweeper = new Sweeper(deps, sm, { concurrency: 1, trigger: "sweep" });
+
+    const { resources } = await sweeper.list(["training-job"], { runningJobsOnly: true });
+    await sweeper.examine(resources, { dryRun: false, skipDecided: true });
+
+    expect(sm.calls.filter((c) => c.startsWith("listTags"))).toHaveLength(1);
+    expect(sm.tags.get(arnOf("training-job", "audited"))).toMatchObject({ "isolation-guard:action": "audit-only" });
+  });
+
+  it("skips a resource already decided under the current policy, without describing it", async () => {
+    const sm = new FakeSageMaker();
+    sm.trainingJob("decided", false, {
+      "isolation-guard:status": "NON_COMPLIANT",
+      "isolation-guard:rules": "network-isolation-disabled",
+      "isolation-guard:policy": "policy-1",
+    });
+    const sweeper = new Sweeper(depsWith(sm), sm, { concurrency: 4, trigger: "sweep" });
+
+    const { resources } = await sweeper.list(["training-job"], { runningJobsOnly: true });
+    const [item] = await sweeper.examine(resources, { dryRun: false, skipDecided: true });
+
+    expect(item).toMatchObject({ skipped: true, verdict: "NON_COMPLIANT" });
+    expect(item?.findings.map((f) => f.rule)).toEqual(["network-isolation-disabled"]);
+    expect(sm.calls.some((c) => c.startsWith("describe"))).toBe(false);
+  });
+
+  it("describes again a resource decided under another policy", async () => {
+    const sm = new FakeSageMaker();
+    sm.trainingJob("old-policy", true, { "isolation-guard:status": "COMPLIANT", "isolation-guard:policy": "policy-0" });
+    const sweeper = new Sweeper(depsWith(sm), sm, { concurrency: 4, trigger: "sweep" });
+
+    const { resources } = await sweeper.list(["training-job"], { runningJobsOnly: true });
+    const [item] = await sweeper.examine(resources, { dryRun: false, skipDecided: true });
+
+    expect(item).toMatchObject({ skipped: false, verdict: "COMPLIANT", previous: { policy: "policy-0" } });
+    expect(sm.tags.get(arnOf("training-job", "old-policy"))?.["isolation-guard:policy"]).toBe("policy-1");
+  });
+
+  it("describes a model shared by several consumers once per sweep", async () => {
+    const sm = new FakeSageMaker();
+    sm.model("shared", true);
+    for (const n of ["a", "b", "c"])
+      sm.add("transform-job", n, { TransformJobName: n, ModelName: "shared", TransformJobStatus: "InProgress" });
+    const sweeper = new Sweeper(depsWith(sm), sm, { concurrency: 3, trigger: "scan" });
+
+    const { resources } = await sweeper.list(["transform-job", "model"], { runningJobsOnly: true });
+    const items = await sweeper.examine(resources, { dryRun: true, skipDecided: false });
+
+    expect(items.map((i) => i.verdict)).toEqual(["COMPLIANT", "COMPLIANT", "COMPLIANT", "COMPLIANT"]);
+    expect(sm.calls.filter((c) => c === "describe model/shared")).toHaveLength(1);
+  });
+
+  it("never has more than `concurrency` resources in flight", async () => {
+    const sm = new FakeSageMaker();
+    for (let i = 0; i < 20; i++) sm.trainingJob(`j${i}`, true);
+    let inFlight = 0;
+    let peak = 0;
+    const describe = sm.describe.bind(sm);
+    sm.describe = async (type, name) => {
+      peak = Math.max(peak, ++inFlight);
+      await new Promise((r) => setTimeout(r, 2));
+      inFlight--;
+      return describe(type, name);
+    };
+    const sweeper = new Sweeper(depsWith(sm), sm, { concurrency: 4, trigger: "scan" });
+
+    const { resources } = await sweeper.list(["training-job"], { runningJobsOnly: true });
+    const items = await sweeper.examine(resources, { dryRun: true, skipDecided: false });
+
+    expect(items).toHaveLength(20);
+    expect(peak).toBe(4);
+  });
+
+  it("records a resource whose describe keeps failing as ERROR and goes on with the others", async () => {
+    const sm = new FakeSageMaker();
+    sm.trainingJob("flaky", true);
+    sm.trainingJob("fine", true);
+    sm.failDescribe.add("flaky");
+    const sweeper = new Sweeper(depsWith(sm), sm, { concurrency: 2, trigger: "scan" });
+
+    const { resources } = await sweeper.list(["training-job"], { runningJobsOnly: true });
+    const items = await sweeper.examine(resources, { dryRun: true, skipDecided: false });
+
+    expect(items.map((i) => [i.name, i.verdict])).toEqual([
+      ["flaky", "ERROR"],
+      ["fine", "COMPLIANT"],
+    ]);
+    expect(items[0]?.error).toMatch(/Rate exceeded/);
+  });
+
+  it("in a dry run changes nothing, and `fix` then applies the remedies with no second read", async () => {
+    const sm = new FakeSageMaker();
+    sm.trainingJob("open", false);
+    sm.model("open-model", false);
+    const alerts = new FakeAlerts();
+    const sweeper = new Sweeper(depsWith(sm, alerts), sm, { concurrency: 2, trigger: "scan" });
+    const { resources } = await sweeper.list(["training-job", "model"], { runningJobsOnly: true });
+    const found = await sweeper.examine(resources, { dryRun: true, skipDecided: false });
+    expect(sm.calls.filter((c) => /stop|delete|addTags/.test(c))).toEqual([]);
+    sm.calls.length = 0;
+
+    const fixed = await sweeper.fix(found);
+
+    expect(fixed.map((i) => i.remedy)).toEqual(["stopped", "deleted"]);
+    expect(sm.calls).toEqual(["stop training-job/open", "delete model/open-model", "addTags training-job/open"]);
+    expect(alerts.sent).toHaveLength(2);
+  });
+});
+
+describe("runSweep", () => {
+  it("lists running jobs and models created in the lookback window, and summarises", async () => {
+    const sm = new FakeSageMaker();
+    sm.trainingJob("open", false);
+    const seen: unknown[] = [];
+    const lister = {
+      list: (type: Parameters<FakeSageMaker["list"]>[0], filter: unknown) => {
+        seen.push([type, filter]);
+        return sm.list(type);
+      },
+    };
+
+    const summary = await runSweep(depsWith(sm), lister, { concurrency: 4, lookbackMinutes: 35 });
+
+    expect(summary).toMatchObject({ listed: 1, examined: 1, stopped: 1, alerted: 1, verdicts: { NON_COMPLIANT: 1 } });
+    expect(seen).toContainEqual(["model", { runningJobsOnly: true, createdAfter: new Date(NOW - 35 * 60_000) }]);
+    expect(summary.createdAfter).toBe(new Date(NOW - 35 * 60_000).toISOString());
+  });
+
+  it("throws SweepIncompleteError after deciding what it could, when a resource failed", async () => {
+    const sm = new FakeSageMaker();
+    sm.trainingJob("flaky", false);
+    sm.trainingJob("open", false);
+    sm.failDescribe.add("flaky");
+
+    await expect(runSweep(depsWith(sm), sm, { concurrency: 1, lookbackMinutes: 0 })).rejects.toThrow(
+      SweepIncompleteError,
+    );
+    expect(sm.calls).toContain("stop training-job/open");
+  });
+
+  it("stops taking new resources when told to (a Lambda near its timeout) and says how many were left", async () => {
+    const sm = new FakeSageMaker();
+    for (let i = 0; i < 5; i++) sm.trainingJob(`j${i}`, true);
+    let n = 0;
+
+    await expect(
+      runSweep(depsWith(sm), sm, { concurrency: 1, lookbackMinutes: 0, stopWhen: () => n++ >= 2 }),
+    ).rejects.toThrow(/3 resources not reached/);
+  });
+});
