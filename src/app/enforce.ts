@@ -284,6 +284,7 @@ async function act(decision: Decision, knownStatus: string | null, deps: Enforce
   // 2. Was this violation already reported? Only asked when we did not just carry out the remedy ourselves.
   const wantsAlert = decision.actions.includes("alert");
   let alreadyReported = done.alerted === true;
+  let staleRecord = false;
   if (alreadyReported) outcome.duplicateOf = "a delivery this container already handled";
   if (wantsAlert && !alreadyReported && outcome.remedy !== "stopped" && outcome.remedy !== "deleted") {
     if (outcome.remedy === "gone") {
@@ -292,6 +293,8 @@ async function act(decision: Decision, knownStatus: string | null, deps: Enforce
     } else {
       if (outcome.remedy === "not-running" && deps.settleMs > 0) await (deps.sleep ?? delay)(deps.settleMs);
       const tags = await deps.sagemaker.listTags(arn);
+      // Reported before, but under another policy: refresh the record (no second alert).
+      staleRecord = tags !== null && tags[TAGS.policy] !== deps.policyId;
       alreadyReported =
         tags === null || (tags[TAGS.status] === decision.verdict && sameRules(tags[TAGS.rules], rulesOf(decision)));
     }
@@ -309,7 +312,8 @@ async function act(decision: Decision, knownStatus: string | null, deps: Enforce
   }
 
   // 4. Tag (a deleted resource cannot be: its alert carries the record).
-  if (decision.actions.includes("tag") && !(alreadyReported && outcome.duplicateOf) && !done.tagged) {
+  const duplicate = alreadyReported && outcome.duplicateOf !== null;
+  if (decision.actions.includes("tag") && (!duplicate || staleRecord) && !done.tagged) {
     await deps.sagemaker.addTags(arn, {
       [TAGS.status]: decision.verdict,
       [TAGS.rules]: rulesOf(decision),

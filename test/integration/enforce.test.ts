@@ -127,6 +127,23 @@ describe("training jobs", () => {
     expect(await inbox.drain()).toHaveLength(1);
   });
 
+  it("refreshes the tags, without a second alert, when a reported violation is seen again under a new policy", async () => {
+    const arn = await fx.trainingJob("audit-policy-change");
+    const event = sampleFor("CreateTrainingJob.no-isolation.json", "audit-policy-change", arn);
+    await runtime({ GUARD_MODE: "audit" }).handle(event);
+    const before = await fx.tags(arn);
+
+    const again = await runtime({
+      GUARD_MODE: "audit",
+      GUARD_POLICY_JSON: JSON.stringify({ requireVpc: false, version: 1 }),
+    }).handle(event);
+
+    expect(again.alerted).toBe(false);
+    expect(again.tagged).toBe(true);
+    expect((await fx.tags(arn))["isolation-guard:policy"]).not.toBe(before["isolation-guard:policy"]);
+    expect(await inbox.drain()).toHaveLength(1);
+  });
+
   it("only tags and alerts in audit mode", async () => {
     const arn = await fx.trainingJob("audit-job");
 
