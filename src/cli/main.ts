@@ -15,7 +15,9 @@ Usage:
   isolation-guard guardrails --policy <file> [--format scp|iam] [--out <file>]
       Write the preventive SCP / IAM policy derived from the same policy file.
   isolation-guard scan [--region r ...] [--format table|json|html] [--out <file>] [--fix [--yes]]
+                       [--concurrency n] [--include-finished] [--policy <file>]
       The account's isolation posture, every supported resource type.
+      Exit 0 clean, 1 violations found, 2 bad arguments, 3 scan incomplete.
   isolation-guard redrive --queue-url <url>
       Replay dead-lettered events through the enforcer, idempotently.
 `;
