@@ -145,6 +145,7 @@ function benchColdLoad(bundles: { name: string; file: string }[]) {
     PATH: process.env.PATH,
     AWS_REGION: "us-east-1",
     GUARD_ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:alerts",
+    GUARD_SLACK_WEBHOOK_PARAMETER: "/isolation-guard/dev/slack-webhook",
     NODE_NO_WARNINGS: "1",
   };
   const time = (args: string[]) => {
