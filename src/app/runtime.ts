@@ -1,11 +1,11 @@
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import { createSageMakerClient, SageMakerAdapter } from "../adapters/sagemaker.js";
-import { createSnsClient, SnsAlerts } from "../adapters/sns.js";
 import { GuardError, InvalidEventError, TrustBoundaryError } from "../core/errors.js";
 import type { Policy } from "../core/policy.js";
 import { type GuardConfig, loadConfig } from "./config.js";
 import { type EnforcerDeps, type HandleOutcome, handleEvent, type LogPort, type MetricsPort } from "./enforce.js";
+import type { AlertPort } from "./ports.js";
 import { ProgressCache } from "./progress-cache.js";
 
 /** A compact, secret-free record of an outcome, for logs and the CLI. */
@@ -23,6 +23,24 @@ export function summarize(o: HandleOutcome) {
     alerted: o.alerted,
     duplicateOf: o.duplicateOf,
     eventId: d.event.id,
+  };
+}
+
+/**
+ * The SNS adapter, loaded on first use: a compliant resource never needs it, and a violating job's
+ * stop lands before the first alert, so the SNS client's load stays off the cold start's critical path
+ * (the Lambda bundle is split by esbuild; `npm run bench` measures the module load).
+ */
+function lazyAlerts(config: GuardConfig, client?: SNSClient): AlertPort {
+  let ready: Promise<AlertPort> | null = null;
+  return {
+    publish(alert) {
+      ready ??= import("../adapters/sns.js").then(
+        ({ createSnsClient, SnsAlerts }) =>
+          new SnsAlerts(client ?? createSnsClient({ region: config.region }), config.topicArn),
+      );
+      return ready.then((a) => a.publish(alert));
+    },
   };
 }
 
@@ -65,7 +83,7 @@ export function createRuntime(options: {
   const config = loadConfig(options.env, options.parsePolicyText);
   const deps: EnforcerDeps = {
     sagemaker: new SageMakerAdapter(options.sagemaker ?? createSageMakerClient({ region: config.region })),
-    alerts: new SnsAlerts(options.sns ?? createSnsClient({ region: config.region }), config.topicArn),
+    alerts: lazyAlerts(config, options.sns),
     policy: config.policy,
     policyId: config.policyId,
     self: { account: config.account, region: config.region },

@@ -43,7 +43,7 @@ describe("the deployed Lambda handler (middy + Powertools) against the emulator"
         lines.push(args.map(String).join(" "));
       }),
     );
-    const { handler } = await import("../../handlers/enforcer.js");
+    const { handler } = await import("../../handlers/enforcer/index.js");
 
     const result = await handler(
       sampleFor("CreateTrainingJob.with-secret-env.json", "lambda-open-job", arn),

@@ -2,7 +2,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
-import { createSweepRuntime } from "../src/sweep/runtime.js";
+import { createSweepRuntime } from "../../src/sweep/runtime.js";
 
 /*
  * EventBridge schedule → this function: finds what the event path missed (events lost, resources older

@@ -2,8 +2,8 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { SNSEvent } from "aws-lambda";
-import { createSlackNotifier } from "../src/adapters/slack.js";
-import { loadNotifierConfig } from "../src/app/config-notifier.js";
+import { createSlackNotifier } from "../../src/adapters/slack.js";
+import { loadNotifierConfig } from "../../src/app/config-notifier.js";
 
 /*
  * Alert topic (SNS, asynchronous invocation) → this function → Slack incoming webhook, as Block Kit.

@@ -4,7 +4,7 @@ import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { EventBridgeEvent } from "aws-lambda";
-import { createRuntime, summarize } from "../src/app/runtime.js";
+import { createRuntime, summarize } from "../../src/app/runtime.js";
 
 /*
  * EventBridge → this function, for SageMaker create calls recorded by CloudTrail and for SageMaker's
