@@ -40,7 +40,7 @@ function policyId(policy: Policy): string {
  * - `AWS_REGION` (required), `GUARD_ALERT_TOPIC_ARN` (required, same account and region),
  * - `GUARD_ACCOUNT_ID` (optional; default: the topic's account),
  * - `GUARD_POLICY_FILE` (YAML/JSON path) or `GUARD_POLICY_JSON` (inline JSON); default: safe defaults,
- * - `GUARD_MODE` (`enforce`|`audit`): `audit` forces audit for every type; `enforce` sets the default mode,
+ * - `GUARD_MODE` (`enforce`|`audit`): `audit` forces audit for every type; `enforce` keeps the policy's modes,
  * - `GUARD_SETTLE_MS` (default 2000): wait before re-checking a job another trigger may be handling,
  * - `GUARD_ALERT_FORMAT` (`json` default; `chatbot` for Amazon Q Developer in chat applications), `GUARD_RUNBOOK_URL`.
  *
@@ -71,9 +71,10 @@ export function loadConfig(
     problems.push(e instanceof InvalidPolicyError ? e.message : `cannot read the policy: ${(e as Error).message}`);
   }
   const mode = env.GUARD_MODE;
+  // `audit` forces audit everywhere (the safe first deploy); `enforce` leaves the policy's own modes alone,
+  // so a policy file that says `mode: audit` is never turned into stops by the deploy default.
   if (mode === "audit") policy = { ...policy, mode: "audit", resourceModes: {} };
-  else if (mode === "enforce") policy = { ...policy, mode: "enforce" };
-  else if (mode) problems.push(`GUARD_MODE must be enforce or audit (got "${mode}")`);
+  else if (mode && mode !== "enforce") problems.push(`GUARD_MODE must be enforce or audit (got "${mode}")`);
 
   const settleMs = Number(env.GUARD_SETTLE_MS ?? 2000);
   if (!Number.isInteger(settleMs) || settleMs < 0 || settleMs > 60_000) {

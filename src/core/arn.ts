@@ -10,7 +10,7 @@ export interface SageMakerArn {
 }
 
 const SAGEMAKER_ARN =
-  /^arn:(aws|aws-cn|aws-us-gov|aws-iso(?:-[bef])?|aws-eusc):sagemaker:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):([a-z-]+)\/([A-Za-z0-9][A-Za-z0-9-]{0,62})$/;
+  /^arn:(aws|aws-cn|aws-us-gov|aws-iso(?:-[bef])?|aws-eusc):sagemaker:([a-z]{2,4}(?:-[a-z]+)+-\d):(\d{12}):([a-z-]+)\/([A-Za-z0-9][A-Za-z0-9-]{0,62})$/;
 
 /** @example parseSageMakerArn("arn:aws:sagemaker:us-east-1:123456789012:training-job/my-job") */
 export function parseSageMakerArn(arn: string): SageMakerArn | null {
@@ -29,6 +29,11 @@ export function parseSageMakerArn(arn: string): SageMakerArn | null {
 export function partitionOf(region: string): string {
   if (region.startsWith("cn-")) return "aws-cn";
   if (region.startsWith("us-gov-")) return "aws-us-gov";
+  if (region.startsWith("eusc-")) return "aws-eusc";
+  if (region.startsWith("us-isob-")) return "aws-iso-b";
+  if (region.startsWith("us-isof-")) return "aws-iso-f";
+  if (region.startsWith("eu-isoe-")) return "aws-iso-e";
+  if (region.startsWith("us-iso-")) return "aws-iso";
   return "aws";
 }
 

@@ -184,6 +184,18 @@ function matchExemption(
   });
 }
 
+/** An active exemption that would match this resource if its creator were the exemption's principal. */
+function principalExemptionFor(c: CompiledPolicy, resource: ResourceRef, now: number): Exemption | null {
+  const hit = c.exemptions.find(
+    ({ exemption, matchName }) =>
+      exemption.principal !== undefined &&
+      exemption.expires.endsAt > now &&
+      (!exemption.resourceTypes || exemption.resourceTypes.includes(resource.type)) &&
+      matchName(resource.name),
+  );
+  return hit?.exemption ?? null;
+}
+
 /**
  * Applies the policy to a resource's facts. Pure: `now` (ms since epoch) only decides exemption expiry.
  *
@@ -215,6 +227,24 @@ export function decideFacts(facts: ResourceFacts, policy: Policy, now: number, e
     } else {
       for (const m of matches) {
         notes.push(`exemption expired on ${m.exemption.expires.text} and no longer applies (${m.exemption.reason})`);
+      }
+      const unverifiable = facts.caller === null ? principalExemptionFor(c, facts.resource, now) : null;
+      if (unverifiable) {
+        // Found without a CloudTrail record (state-change event, sweep): the creator is unknown, so an
+        // exemption granted to a principal can be neither applied nor ruled out. Never stop on a guess;
+        // the CloudTrail event, which names the caller, decides.
+        return {
+          verdict: "NEEDS_LOOKUP",
+          reason: `may be exempt (exemption for ${unverifiable.principal} until ${unverifiable.expires.text}); the creator is known only from the CloudTrail record, which decides`,
+          resource: facts.resource,
+          caller: null,
+          findings,
+          actions: [],
+          mode,
+          notes,
+          exemption: null,
+          event,
+        };
       }
     }
   }

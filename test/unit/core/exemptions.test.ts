@@ -105,13 +105,14 @@ describe("exemption by principal", () => {
     expect(d.verdict).toBe("NON_COMPLIANT");
   });
 
-  it("does not apply a principal exemption to an event with no caller", () => {
+  it("neither applies nor rules out a principal exemption when the caller is unknown: no verdict, no stop", () => {
     const policy = exemptionPolicy({ principal: "*" });
     const f = { ...withCaller(null, null), caller: null };
 
     const d = decideFacts(f, policy, NOW);
 
-    expect(d.verdict).toBe("NON_COMPLIANT");
+    expect(d.verdict).toBe("NEEDS_LOOKUP");
+    expect(d.actions).toEqual([]);
   });
 
   it("does not apply a principal exemption to a caller with no ARN", () => {
@@ -227,5 +228,57 @@ describe("exemption restricted to resource types", () => {
 
     expect(d.verdict).toBe("NON_COMPLIANT");
     expect(d.notes).toEqual([]);
+  });
+});
+
+describe("a principal-scoped exemption when the creator is unknown", () => {
+  const policy = policyFromObject({
+    exemptions: [
+      {
+        resourceName: "legacy-*",
+        principal: "arn:aws:iam::123456789012:role/LegacyPipeline",
+        expires: "2099-12-31",
+        reason: "SEC-1042",
+      },
+    ],
+  });
+  const resource = {
+    type: "training-job" as const,
+    name: "legacy-churn",
+    arn: null,
+    account: "123456789012",
+    region: "us-east-1",
+  };
+  const open = {
+    basePath: "",
+    label: null,
+    networkIsolation: false,
+    networkIsolationPath: "enableNetworkIsolation",
+    vpc: null,
+    vpcPath: "vpcConfig",
+    images: [{ uri: "123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1", path: "algorithmSpecification.trainingImage" }],
+  };
+
+  it("plans no stop for a job found without its CloudTrail record whose name an exemption covers", () => {
+    const d = decideFacts({ resource, caller: null, units: [open] }, policy, Date.parse("2026-11-26T00:00:00Z"));
+
+    expect(d.verdict).toBe("NEEDS_LOOKUP");
+    expect(d.actions).toEqual([]);
+    expect(d.reason).toContain("LegacyPipeline");
+  });
+
+  it("still stops a job with that name when the CloudTrail record shows another creator", () => {
+    const caller = {
+      type: "AssumedRole",
+      arn: "arn:aws:sts::123456789012:assumed-role/DataScientist/bob",
+      sessionIssuerArn: "arn:aws:iam::123456789012:role/DataScientist",
+      sourceIdentity: null,
+      invokedBy: null,
+    };
+
+    const d = decideFacts({ resource, caller, units: [open] }, policy, Date.parse("2026-11-26T00:00:00Z"));
+
+    expect(d.verdict).toBe("NON_COMPLIANT");
+    expect(d.actions).toContain("stop");
   });
 });
