@@ -233,6 +233,20 @@ def _create_endpoint_config(self: SageMakerResponse) -> Any:
 
 SageMakerResponse.create_endpoint_config = _create_endpoint_config
 
+# (e') Real SageMaker refuses DeleteEndpoint while an endpoint is Creating or Updating
+#      (ValidationException); moto deletes it at once.
+_orig_delete_endpoint = sm_models.SageMakerModelBackend.delete_endpoint
+
+
+def _delete_endpoint(self: Any, endpoint_name: str) -> Any:
+    endpoint = self.endpoints.get(endpoint_name)
+    if endpoint is not None and endpoint.endpoint_status in ("Creating", "Updating", "SystemUpdating"):
+        raise ValidationError(message=f'Cannot delete in-progress endpoint "{endpoint.arn}".')
+    return _orig_delete_endpoint(self, endpoint_name)
+
+
+sm_models.SageMakerModelBackend.delete_endpoint = _delete_endpoint
+
 
 # --------------------------------------------------------------------------------------
 # Test-control API (/guard-api/) as WSGI middleware around moto's app

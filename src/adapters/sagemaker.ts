@@ -120,6 +120,8 @@ export class SageMakerAdapter implements SageMakerPort {
       return "deleted";
     } catch (e) {
       if (isNotFound(e)) return "gone";
+      // e.g. 'Cannot delete in-progress endpoint': retried when the endpoint reaches InService.
+      if ((e as AwsError)?.name === "ValidationException") return "busy";
       throw new ActionFailedError(`${api.delete} ${name} failed: ${(e as Error).message}`, "delete", { cause: e });
     }
   }

@@ -1,6 +1,7 @@
+import { randomUUID } from "node:crypto";
 import { arnProblem, sageMakerArn } from "../core/arn.js";
 import { decide, decideFacts, parseDescribed } from "../core/decide.js";
-import { TrustBoundaryError } from "../core/errors.js";
+import { ActionFailedError, TrustBoundaryError } from "../core/errors.js";
 import { type NormalizedEvent, normalizeEvent } from "../core/normalize.js";
 import type { Policy } from "../core/policy.js";
 import { isModelConsumer, RESOURCE_TYPES } from "../core/resource-types.js";
@@ -16,6 +17,8 @@ export const TAGS = {
   action: "isolation-guard:action",
   checkedAt: "isolation-guard:checked-at",
   policy: "isolation-guard:policy",
+  /** Who reports a violation that no remedy settles (see claimReport). */
+  claim: "isolation-guard:claim",
 } as const;
 
 /** Minimal structured logger (Powertools Logger satisfies it). */
@@ -54,7 +57,7 @@ export interface EnforcerDeps {
 /** What happened to one event: the decision, and each action's result. */
 export interface HandleOutcome {
   decision: Decision;
-  remedy: "stopped" | "deleted" | "not-running" | "gone" | null;
+  remedy: "stopped" | "deleted" | "not-running" | "gone" | "busy" | "failed" | null;
   tagAction: TagAction | null;
   tagged: boolean;
   alerted: boolean;
@@ -251,31 +254,50 @@ async function act(decision: Decision, knownStatus: string | null, deps: Enforce
 
   // 1. The remedy: on the critical path, first, alone.
   let detail = "no action was needed";
-  if (decision.actions.includes("stop")) {
-    outcome.remedy =
-      done.remedy ?? (status && !RUNNING.has(status) ? "not-running" : await deps.sagemaker.stop(r.type, r.name));
-    deps.progress.update(key, now, { remedy: outcome.remedy });
-    outcome.tagAction = outcome.remedy === "stopped" ? "stopped" : "none";
-    if (outcome.remedy === "not-running" && !status && !done.remedy) {
-      // Say what state the job is really in (finished by itself, or stopped by an earlier attempt or its owner).
-      const out = await deps.sagemaker.describe(r.type, r.name);
-      const key = RESOURCE_TYPES[r.type].stateChange?.statusKey;
-      status = key && typeof out?.[key] === "string" ? (out[key] as string) : null;
+  let remedyError: ActionFailedError | null = null;
+  try {
+    if (decision.actions.includes("stop")) {
+      outcome.remedy =
+        done.remedy ?? (status && !RUNNING.has(status) ? "not-running" : await deps.sagemaker.stop(r.type, r.name));
+      deps.progress.update(key, now, { remedy: outcome.remedy });
+      outcome.tagAction = outcome.remedy === "stopped" ? "stopped" : "none";
+      if (outcome.remedy === "not-running" && !status && !done.remedy) {
+        // Say what state the job is really in (finished by itself, or stopped by an earlier attempt or its owner).
+        const out = await deps.sagemaker.describe(r.type, r.name);
+        const statusKey = RESOURCE_TYPES[r.type].stateChange?.statusKey;
+        status = statusKey && typeof out?.[statusKey] === "string" ? (out[statusKey] as string) : null;
+      }
+      detail =
+        outcome.remedy === "stopped"
+          ? "the guard stopped it"
+          : outcome.remedy === "gone"
+            ? "it no longer exists"
+            : `it was no longer running when the guard acted${status ? ` (status ${status})` : ""}`;
+    } else if (decision.actions.includes("delete")) {
+      outcome.remedy = done.remedy ?? (await deps.sagemaker.delete(r.type, r.name));
+      // A refused delete is retried by the resource's next state change: not remembered as done.
+      if (outcome.remedy !== "busy") deps.progress.update(key, now, { remedy: outcome.remedy });
+      outcome.tagAction = outcome.remedy === "deleted" ? "deleted" : "none";
+      detail =
+        outcome.remedy === "deleted"
+          ? "the guard deleted it"
+          : outcome.remedy === "busy"
+            ? "SageMaker refuses to delete it while it is being created or updated; the guard deletes it when it reaches InService"
+            : "it no longer exists";
+    } else if (decision.verdict === "NON_COMPLIANT") {
+      outcome.tagAction = decision.mode === "audit" ? "audit-only" : "none";
+      detail =
+        decision.mode === "audit" ? "audit mode: found, tagged and reported, not stopped" : "tagged and reported";
     }
-    detail =
-      outcome.remedy === "stopped"
-        ? "the guard stopped it"
-        : outcome.remedy === "gone"
-          ? "it no longer exists"
-          : `it was no longer running when the guard acted${status ? ` (status ${status})` : ""}`;
-  } else if (decision.actions.includes("delete")) {
-    outcome.remedy = done.remedy ?? (await deps.sagemaker.delete(r.type, r.name));
-    deps.progress.update(key, now, { remedy: outcome.remedy });
-    outcome.tagAction = outcome.remedy === "deleted" ? "deleted" : "none";
-    detail = outcome.remedy === "deleted" ? "the guard deleted it" : "it no longer exists";
-  } else if (decision.verdict === "NON_COMPLIANT") {
-    outcome.tagAction = decision.mode === "audit" ? "audit-only" : "none";
-    detail = decision.mode === "audit" ? "audit mode: found, tagged and reported, not stopped" : "tagged and reported";
+  } catch (e) {
+    if (!(e instanceof ActionFailedError)) throw e;
+    // The remedy failed after the SDK's retries: report that (a silent failure is the worst outcome),
+    // then fail the invocation so Lambda retries and, at last, dead-letters the event.
+    remedyError = e;
+    outcome.remedy = "failed";
+    outcome.tagAction = "none";
+    detail = `the guard could not ${decision.actions.includes("stop") ? "stop" : "delete"} it (${e.message}); it keeps retrying`;
+    deps.log.error("remedy failed", { ...log, reason: e.message });
   }
   if (outcome.remedy === "stopped" || outcome.remedy === "deleted") {
     deps.log.info(`${outcome.remedy} ${r.type}`, log);
@@ -283,10 +305,14 @@ async function act(decision: Decision, knownStatus: string | null, deps: Enforce
 
   // 2. Was this violation already reported? Only asked when we did not just carry out the remedy ourselves.
   const wantsAlert = decision.actions.includes("alert");
-  let alreadyReported = done.alerted === true;
+  // A "could not stop" or "will delete when InService" alert does not stand for the final one.
+  const interim = outcome.remedy === "failed" || outcome.remedy === "busy";
+  const interimKey = `${key}|${outcome.remedy}`;
+  let alreadyReported = interim ? deps.progress.get(interimKey, now).alerted === true : done.alerted === true;
   let staleRecord = false;
   if (alreadyReported) outcome.duplicateOf = "a delivery this container already handled";
-  if (wantsAlert && !alreadyReported && outcome.remedy !== "stopped" && outcome.remedy !== "deleted") {
+  const ownReport = ["stopped", "deleted", "failed", "busy"].includes(outcome.remedy ?? "");
+  if (wantsAlert && !alreadyReported && !ownReport) {
     if (outcome.remedy === "gone") {
       // Deleted earlier (by this guard on a previous delivery, or by its owner): nothing left to report on.
       alreadyReported = true;
@@ -297,6 +323,7 @@ async function act(decision: Decision, knownStatus: string | null, deps: Enforce
       staleRecord = tags !== null && tags[TAGS.policy] !== deps.policyId;
       alreadyReported =
         tags === null || (tags[TAGS.status] === decision.verdict && sameRules(tags[TAGS.rules], rulesOf(decision)));
+      if (!alreadyReported && outcome.remedy === null) alreadyReported = !(await claimReport(deps, arn, decision));
     }
     if (alreadyReported) outcome.duplicateOf = "an earlier delivery or the other trigger";
   }
@@ -306,13 +333,14 @@ async function act(decision: Decision, knownStatus: string | null, deps: Enforce
   if (wantsAlert && !alreadyReported) {
     const o: AlertOutcome = { action: outcome.tagAction ?? "none", detail, decidedAt };
     await deps.alerts.publish(renderAlert(decision, o, deps.alertRendering));
-    deps.progress.update(key, now, { alerted: true });
+    deps.progress.update(interim ? interimKey : key, now, { alerted: true });
     outcome.alerted = true;
     deps.log.info("alert published", log);
   }
 
   // 4. Tag (a deleted resource cannot be: its alert carries the record).
   const duplicate = alreadyReported && outcome.duplicateOf !== null;
+  if (remedyError) throw remedyError;
   if (decision.actions.includes("tag") && (!duplicate || staleRecord) && !done.tagged) {
     await deps.sagemaker.addTags(arn, {
       [TAGS.status]: decision.verdict,
@@ -325,6 +353,23 @@ async function act(decision: Decision, knownStatus: string | null, deps: Enforce
     outcome.tagged = true;
   }
   return outcome;
+}
+
+/**
+ * With no remedy to decide who reports (audit mode, endpoint configs), two deliveries in two containers
+ * could both find the violation unreported. Each writes its own claim tag, waits `settleMs` for the
+ * other's write to land, and reads back: the last writer reports, the other stands down. A claimer that
+ * dies before reporting leaves no alert behind, but its retry claims afresh.
+ */
+async function claimReport(deps: EnforcerDeps, arn: string, decision: Decision): Promise<boolean> {
+  if (deps.settleMs <= 0) return true;
+  const mine = `${deps.now()}-${randomUUID().slice(0, 8)}`;
+  await deps.sagemaker.addTags(arn, { [TAGS.claim]: mine });
+  await (deps.sleep ?? delay)(deps.settleMs);
+  const tags = await deps.sagemaker.listTags(arn);
+  if (tags === null) return false;
+  if (tags[TAGS.status] === decision.verdict && sameRules(tags[TAGS.rules], rulesOf(decision))) return false;
+  return tags[TAGS.claim] === mine;
 }
 
 /**

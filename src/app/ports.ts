@@ -2,7 +2,8 @@ import type { ResourceType } from "../core/types.js";
 
 /** Outcome of a Stop call. `not-running`: SageMaker refused because the job is no longer InProgress. */
 export type StopResult = "stopped" | "not-running" | "gone";
-export type DeleteResult = "deleted" | "gone";
+/** `busy`: SageMaker refused because the resource is mid-change (an endpoint Creating or Updating). */
+export type DeleteResult = "deleted" | "gone" | "busy";
 
 /** What the enforcer needs from SageMaker. The adapter in src/adapters/sagemaker.ts is the only SDK user. */
 export interface SageMakerPort {

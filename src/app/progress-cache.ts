@@ -1,6 +1,6 @@
 /** Steps already done for one violation of one resource, in this container. */
 export interface Progress {
-  remedy?: "stopped" | "deleted" | "not-running" | "gone";
+  remedy?: "stopped" | "deleted" | "not-running" | "gone" | "busy";
   alerted?: boolean;
   tagged?: boolean;
 }

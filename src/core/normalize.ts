@@ -283,20 +283,33 @@ function normalizeStateChange(
     throw new InvalidEventError(`${env["detail-type"]}: detail.${sc.statusKey} or detail.${sc.nameKey} is missing`);
   }
   if (!env.account || !env.region) throw new InvalidEventError("state-change event names no account or region");
-  const resource = checkedResource(spec, name, arn, env.account, env.region);
   if (typeof detail.TuningJobArn === "string") {
     // A tuning job's children: the tuning job is decided and stopped as one, never one alert per child.
-    return { kind: "ignored", reason: `launched by tuning job ${detail.TuningJobArn}`, event, resource, caller: null };
-  }
-  if (status !== "InProgress") {
     return {
       kind: "ignored",
-      reason: `${spec.type} is ${status}: only a job entering InProgress needs a decision`,
+      reason: `launched by tuning job ${detail.TuningJobArn}`,
       event,
-      resource,
+      resource: null,
       caller: null,
     };
   }
+  if (!sc.activeStatuses.includes(status)) {
+    return {
+      kind: "ignored",
+      reason: `${spec.type} is ${status}: only a resource entering ${sc.activeStatuses[0]} needs a decision`,
+      event,
+      resource: null,
+      caller: null,
+    };
+  }
+  // An ARN that does not parse as this type's (documentation samples carry placeholders) is dropped and
+  // the resource is described by name; one naming another account or region is refused.
+  const parsedArn = arn ? parseSageMakerArn(arn) : null;
+  const usableArn = parsedArn && parsedArn.resourceType === spec.type ? arn : null;
+  if (parsedArn && (parsedArn.account !== env.account || parsedArn.region !== env.region)) {
+    throw new TrustBoundaryError(`refusing ${spec.type} ${name}: ARN ${arn} is outside ${env.account}/${env.region}`);
+  }
+  const resource = checkedResource(spec, name, usableArn, env.account, env.region);
   return {
     kind: "lookup",
     reason: "state-change events do not carry the isolation settings: the resource must be described",

@@ -99,7 +99,14 @@ export interface ResourceTypeSpec {
   /** SageMaker API operations (without the `Command` suffix) and their name parameter. */
   api: { describe: string; stop?: string; delete?: string; nameParam: string; listTags: true };
   /** SageMaker's own "... State Change" event for this type, and its status member. */
-  stateChange: { detailType: string; statusKey: string; nameKey: string; arnKey: string } | null;
+  stateChange: {
+    detailType: string;
+    statusKey: string;
+    nameKey: string;
+    arnKey: string;
+    /** Statuses in which the resource runs (or can be remedied) and must be decided. */
+    activeStatuses: readonly string[];
+  } | null;
   /** Console fragment after `#/`. */
   consolePath: string;
 }
@@ -121,6 +128,7 @@ export const RESOURCE_TYPES: Readonly<Record<ResourceType, ResourceTypeSpec>> = 
       statusKey: "TrainingJobStatus",
       nameKey: "TrainingJobName",
       arnKey: "TrainingJobArn",
+      activeStatuses: ["InProgress"],
     },
     consolePath: "jobs",
   },
@@ -150,6 +158,7 @@ export const RESOURCE_TYPES: Readonly<Record<ResourceType, ResourceTypeSpec>> = 
       statusKey: "HyperParameterTuningJobStatus",
       nameKey: "HyperParameterTuningJobName",
       arnKey: "HyperParameterTuningJobArn",
+      activeStatuses: ["InProgress"],
     },
     consolePath: "hyper-tuning-jobs",
   },
@@ -185,6 +194,7 @@ export const RESOURCE_TYPES: Readonly<Record<ResourceType, ResourceTypeSpec>> = 
       statusKey: "ProcessingJobStatus",
       nameKey: "ProcessingJobName",
       arnKey: "ProcessingJobArn",
+      activeStatuses: ["InProgress"],
     },
     consolePath: "processing-jobs",
   },
@@ -234,6 +244,7 @@ export const RESOURCE_TYPES: Readonly<Record<ResourceType, ResourceTypeSpec>> = 
       statusKey: "TransformJobStatus",
       nameKey: "TransformJobName",
       arnKey: "TransformJobArn",
+      activeStatuses: ["InProgress"],
     },
     consolePath: "transform-jobs",
   },
@@ -266,7 +277,15 @@ export const RESOURCE_TYPES: Readonly<Record<ResourceType, ResourceTypeSpec>> = 
       return { name: e.endpointName, models: { modelNames: [], endpointConfigName: e.endpointConfigName } };
     },
     api: { describe: "DescribeEndpoint", delete: "DeleteEndpoint", nameParam: "EndpointName", listTags: true },
-    stateChange: null,
+    // SageMaker refuses to delete an endpoint while it is Creating or Updating: the InService state
+    // change (event spelling IN_SERVICE, Describe spelling InService) is when it can be removed.
+    stateChange: {
+      detailType: "SageMaker Endpoint State Change",
+      statusKey: "EndpointStatus",
+      nameKey: "EndpointName",
+      arnKey: "EndpointArn",
+      activeStatuses: ["IN_SERVICE", "InService"],
+    },
     consolePath: "endpoints",
   },
 };

@@ -4,7 +4,7 @@ import { createRuntime, type Runtime } from "../../src/app/runtime.js";
 import { ActionFailedError } from "../../src/core/errors.js";
 import { AlertInbox, clients, Fixtures, PYTORCH_IMAGE } from "../support/aws.js";
 import { type Emulator, startEmulator } from "../support/emulator.js";
-import { sampleFor, stateChange } from "../support/events.js";
+import { sample, sampleFor, stateChange } from "../support/events.js";
 
 let emu: Emulator;
 let fx: Fixtures;
@@ -333,6 +333,7 @@ describe("models and what puts them to work", () => {
     await fx.model("serve-model-open");
     const configArn = await fx.endpointConfig("serve-config-open", "serve-model-open");
     const endpointArn = await fx.endpoint("serve-open", "serve-config-open");
+    await emu.setJobStatus("endpoint", "serve-open", "InService");
     const rt = runtime();
 
     const config = await rt.handle(
@@ -350,6 +351,48 @@ describe("models and what puts them to work", () => {
     expect((await fx.tags(configArn))["isolation-guard:status"]).toBe("NON_COMPLIANT");
     expect(endpoint.remedy).toBe("deleted");
     expect(await inbox.drain()).toHaveLength(2);
+  });
+
+  it("reports an endpoint SageMaker will not delete while Creating, and deletes it when it reaches InService", async () => {
+    await fx.model("busy-model-open");
+    await fx.endpointConfig("busy-config-open", "busy-model-open");
+    const endpointArn = await fx.endpoint("busy-open", "busy-config-open");
+    const rt = runtime();
+
+    const first = await rt.handle(
+      sampleFor("CreateEndpoint.model-lookup.json", "busy-open", endpointArn, (p) => {
+        p.endpointConfigName = "busy-config-open";
+      }),
+    );
+    await emu.setJobStatus("endpoint", "busy-open", "InService");
+    const inService = sample("SageMakerEndpointStateChange.in-service.json");
+    inService.detail.EndpointName = "busy-open";
+    inService.detail.EndpointArn = endpointArn;
+    inService.resources = [endpointArn];
+    const second = await rt.handle(inService);
+
+    expect(first.remedy).toBe("busy");
+    expect(second.remedy).toBe("deleted");
+    const alerts = (await inbox.drain()).map((a) => JSON.parse(a.Message));
+    expect(alerts.map((a) => a.action)).toEqual(["none", "deleted"]);
+    expect(alerts[0].actionDetail).toMatch(/when it reaches InService/);
+  });
+});
+
+describe("audit mode races", () => {
+  it("sends one alert when two containers see the same violation at the same moment", async () => {
+    const arn = await fx.trainingJob("audit-race");
+    const a = runtime({ GUARD_MODE: "audit", GUARD_SETTLE_MS: "400" });
+    const b = runtime({ GUARD_MODE: "audit", GUARD_SETTLE_MS: "400" });
+
+    const [x, y] = await Promise.all([
+      a.handle(stateChange("SageMakerTrainingJobStateChange.in-progress.json", "audit-race", arn)),
+      b.handle(sampleFor("CreateTrainingJob.no-isolation.json", "audit-race", arn)),
+    ]);
+
+    expect([x.alerted, y.alerted].filter(Boolean)).toHaveLength(1);
+    expect(await inbox.drain()).toHaveLength(1);
+    expect((await fx.tags(arn))["isolation-guard:status"]).toBe("NON_COMPLIANT");
   });
 });
 
@@ -370,6 +413,21 @@ describe("failures", () => {
     expect((await emu.calls())["sagemaker:StopTrainingJob"]).toBe(1);
     expect(await inbox.drain()).toHaveLength(1);
     expect((await fx.tags(arn))["isolation-guard:status"]).toBe("NON_COMPLIANT");
+  });
+
+  it("reports a stop that keeps failing, then fails so Lambda retries", async () => {
+    const arn = await fx.trainingJob("stop-fails");
+    await emu.fault({ operation: "StopTrainingJob", kind: "error", count: 1 });
+
+    await expect(
+      runtime({}, 1).handle(sampleFor("CreateTrainingJob.no-isolation.json", "stop-fails", arn)),
+    ).rejects.toBeInstanceOf(ActionFailedError);
+
+    const alerts = (await inbox.drain()).map((a) => JSON.parse(a.Message));
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].action).toBe("none");
+    expect(alerts[0].actionDetail).toMatch(/could not stop/);
+    expect((await fx.tags(arn))["isolation-guard:status"]).toBeUndefined();
   });
 
   it("rides out SageMaker throttling on the stop", async () => {
