@@ -206,8 +206,24 @@ function principalExemptionFor(c: CompiledPolicy, resource: ResourceRef, now: nu
 export function decideFacts(facts: ResourceFacts, policy: Policy, now: number, event: EventInfo = NO_EVENT): Decision {
   const c = compile(policy);
   const notes: string[] = [];
-  const findings = findingsFor(facts, policy, c, notes);
   const mode = modeFor(policy, facts.resource.type);
+  if (isModelConsumer(facts.resource.type) && (facts.models ?? []).length === 0) {
+    // No model named (an endpoint built on inference components places its models later): nothing to
+    // verify here, and nothing to call compliant either.
+    return {
+      verdict: "NEEDS_LOOKUP",
+      reason: `${facts.resource.type} ${facts.resource.name} names no model (inference components?): its models are not checked here`,
+      resource: facts.resource,
+      caller: facts.caller,
+      findings: [],
+      actions: [],
+      mode,
+      notes,
+      exemption: null,
+      event,
+    };
+  }
+  const findings = findingsFor(facts, policy, c, notes);
   let verdict: Verdict = findings.length ? "NON_COMPLIANT" : "COMPLIANT";
   let exemption: Decision["exemption"] = null;
 

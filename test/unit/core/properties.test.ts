@@ -158,7 +158,9 @@ describe("property: remedies follow the verdict and the mode", () => {
         const d = decideFacts(f, policy, NOW);
 
         if (d.verdict === "COMPLIANT" || d.verdict === "EXEMPT") expect(d.actions).toEqual(["tag"]);
-        expect(d.verdict === "COMPLIANT").toBe(d.findings.length === 0);
+        // Undecidable without more facts (no model named; a principal exemption with an unknown caller): no action.
+        if (d.verdict === "NEEDS_LOOKUP") expect(d.actions).toEqual([]);
+        else expect(d.verdict === "COMPLIANT").toBe(d.findings.length === 0);
         expect(d.verdict === "EXEMPT").toBe(d.exemption !== null);
       }),
       { numRuns: 500 },
