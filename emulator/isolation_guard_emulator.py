@@ -234,13 +234,16 @@ def _create_endpoint_config(self: SageMakerResponse) -> Any:
 SageMakerResponse.create_endpoint_config = _create_endpoint_config
 
 # (e') Real SageMaker refuses DeleteEndpoint while an endpoint is Creating or Updating
-#      (ValidationException); moto deletes it at once.
+#      (ValidationException); moto deletes it at once. Opt-in (POST /guard-api/settings
+#      {"refuseDeleteWhileCreating": true}) so scripts written against plain moto keep working.
+SETTINGS: dict[str, Any] = {"refuseDeleteWhileCreating": False}
 _orig_delete_endpoint = sm_models.SageMakerModelBackend.delete_endpoint
 
 
 def _delete_endpoint(self: Any, endpoint_name: str) -> Any:
     endpoint = self.endpoints.get(endpoint_name)
-    if endpoint is not None and endpoint.endpoint_status in ("Creating", "Updating", "SystemUpdating"):
+    busy = ("Creating", "Updating", "SystemUpdating")
+    if SETTINGS["refuseDeleteWhileCreating"] and endpoint is not None and endpoint.endpoint_status in busy:
         raise ValidationError(message=f'Cannot delete in-progress endpoint "{endpoint.arn}".')
     return _orig_delete_endpoint(self, endpoint_name)
 
@@ -270,6 +273,7 @@ class GuardState:
         with self.lock:
             self.faults.clear()
             self.calls.clear()
+            SETTINGS["refuseDeleteWhileCreating"] = False
 
 
 def _json(start_response: Callable, status: str, body: Any, extra: list | None = None) -> list[bytes]:
@@ -361,6 +365,12 @@ class GuardMiddleware:
             with st.lock:
                 st.calls.clear()
             return _json(start_response, "200 OK", {})
+        if path == "/guard-api/settings" and method == "POST":
+            for key, value in body.items():
+                if key not in SETTINGS or not isinstance(value, bool):
+                    return _json(start_response, "400 Bad Request", {"error": f"unknown setting {key}"})
+                SETTINGS[key] = value
+            return _json(start_response, "200 OK", SETTINGS)
         if path == "/guard-api/job-status" and method == "POST":
             return self._set_status(start_response, body)
         return _json(start_response, "404 Not Found", {"error": f"no such control route: {method} {path}"})

@@ -17,6 +17,7 @@ export interface Emulator {
     delayMs?: number;
   }): Promise<void>;
   setJobStatus(type: string, name: string, status: string): Promise<void>;
+  settings(values: { refuseDeleteWhileCreating?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -76,6 +77,9 @@ export async function startEmulator(): Promise<Emulator> {
     },
     fault: async (spec) => {
       await call("POST", "/guard-api/faults", spec);
+    },
+    settings: async (values) => {
+      await call("POST", "/guard-api/settings", values);
     },
     setJobStatus: async (type, name, status) => {
       await call("POST", "/guard-api/job-status", { type, name, status });

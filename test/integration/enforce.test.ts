@@ -333,7 +333,6 @@ describe("models and what puts them to work", () => {
     await fx.model("serve-model-open");
     const configArn = await fx.endpointConfig("serve-config-open", "serve-model-open");
     const endpointArn = await fx.endpoint("serve-open", "serve-config-open");
-    await emu.setJobStatus("endpoint", "serve-open", "InService");
     const rt = runtime();
 
     const config = await rt.handle(
@@ -357,6 +356,7 @@ describe("models and what puts them to work", () => {
     await fx.model("busy-model-open");
     await fx.endpointConfig("busy-config-open", "busy-model-open");
     const endpointArn = await fx.endpoint("busy-open", "busy-config-open");
+    await emu.settings({ refuseDeleteWhileCreating: true });
     const rt = runtime();
 
     const first = await rt.handle(
