@@ -3,13 +3,7 @@ import type { LogPort } from "../app/enforce.js";
 import { createRuntime, summarize } from "../app/runtime.js";
 import { ActionFailedError, ConfigError } from "../core/errors.js";
 import { parsePolicy } from "../core/policy-text.js";
-import { CliError, readJsonInput } from "./io.js";
-
-const stderrLog: LogPort = {
-  info: (message, extra) => process.stderr.write(`${JSON.stringify({ level: "INFO", message, ...extra })}\n`),
-  warn: (message, extra) => process.stderr.write(`${JSON.stringify({ level: "WARN", message, ...extra })}\n`),
-  error: (message, extra) => process.stderr.write(`${JSON.stringify({ level: "ERROR", message, ...extra })}\n`),
-};
+import { CliError, readJsonInput, stderrLog } from "./io.js";
 
 /**
  * `isolation-guard handle <event.json | ->`: the Lambda's code path against the AWS endpoint of the
@@ -25,7 +19,7 @@ export async function handleCommand(argv: string[]): Promise<number> {
   const input = positionals[0];
   if (positionals.length !== 1 || input === undefined)
     throw new CliError("handle needs exactly one event file (or - for stdin)");
-  const log: LogPort = values.quiet ? { info() {}, warn() {}, error() {} } : stderrLog;
+  const log: LogPort = values.quiet ? { info() {}, warn() {}, error() {} } : stderrLog();
   let runtime: ReturnType<typeof createRuntime>;
   try {
     runtime = createRuntime({ log, parsePolicyText: parsePolicy });

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import type { LogPort } from "../app/enforce.js";
 import { GuardError } from "../core/errors.js";
 import { DEFAULT_POLICY, type Policy } from "../core/policy.js";
 import { parsePolicy } from "../core/policy-text.js";
@@ -45,4 +46,11 @@ export async function loadPolicyFile(path: string | undefined): Promise<Policy> 
     throw new CliError(`${path}: cannot read policy: ${(e as Error).message}`);
   }
   return parsePolicy(text, path);
+}
+
+/** Structured log lines on stderr (stdout is for the command's result); `quiet` drops info. */
+export function stderrLog(quiet = false): LogPort {
+  const line = (level: string) => (message: string, extra?: Record<string, unknown>) =>
+    process.stderr.write(`${JSON.stringify({ level, message, ...extra })}\n`);
+  return { info: quiet ? () => {} : line("INFO"), warn: line("WARN"), error: line("ERROR") };
 }

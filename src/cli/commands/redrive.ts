@@ -1,17 +1,10 @@
 import { parseArgs } from "node:util";
 import { createSqsClient, SqsQueue } from "../../adapters/sqs.js";
-import type { LogPort } from "../../app/enforce.js";
 import { redrive } from "../../app/redrive.js";
 import { createRuntime } from "../../app/runtime.js";
 import { ConfigError } from "../../core/errors.js";
 import { parsePolicy } from "../../core/policy-text.js";
-import { CliError } from "../io.js";
-
-const stderrLog: LogPort = {
-  info: (message, extra) => process.stderr.write(`${JSON.stringify({ level: "INFO", message, ...extra })}\n`),
-  warn: (message, extra) => process.stderr.write(`${JSON.stringify({ level: "WARN", message, ...extra })}\n`),
-  error: (message, extra) => process.stderr.write(`${JSON.stringify({ level: "ERROR", message, ...extra })}\n`),
-};
+import { CliError, stderrLog } from "../io.js";
 
 /**
  * `isolation-guard redrive --queue-url <url> [--max N] [--drop-invalid] [--quiet]`: replays dead-lettered
@@ -35,7 +28,7 @@ export async function run(argv: string[]): Promise<number> {
   let runtime: ReturnType<typeof createRuntime>;
   try {
     runtime = createRuntime({
-      log: values.quiet ? { info() {}, warn() {}, error() {} } : stderrLog,
+      log: values.quiet ? { info() {}, warn() {}, error() {} } : stderrLog(),
       parsePolicyText: parsePolicy,
     });
   } catch (e) {
