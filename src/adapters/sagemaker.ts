@@ -1,10 +1,12 @@
 import {
   AddTagsCommand,
   DeleteEndpointCommand,
+  DeleteInferenceComponentCommand,
   DeleteModelCommand,
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
   DescribeHyperParameterTuningJobCommand,
+  DescribeInferenceComponentCommand,
   DescribeModelCommand,
   DescribeProcessingJobCommand,
   DescribeTrainingJobCommand,
@@ -32,12 +34,14 @@ const COMMANDS: Record<string, new (input: any) => any> = {
   DescribeModel: DescribeModelCommand,
   DescribeEndpointConfig: DescribeEndpointConfigCommand,
   DescribeEndpoint: DescribeEndpointCommand,
+  DescribeInferenceComponent: DescribeInferenceComponentCommand,
   StopTrainingJob: StopTrainingJobCommand,
   StopHyperParameterTuningJob: StopHyperParameterTuningJobCommand,
   StopProcessingJob: StopProcessingJobCommand,
   StopTransformJob: StopTransformJobCommand,
   DeleteModel: DeleteModelCommand,
   DeleteEndpoint: DeleteEndpointCommand,
+  DeleteInferenceComponent: DeleteInferenceComponentCommand,
 };
 
 /** IAM actions each operation needs; the serverless.yml roles are checked against this in a test. */

@@ -32,6 +32,7 @@ const HUMAN_TYPE: Record<string, string> = {
   "transform-job": "batch transform job",
   model: "model",
   "endpoint-config": "endpoint configuration",
+  "inference-component": "inference component",
   endpoint: "endpoint",
 };
 

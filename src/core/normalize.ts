@@ -1,6 +1,12 @@
 import { arnProblem, parseSageMakerArn } from "./arn.js";
 import { InvalidEventError, TrustBoundaryError } from "./errors.js";
-import { EVENT_RESOURCE_TYPES, type ModelSource, type ResourceTypeSpec, STATE_CHANGE_TYPES } from "./resource-types.js";
+import {
+  EVENT_RESOURCE_TYPES,
+  isModelConsumer,
+  type ModelSource,
+  type ResourceTypeSpec,
+  STATE_CHANGE_TYPES,
+} from "./resource-types.js";
 import type { Caller, EventInfo, ResourceFacts, ResourceRef } from "./types.js";
 import "./zod.js";
 import * as z from "zod/mini";
@@ -239,14 +245,14 @@ function normalizeCloudTrail(env: z.infer<typeof Envelope>, baseEvent: EventInfo
   }
   const resource = checkedResource(spec, parsedParams.name, arn, account, region);
 
-  if (parsedParams.models) {
+  if (parsedParams.models || isModelConsumer(spec.type)) {
     return {
       kind: "lookup",
-      reason: `a ${spec.type}'s posture is that of the models it runs: they must be described`,
+      reason: `the posture of a ${spec.type} is that of the models it runs: they must be described`,
       event,
       resource,
       caller,
-      modelSource: parsedParams.models,
+      modelSource: parsedParams.models ?? null,
       trigger: "cloudtrail",
     };
   }

@@ -13,6 +13,7 @@ const RESOURCE_TYPE_NAMES = [
   "model",
   "endpoint-config",
   "endpoint",
+  "inference-component",
 ] as const satisfies readonly ResourceType[];
 const ResourceTypeName = z.enum(RESOURCE_TYPE_NAMES);
 const NonEmpty = z.string().check(z.minLength(1));

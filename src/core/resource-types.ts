@@ -56,6 +56,10 @@ const EndpointConfig = z.object({
   shadowProductionVariants: z.nullish(z.array(Variant)),
 });
 const Endpoint = z.object({ endpointName: Name, endpointConfigName: Name });
+const InferenceComponent = z.object({
+  inferenceComponentName: Name,
+  specification: z.nullish(z.object({ modelName: OptString })),
+});
 
 function vpcFacts(vpc: VpcIn | null | undefined) {
   return vpc ? { subnets: vpc.subnets ?? [], securityGroupIds: vpc.securityGroupIds ?? [] } : null;
@@ -288,6 +292,31 @@ export const RESOURCE_TYPES: Readonly<Record<ResourceType, ResourceTypeSpec>> = 
     },
     consolePath: "endpoints",
   },
+  "inference-component": {
+    type: "inference-component",
+    // Places a model on an endpoint built for inference components; an update may swap the model.
+    events: ["CreateInferenceComponent", "UpdateInferenceComponent"],
+    nameKey: "inferenceComponentName",
+    arnKey: "inferenceComponentArn",
+    remedy: "delete",
+    parse: (p) => {
+      const ic = InferenceComponent.parse(p);
+      const model = ic.specification?.modelName;
+      // No model in the request (an update of the runtime config only): describe the component.
+      return {
+        name: ic.inferenceComponentName,
+        models: model ? { modelNames: [model], endpointConfigName: null } : undefined,
+      };
+    },
+    api: {
+      describe: "DescribeInferenceComponent",
+      delete: "DeleteInferenceComponent",
+      nameParam: "InferenceComponentName",
+      listTags: true,
+    },
+    stateChange: null,
+    consolePath: "inference-components",
+  },
 };
 
 /** CloudTrail event name → resource type, derived from the table. */
@@ -304,5 +333,7 @@ export const STATE_CHANGE_TYPES: ReadonlyMap<string, ResourceTypeSpec> = new Map
 
 /** Resource types whose posture is that of the models they put to work. */
 export function isModelConsumer(type: ResourceType): boolean {
-  return type === "transform-job" || type === "endpoint-config" || type === "endpoint";
+  return (
+    type === "transform-job" || type === "endpoint-config" || type === "endpoint" || type === "inference-component"
+  );
 }

@@ -6,7 +6,8 @@ export type ResourceType =
   | "transform-job"
   | "model"
   | "endpoint-config"
-  | "endpoint";
+  | "endpoint"
+  | "inference-component";
 
 export type Verdict = "COMPLIANT" | "NON_COMPLIANT" | "EXEMPT" | "IGNORED" | "NEEDS_LOOKUP";
 

@@ -36,6 +36,8 @@ export const DETECTIVE_ONLY_TYPES: Readonly<Record<Exclude<ResourceType, Guarded
   "endpoint-config":
     "an endpoint config's posture is its models'; CreateEndpointConfig has no EnableNetworkIsolation or VpcConfig of its own, so a deny on an absent key would block every endpoint config",
   endpoint: "CreateEndpoint has no isolation or VPC condition key: its posture is its endpoint config's models'",
+  "inference-component":
+    "CreateInferenceComponent has no isolation or VPC condition key: its posture is its model's, known only by describing the model",
 };
 
 /**

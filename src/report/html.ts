@@ -20,6 +20,7 @@ const TYPE_LABELS: Record<string, string> = {
   model: "Models",
   "endpoint-config": "Endpoint configs",
   endpoint: "Endpoints",
+  "inference-component": "Inference components",
 };
 
 /** Horizontal stacked bars, one per resource type, with the counts written on them. */

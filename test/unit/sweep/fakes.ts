@@ -18,6 +18,7 @@ const ARN_KEY: Record<ResourceType, string> = {
   model: "ModelArn",
   "endpoint-config": "EndpointConfigArn",
   endpoint: "EndpointArn",
+  "inference-component": "InferenceComponentArn",
 };
 
 /** An in-memory SageMaker: Describe outputs and tags per resource, every call recorded. */

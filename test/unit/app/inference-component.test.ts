@@ -1,0 +1,84 @@
+import {
+  DeleteInferenceComponentCommand,
+  DescribeInferenceComponentCommand,
+  DescribeModelCommand,
+  SageMakerClient,
+} from "@aws-sdk/client-sagemaker";
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { mockClient } from "aws-sdk-client-mock";
+import { createRuntime } from "../../../src/app/runtime.js";
+import { sample } from "../../support/events.js";
+
+/* Inference components put a model on a shared endpoint: their posture is that model's. */
+const sm = mockClient(SageMakerClient);
+const sns = mockClient(SNSClient);
+const runtime = () =>
+  createRuntime({
+    log: { info() {}, warn() {}, error() {} },
+    env: {
+      AWS_REGION: "us-east-1",
+      GUARD_ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:alerts",
+      GUARD_SETTLE_MS: "0",
+    },
+    sagemaker: new SageMakerClient({ region: "us-east-1" }),
+    sns: new SNSClient({ region: "us-east-1" }),
+  });
+const model = (isolated: boolean) => ({
+  ModelName: "churn-llm-adapter-model",
+  ModelArn: "arn:aws:sagemaker:us-east-1:123456789012:model/churn-llm-adapter-model",
+  PrimaryContainer: { Image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/llm-adapter:3" },
+  EnableNetworkIsolation: isolated,
+});
+
+beforeEach(() => {
+  sm.reset();
+  sns.reset();
+  sns.on(PublishCommand).resolves({ MessageId: "m-1" });
+});
+
+describe("inference components", () => {
+  it("deletes an inference component that places a model without isolation, and alerts", async () => {
+    sm.on(DescribeModelCommand).resolves(model(false));
+    sm.on(DeleteInferenceComponentCommand).resolves({});
+
+    const outcome = await runtime().handle(sample("CreateInferenceComponent.model-lookup.json"));
+
+    expect(outcome.decision.verdict).toBe("NON_COMPLIANT");
+    expect(outcome.remedy).toBe("deleted");
+    expect(sm.commandCalls(DeleteInferenceComponentCommand)[0]?.args[0].input).toEqual({
+      InferenceComponentName: "churn-ic-llm-adapter",
+    });
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+  });
+
+  it("keeps an inference component whose model is isolated", async () => {
+    sm.on(DescribeModelCommand).resolves(model(true));
+
+    const outcome = await runtime().handle(sample("CreateInferenceComponent.model-lookup.json"));
+
+    expect(outcome.decision.verdict).toBe("COMPLIANT");
+    expect(sm.commandCalls(DeleteInferenceComponentCommand)).toHaveLength(0);
+  });
+
+  it("describes the component when an update does not name its model", async () => {
+    const event = sample("CreateInferenceComponent.model-lookup.json");
+    event.detail.eventName = "UpdateInferenceComponent";
+    event.detail.requestParameters = {
+      inferenceComponentName: "churn-ic-llm-adapter",
+      runtimeConfig: { copyCount: 2 },
+    };
+    sm.on(DescribeInferenceComponentCommand).resolves({
+      InferenceComponentName: "churn-ic-llm-adapter",
+      InferenceComponentArn: "arn:aws:sagemaker:us-east-1:123456789012:inference-component/churn-ic-llm-adapter",
+      Specification: { ModelName: "churn-llm-adapter-model" },
+      InferenceComponentStatus: "Updating",
+    });
+    sm.on(DescribeModelCommand).resolves(model(false));
+    sm.on(DeleteInferenceComponentCommand).resolves({});
+
+    const outcome = await runtime().handle(event);
+
+    expect(sm.commandCalls(DescribeInferenceComponentCommand)).toHaveLength(1);
+    expect(outcome.decision.findings.map((f) => f.rule)).toEqual(["network-isolation-disabled"]);
+  });
+});
