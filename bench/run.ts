@@ -196,7 +196,7 @@ function benchColdLoad(bundles: Bundle[]) {
     if (r.status !== 0) throw new Error(`node ${args.join(" ")} failed`);
     return performance.now() - t;
   };
-  const n = QUICK ? 7 : 15;
+  const n = QUICK ? 7 : 31;
   const cold: Record<string, unknown> = {};
   for (const b of bundles) {
     const bare: number[] = [];
