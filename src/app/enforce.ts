@@ -5,7 +5,7 @@ import { ActionFailedError, TrustBoundaryError } from "../core/errors.js";
 import { type NormalizedEvent, normalizeEvent } from "../core/normalize.js";
 import type { Policy } from "../core/policy.js";
 import { isModelConsumer, RESOURCE_TYPES } from "../core/resource-types.js";
-import type { Decision, ModelPosture, ResourceFacts, ResourceRef } from "../core/types.js";
+import type { Decision, ModelPosture, ResourceFacts, ResourceRef, ResourceType } from "../core/types.js";
 import { type AlertOutcome, type AlertRenderOptions, renderAlert, type TagAction } from "./alert-message.js";
 import type { AlertPort, SageMakerPort } from "./ports.js";
 import type { ProgressCache } from "./progress-cache.js";
@@ -119,20 +119,8 @@ async function lookUp(
   if (!n.modelSource) {
     const out = await deps.sagemaker.describe(ref.type, ref.name);
     if (!out) return { ignored: `${ref.type} ${ref.name} no longer exists` };
-    const spec = RESOURCE_TYPES[ref.type];
-    const describedArn = out[spec.arnKey.charAt(0).toUpperCase() + spec.arnKey.slice(1)];
-    if (typeof describedArn === "string") {
-      const problem = arnProblem(describedArn, {
-        type: ref.type,
-        name: ref.name,
-        account: ref.account,
-        region: ref.region,
-      });
-      if (problem) throw new TrustBoundaryError(`refusing ${ref.type} ${ref.name}: ${problem}`);
-      arn = describedArn;
-    }
-    const statusKey = spec.stateChange?.statusKey;
-    status = statusKey && typeof out[statusKey] === "string" ? (out[statusKey] as string) : null;
+    arn = describedArn(ref, out) ?? arn;
+    status = describedStatus(ref.type, out);
     const created = out.CreationTime;
     createdAt = created instanceof Date ? created.toISOString() : typeof created === "string" ? created : null;
     if (ref.type === "training-job" && typeof out.TuningJobArn === "string") {
@@ -263,9 +251,7 @@ async function act(decision: Decision, knownStatus: string | null, deps: Enforce
       outcome.tagAction = outcome.remedy === "stopped" ? "stopped" : "none";
       if (outcome.remedy === "not-running" && !status && !done.remedy) {
         // Say what state the job is really in (finished by itself, or stopped by an earlier attempt or its owner).
-        const out = await deps.sagemaker.describe(r.type, r.name);
-        const statusKey = RESOURCE_TYPES[r.type].stateChange?.statusKey;
-        status = statusKey && typeof out?.[statusKey] === "string" ? (out[statusKey] as string) : null;
+        status = describedStatus(r.type, await deps.sagemaker.describe(r.type, r.name));
       }
       detail =
         outcome.remedy === "stopped"
@@ -377,13 +363,24 @@ async function claimReport(deps: EnforcerDeps, arn: string, decision: Decision):
  * ask SageMaker rather than guess, since the ARN's case of the name differs between AWS and emulators.
  */
 async function arnFromDescribe(deps: EnforcerDeps, r: ResourceRef): Promise<string | null> {
-  const spec = RESOURCE_TYPES[r.type];
-  const out = await deps.sagemaker.describe(r.type, r.name);
-  const arn = out?.[spec.arnKey.charAt(0).toUpperCase() + spec.arnKey.slice(1)];
+  return describedArn(r, await deps.sagemaker.describe(r.type, r.name));
+}
+
+/** The ARN a Describe* output gives, checked to name this resource in this account and region. */
+function describedArn(r: ResourceRef, out: Record<string, unknown> | null): string | null {
+  const key = RESOURCE_TYPES[r.type].arnKey;
+  const arn = out?.[key.charAt(0).toUpperCase() + key.slice(1)];
   if (typeof arn !== "string") return null;
   const problem = arnProblem(arn, { type: r.type, name: r.name, account: r.account, region: r.region });
   if (problem) throw new TrustBoundaryError(`refusing ${r.type} ${r.name}: ${problem}`);
   return arn;
+}
+
+/** The status a Describe* output gives (TrainingJobStatus, EndpointStatus, ...), when the type has one. */
+function describedStatus(type: ResourceType, out: Record<string, unknown> | null): string | null {
+  const key = RESOURCE_TYPES[type].stateChange?.statusKey;
+  const status = key ? out?.[key] : undefined;
+  return typeof status === "string" ? status : null;
 }
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
