@@ -6,4 +6,4 @@ export * from "./normalize.js";
 export * from "./policy.js";
 export * from "./policy-text.js";
 export * from "./resource-types.js";
-export type * from "./types.js";
+export * from "./types.js";

@@ -1,20 +1,10 @@
 import { InvalidPolicyError } from "./errors.js";
 import { AWS_IMAGE_REGISTRY_ACCOUNTS, NON_ISOLATABLE_FRAMEWORK_REPOSITORIES } from "./framework-image-data.js";
-import type { Mode, ResourceType } from "./types.js";
+import { type Mode, RESOURCE_TYPE_NAMES, type ResourceType } from "./types.js";
 import "./zod.js";
 import * as z from "zod/mini";
 
 const ModeSchema = z.enum(["enforce", "audit"]);
-const RESOURCE_TYPE_NAMES = [
-  "training-job",
-  "hyper-parameter-tuning-job",
-  "processing-job",
-  "transform-job",
-  "model",
-  "endpoint-config",
-  "endpoint",
-  "inference-component",
-] as const satisfies readonly ResourceType[];
 const ResourceTypeName = z.enum(RESOURCE_TYPE_NAMES);
 const NonEmpty = z.string().check(z.minLength(1));
 

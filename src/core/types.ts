@@ -1,13 +1,16 @@
 /** SageMaker resource types the guard understands (the SageMaker ARN resource segment). */
-export type ResourceType =
-  | "training-job"
-  | "hyper-parameter-tuning-job"
-  | "processing-job"
-  | "transform-job"
-  | "model"
-  | "endpoint-config"
-  | "endpoint"
-  | "inference-component";
+export const RESOURCE_TYPE_NAMES = [
+  "training-job",
+  "hyper-parameter-tuning-job",
+  "processing-job",
+  "transform-job",
+  "model",
+  "endpoint-config",
+  "endpoint",
+  "inference-component",
+] as const;
+
+export type ResourceType = (typeof RESOURCE_TYPE_NAMES)[number];
 
 export type Verdict = "COMPLIANT" | "NON_COMPLIANT" | "EXEMPT" | "IGNORED" | "NEEDS_LOOKUP";
 
