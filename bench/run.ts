@@ -14,7 +14,7 @@ import Table from "cli-table3";
 import { build } from "esbuild";
 import { parse as parseYaml } from "yaml";
 import { startEmulator } from "../scripts/emulator.js";
-import { AlertInbox, clients, Fixtures } from "../scripts/local-aws.js";
+import { AlertInbox, clients, countCalls, Fixtures } from "../scripts/local-aws.js";
 import { EVENTS_DIR, sampleFor } from "../scripts/sample-events.js";
 import { createRuntime } from "../src/app/runtime.js";
 import { decide } from "../src/core/decide.js";
@@ -227,15 +227,7 @@ async function benchAgainstEmulator() {
     const fx = new Fixtures(aws.sm);
     const inbox = await new AlertInbox(aws.sns, aws.sqs).create();
     const calls: string[] = [];
-    for (const c of [aws.sm, aws.sns]) {
-      c.middlewareStack.add(
-        (next, context) => async (args) => {
-          calls.push(context.commandName as string);
-          return next(args);
-        },
-        { step: "initialize", name: "countCalls" },
-      );
-    }
+    countCalls([aws.sm, aws.sns], calls);
     const rt = createRuntime({
       log: { info() {}, warn() {}, error() {} },
       env: { AWS_REGION: "us-east-1", GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_SETTLE_MS: "0" },

@@ -6,7 +6,7 @@
 import { pathToFileURL } from "node:url";
 import { ListTagsCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { startEmulator } from "../scripts/emulator.js";
-import { AlertInbox, clientConfig, clients, Fixtures } from "../scripts/local-aws.js";
+import { AlertInbox, clientConfig, clients, countCalls, Fixtures } from "../scripts/local-aws.js";
 import { SageMakerLister } from "../src/adapters/sagemaker-list.js";
 import { mapPool } from "../src/sweep/pool.js";
 import { createSweepRuntime } from "../src/sweep/runtime.js";
@@ -67,14 +67,7 @@ export async function benchSweep(opts: { quick: boolean }): Promise<{ rows: Row[
     // The deployed client settings (adaptive retry), with every call counted by SDK middleware.
     const sm = new SageMakerClient({ ...clientConfig(emu.endpoint, 8), retryMode: "adaptive" });
     const calls: string[] = [];
-    for (const c of [sm, aws.sns])
-      c.middlewareStack.add(
-        (next, context) => async (args) => {
-          calls.push(context.commandName as string);
-          return next(args);
-        },
-        { step: "initialize", name: "countCalls" },
-      );
+    countCalls([sm, aws.sns], calls);
     const rt = createSweepRuntime({
       log: { info() {}, warn: (m, e) => log(`${m} ${JSON.stringify(e)}`), error: (m) => log(m) },
       env: {

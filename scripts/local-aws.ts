@@ -198,3 +198,16 @@ export function clients(endpoint: string, maxAttempts = 3) {
   const cfg = clientConfig(endpoint, maxAttempts);
   return { sm: new SageMakerClient(cfg), sns: new SNSClient(cfg), sqs: new SQSClient(cfg) };
 }
+
+/** Records the name of every command the given SDK clients send (SDK middleware), for call counts. */
+export function countCalls(clientsToCount: (SageMakerClient | SNSClient)[], sink: string[]): void {
+  for (const c of clientsToCount) {
+    (c as SageMakerClient).middlewareStack.add(
+      (next, context) => async (args) => {
+        sink.push(context.commandName as string);
+        return next(args);
+      },
+      { step: "initialize", name: "countCalls" },
+    );
+  }
+}
