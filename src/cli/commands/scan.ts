@@ -5,24 +5,17 @@ import { SingleBar } from "cli-progress";
 import { createSageMakerClient } from "../../adapters/sagemaker.js";
 import { SageMakerLister } from "../../adapters/sagemaker-list.js";
 import { createSnsClient } from "../../adapters/sns.js";
-import type { LogPort } from "../../app/enforce.js";
 import { createRuntime } from "../../app/runtime.js";
 import { ConfigError } from "../../core/errors.js";
 import { parsePolicy } from "../../core/policy-text.js";
 import { buildReport, renderHtml, renderJson, renderTable, type ScanReport } from "../../report/index.js";
 import { SWEEP_TYPES, Sweeper, type SweptResource } from "../../sweep/sweep.js";
-import { CliError } from "../io.js";
+import { CliError, stderrLog } from "../io.js";
 
 const FORMATS = ["table", "json", "html"] as const;
 type Format = (typeof FORMATS)[number];
 const RENDER: Record<Format, (r: ScanReport) => string> = { table: renderTable, json: renderJson, html: renderHtml };
 const SNS_TOPIC = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):(\d{12}):[\w-]+$/;
-
-const stderrLog: LogPort = {
-  info() {},
-  warn: (message, extra) => process.stderr.write(`${JSON.stringify({ level: "WARN", message, ...extra })}\n`),
-  error: (message, extra) => process.stderr.write(`${JSON.stringify({ level: "ERROR", message, ...extra })}\n`),
-};
 
 interface ScanArgs {
   regions: string[];
@@ -94,7 +87,7 @@ function depsFor(region: string, args: ScanArgs, env: NodeJS.ProcessEnv) {
   const sagemaker = createSageMakerClient({ region });
   try {
     const rt = createRuntime({
-      log: stderrLog,
+      log: stderrLog(true),
       env: configEnv,
       sagemaker,
       sns: createSnsClient({ region: topic?.[1] ?? region }),
