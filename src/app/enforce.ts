@@ -305,10 +305,12 @@ async function act(decision: Decision, knownStatus: string | null, deps: Enforce
     } else {
       if (outcome.remedy === "not-running" && deps.settleMs > 0) await (deps.sleep ?? delay)(deps.settleMs);
       const tags = await deps.sagemaker.listTags(arn);
-      // Reported before, but under another policy: refresh the record (no second alert).
-      staleRecord = tags !== null && tags[TAGS.policy] !== deps.policyId;
-      alreadyReported =
-        tags === null || (tags[TAGS.status] === decision.verdict && sameRules(tags[TAGS.rules], rulesOf(decision)));
+      const reported =
+        tags !== null && tags[TAGS.status] === decision.verdict && sameRules(tags[TAGS.rules], rulesOf(decision));
+      // Reported before, but under another policy: refresh the record (no second alert). Only a real
+      // record counts: a delivery that merely lost the claim must not write the verdict tags.
+      staleRecord = reported && tags[TAGS.policy] !== deps.policyId;
+      alreadyReported = tags === null || reported;
       if (!alreadyReported && outcome.remedy === null) alreadyReported = !(await claimReport(deps, arn, decision));
     }
     if (alreadyReported) outcome.duplicateOf = "an earlier delivery or the other trigger";
