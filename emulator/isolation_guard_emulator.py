@@ -206,6 +206,17 @@ def _get_resource_from_arn(self: Any, arn: str) -> Any:
 sm_models.SageMakerModelBackend._get_resource_from_arn = _get_resource_from_arn
 
 
+# (d') moto's AddTags appends, so a key tagged twice is listed twice; AWS overwrites its value.
+def _add_tags(self: Any, arn: str, tags: list[dict[str, str]]) -> list[dict[str, str]]:
+    resource = self._get_resource_from_arn(arn)
+    keys = {t["Key"] for t in tags}
+    resource.tags = [t for t in resource.tags if t["Key"] not in keys] + list(tags)
+    return resource.tags
+
+
+sm_models.SageMakerModelBackend.add_tags = _add_tags
+
+
 # (e) Endpoints: moto creates them directly "InService"; real AWS starts at "Creating"
 #     (use /guard-api/job-status with type "endpoint" to move it on). moto also drops
 #     CreateEndpointConfig's EnableNetworkIsolation / VpcConfig / ExecutionRoleArn, which
