@@ -1,0 +1,132 @@
+/**
+ * Builds every function of serverless.yml with the options of its `custom.esbuild` block, so the bench
+ * and the bundle-size test measure what `npm run package` deploys: an entry module plus chunks (the SNS
+ * client is one, imported on the first alert).
+ */
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { deflateRawSync } from "node:zlib";
+import { build, type Metafile } from "esbuild";
+import { parse as parseYaml } from "yaml";
+
+const ROOT = join(import.meta.dirname, "..");
+
+/** serverless.yml without its CloudFormation short-form tags, which plain YAML cannot read. */
+export function readServerlessYml(): {
+  functions: Record<string, { handler: string }>;
+  params: { default: Record<string, string> };
+  custom: { esbuild: Record<string, unknown> };
+} {
+  const text = readFileSync(join(ROOT, "serverless.yml"), "utf8");
+  return parseYaml(text.replace(/!(Ref|Sub|GetAtt|Not|Equals|If|And|Or|Join|Select|Split)\b/g, ""));
+}
+
+export interface Bundle {
+  name: string;
+  /** The entry module Lambda loads. */
+  file: string;
+  /** Every file the function's package holds (entry and chunks). */
+  files: string[];
+  /** Files loaded with the entry before its code runs (the entry and its static imports, not lazy chunks). */
+  staticFiles: string[];
+  rawBytes: number;
+  /** Deflated size summed per file, as a zip stores them. */
+  zippedBytes: number;
+  staticBytes: number;
+  /** Inputs (node_modules packages or source files) in the statically loaded files. */
+  staticInputs: string[];
+  /** The same, as module paths (`zod/v4/mini/schemas.js`, `src/core/decide.ts`). */
+  staticInputPaths: string[];
+}
+
+/** Builds each function of serverless.yml into `outRoot/<name>/`. */
+export async function bundleHandlers(outRoot: string): Promise<Bundle[]> {
+  const sls = readServerlessYml();
+  const o = sls.custom.esbuild as {
+    outputFileExtension: string;
+    splitting: boolean;
+    minify: boolean;
+    target: string;
+    mainFields: string[];
+    banner: { js: string };
+    exclude: string[];
+  };
+  mkdirSync(outRoot, { recursive: true });
+  const bundles: Bundle[] = [];
+  for (const [name, fn] of Object.entries(sls.functions)) {
+    const entry = `${fn.handler.replace(/\.[^.]+$/, "")}.ts`;
+    const outdir = join(outRoot, name);
+    rmSync(outdir, { recursive: true, force: true });
+    const result = await build({
+      entryPoints: [join(ROOT, entry)],
+      outdir,
+      outExtension: { ".js": o.outputFileExtension },
+      bundle: true,
+      splitting: o.splitting,
+      minify: o.minify,
+      platform: "node",
+      target: o.target,
+      format: "esm",
+      mainFields: o.mainFields,
+      banner: o.banner,
+      external: o.exclude,
+      metafile: true,
+      logLevel: "error",
+    });
+    const files = readdirSync(outdir).map((f) => join(outdir, f));
+    const file = files.find((f) => /[\\/]index\.mjs$/.test(f)) as string;
+    const contents = files.map((f) => readFileSync(f));
+    const staticFiles = staticClosure(result.metafile, outdir);
+    bundles.push({
+      name,
+      file,
+      files,
+      staticFiles,
+      rawBytes: contents.reduce((n, c) => n + c.length, 0),
+      zippedBytes: contents.reduce((n, c) => n + deflateRawSync(c, { level: 9 }).length, 0),
+      staticBytes: staticFiles.reduce((n, f) => n + readFileSync(f).length, 0),
+      ...staticInputs(result.metafile),
+    });
+  }
+  return bundles;
+}
+
+function entryOutput(meta: Metafile): string {
+  return Object.keys(meta.outputs).find((f) => /(^|[\\/])index\.mjs$/.test(f)) as string;
+}
+
+/** Output files reached from the entry through static imports only. */
+function staticClosure(meta: Metafile, outdir: string): string[] {
+  const seen = new Set<string>();
+  const queue = [entryOutput(meta)];
+  while (queue.length > 0) {
+    const f = queue.pop() as string;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    for (const i of meta.outputs[f]?.imports ?? [])
+      if (i.kind === "import-statement" && meta.outputs[i.path]) queue.push(i.path);
+  }
+  return [...seen].map((f) => join(outdir, f.replace(/^.*[\\/]/, "")));
+}
+
+function staticInputs(meta: Metafile): { staticInputs: string[]; staticInputPaths: string[] } {
+  const seen = new Set<string>();
+  const queue = [entryOutput(meta)];
+  const inputs = new Set<string>();
+  const paths = new Set<string>();
+  while (queue.length > 0) {
+    const f = queue.pop() as string;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    const out = meta.outputs[f];
+    for (const input of Object.keys(out?.inputs ?? {})) {
+      const normalized = input.replace(/\\/g, "/");
+      const fromPackage = normalized.includes("node_modules/");
+      const path = fromPackage ? normalized.replace(/^.*node_modules\//, "") : normalized.replace(/^(\.\.\/)+/, "");
+      paths.add(path);
+      inputs.add(fromPackage ? (/^(@[^/]+\/)?[^/]+/.exec(path)?.[0] ?? path) : path);
+    }
+    for (const i of out?.imports ?? []) if (i.kind === "import-statement" && meta.outputs[i.path]) queue.push(i.path);
+  }
+  return { staticInputs: [...inputs].sort(), staticInputPaths: [...paths].sort() };
+}
