@@ -192,6 +192,101 @@ function benchColdLoad(bundles: Bundle[]) {
 }
 
 /**
+ * What the 50 ms load budget is for: a cold enforcer (fresh process, bundled handler) handed a violating
+ * CreateTrainingJob event against the emulator. Times, from the process's own start: handler loaded, the
+ * StopTrainingJob request arriving at the emulator, and the event fully handled (stop, alert, tag). Beside
+ * it, in the same run: a bare `node -e 0` and the same Stop call made by an already warm SDK client.
+ */
+async function benchColdToStop(bundle: Bundle) {
+  log("cold start to stop, against the emulator ...");
+  const emu = await startEmulator();
+  try {
+    const aws = clients(emu.endpoint, 3);
+    const fx = new Fixtures(aws.sm);
+    const inbox = await new AlertInbox(aws.sns, aws.sqs).create("bench-cold-alerts");
+    const env = {
+      PATH: process.env.PATH,
+      NODE_NO_WARNINGS: "1",
+      AWS_REGION: "us-east-1",
+      AWS_ENDPOINT_URL: emu.endpoint,
+      AWS_ACCESS_KEY_ID: "testing",
+      AWS_SECRET_ACCESS_KEY: "testing",
+      GUARD_ALERT_TOPIC_ARN: inbox.topicArn,
+      AWS_LAMBDA_FUNCTION_NAME: "isolation-guard-bench-enforcer",
+    };
+    // The child reports on fd 3: the handler's logs and metrics own stdout.
+    const child = `
+      import { writeSync } from "node:fs";
+      const { handler } = await import(${JSON.stringify(bundle.file)});
+      const loaded = performance.now();
+      const context = { awsRequestId: "bench", functionName: "enforcer", functionVersion: "$LATEST",
+        invokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:enforcer", memoryLimitInMB: "256",
+        logGroupName: "bench", logStreamName: "bench", callbackWaitsForEmptyEventLoop: true,
+        getRemainingTimeInMillis: () => 30000, done() {}, fail() {}, succeed() {} };
+      const result = await handler(JSON.parse(process.env.BENCH_EVENT), context);
+      const handled = performance.now();
+      writeSync(3, JSON.stringify({ origin: performance.timeOrigin, loaded, handled, result }));`;
+    const callTimes = async () =>
+      (await (await fetch(`${emu.endpoint}/guard-api/call-times`)).json()) as Record<string, number>;
+    const n = QUICK ? 5 : 15;
+    const loaded: number[] = [];
+    const stopped: number[] = [];
+    const handled: number[] = [];
+    const bare: number[] = [];
+    const warmStop: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const name = `bench-cold-${i}`;
+      const arn = await fx.trainingJob(name);
+      const event = sampleFor("CreateTrainingJob.no-isolation.json", name, arn);
+      const r = spawnSync(process.execPath, ["--input-type=module", "-e", child], {
+        env: { ...env, BENCH_EVENT: JSON.stringify(event) },
+        stdio: ["ignore", "ignore", "pipe", "pipe"],
+      });
+      if (r.status !== 0) throw new Error(`cold handler run failed: ${r.stderr?.toString().slice(0, 2000)}`);
+      const out = JSON.parse(String(r.output[3])) as {
+        origin: number;
+        loaded: number;
+        handled: number;
+        result: unknown;
+      };
+      const stopAt = (await callTimes())["sagemaker:StopTrainingJob"];
+      if (stopAt === undefined)
+        throw new Error(`no StopTrainingJob reached the emulator: ${JSON.stringify(out.result)}`);
+      loaded.push(out.loaded);
+      stopped.push(stopAt * 1000 - out.origin);
+      handled.push(out.handled);
+      let t = performance.now();
+      spawnSync(process.execPath, ["-e", "0"], { env, stdio: "ignore" });
+      bare.push(performance.now() - t);
+      await fx.trainingJob(`bench-warm-${i}`);
+      t = performance.now();
+      await aws.sm.send(new StopTrainingJobCommand({ TrainingJobName: `bench-warm-${i}` }));
+      warmStop.push(performance.now() - t);
+    }
+    const alerts = await inbox.drain();
+    results.coldToStop = {
+      runs: n,
+      loadedMs: round(median(loaded), 1),
+      stopReceivedMs: round(median(stopped), 1),
+      handledMs: round(median(handled), 1),
+      bareNodeMs: round(median(bare), 1),
+      warmStopCallMs: round(median(warmStop), 1),
+      alertsReceived: alerts.length,
+    };
+    rows.push({
+      figure: "cold enforcer: process start -> stop reaches AWS (loaded / whole event)",
+      value: `${round(median(stopped), 1)} ms (${round(median(loaded), 1)} / ${round(median(handled), 1)} ms)`,
+      baseline: `node -e 0 ${round(median(bare), 1)} ms; warm Stop call ${round(median(warmStop), 1)} ms`,
+      ratio: `${round(median(stopped) / median(bare), 2)}x bare node`,
+      budget: "-",
+      ok: alerts.length === n ? null : false,
+    });
+  } finally {
+    await emu.stop();
+  }
+}
+
+/**
  * The burst's concurrency: `--concurrency=N`, else serverless.yml's `reservedConcurrency` parameter (the
  * deployed cap on concurrent enforcer executions), else 10 when none is reserved (Lambda then scales with
  * the burst; 10 concurrent handlers is what this 2-core machine can drive without measuring itself).
@@ -391,7 +486,11 @@ async function main() {
   if (want("bundle") || want("cold")) {
     const bundles = await bundleHandlers(join(tmpdir(), "isolation-guard-bench"));
     if (want("bundle")) await section("bundle", () => benchBundles(bundles));
-    if (want("cold")) await section("cold", () => benchColdLoad(bundles));
+    if (want("cold"))
+      await section("cold", async () => {
+        benchColdLoad(bundles);
+        await benchColdToStop(bundles.find((b) => b.name === "enforcer") as Bundle);
+      });
   }
   if (want("emulator")) await section("emulator", benchAgainstEmulator);
   if (want("sweep"))

@@ -279,11 +279,14 @@ class GuardState:
         self.lock = threading.Lock()
         self.faults: list[dict[str, Any]] = []
         self.calls: dict[str, int] = {}
+        # Wall-clock time (epoch seconds) each operation last arrived: the bench times a cold start's stop.
+        self.call_times: dict[str, float] = {}
 
     def reset(self) -> None:
         with self.lock:
             self.faults.clear()
             self.calls.clear()
+            self.call_times.clear()
             SETTINGS["refuseDeleteWhileCreating"] = False
 
 
@@ -375,7 +378,11 @@ class GuardMiddleware:
         if path == "/guard-api/calls" and method == "DELETE":
             with st.lock:
                 st.calls.clear()
+                st.call_times.clear()
             return _json(start_response, "200 OK", {})
+        if path == "/guard-api/call-times" and method == "GET":
+            with st.lock:
+                return _json(start_response, "200 OK", dict(st.call_times))
         if path == "/guard-api/settings" and method == "POST":
             for key, value in body.items():
                 if key not in SETTINGS or not isinstance(value, bool):
@@ -425,6 +432,7 @@ class GuardMiddleware:
         with self.state.lock:
             key = f"{service}:{operation}"
             self.state.calls[key] = self.state.calls.get(key, 0) + 1
+            self.state.call_times[key] = time.time()
             for f in self.state.faults:
                 if f["operation"] in ("*", operation) and f["service"] in (None, "", "*", service):
                     fault = dict(f)

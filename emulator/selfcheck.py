@@ -336,7 +336,7 @@ def main() -> None:
         assert status == 200
         sm.list_models()
 
-    @check("(f) call counts; DELETE /guard-api/calls and /moto-api/reset clear them")
+    @check("(f) call counts and times; DELETE /guard-api/calls and /moto-api/reset clear them")
     def _():
         status, _ = control("DELETE", "/guard-api/calls")
         assert status == 200
@@ -345,9 +345,16 @@ def main() -> None:
         sns.list_topics()
         status, calls = control("GET", "/guard-api/calls")
         assert status == 200 and calls == {"sagemaker:ListModels": 2, "sns:ListTopics": 1}, calls
+        before = time.time()
+        sm.list_models()
+        status, times = control("GET", "/guard-api/call-times")
+        assert status == 200 and set(times) == {"sagemaker:ListModels", "sns:ListTopics"}, times
+        assert before - 0.5 <= times["sagemaker:ListModels"] <= time.time() + 0.5, (before, times)
+        assert times["sns:ListTopics"] <= times["sagemaker:ListModels"], times
         control("POST", "/guard-api/faults", {"operation": "*", "kind": "error", "count": 5})
         control("POST", "/moto-api/reset")
         assert control("GET", "/guard-api/calls")[1] == {}
+        assert control("GET", "/guard-api/call-times")[1] == {}
         assert sm.list_models()["Models"] == []  # fault cleared and moto state reset
 
     print(f"{results['passed']} passed, {results['failed']} failed")
