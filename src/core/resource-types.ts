@@ -9,63 +9,86 @@ import * as z from "zod/mini";
  * member names, so one schema reads both.
  */
 
-const OptString = z.nullish(z.string());
-const OptBool = z.nullish(z.boolean());
-const Name = z.string().check(z.minLength(1));
+/** Built on first use and kept: a cold start builds only the schemas of the event in hand. */
+function lazy<T>(build: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= build();
+    return value;
+  };
+}
 
-const Vpc = z.object({
-  subnets: z.nullish(z.array(z.string())),
-  securityGroupIds: z.nullish(z.array(z.string())),
-});
-type VpcIn = z.infer<typeof Vpc>;
+const OptString = lazy(() => z.nullish(z.string()));
+const OptBool = lazy(() => z.nullish(z.boolean()));
+const Name = lazy(() => z.string().check(z.minLength(1)));
 
-const AlgorithmSpecification = z.object({ trainingImage: OptString, algorithmName: OptString });
+const Vpc = lazy(() =>
+  z.object({
+    subnets: z.nullish(z.array(z.string())),
+    securityGroupIds: z.nullish(z.array(z.string())),
+  }),
+);
+type VpcIn = z.infer<ReturnType<typeof Vpc>>;
 
-const TrainingDefinition = z.object({
-  definitionName: OptString,
-  enableNetworkIsolation: OptBool,
-  vpcConfig: z.nullish(Vpc),
-  algorithmSpecification: z.nullish(AlgorithmSpecification),
-});
+const AlgorithmSpecification = lazy(() => z.object({ trainingImage: OptString(), algorithmName: OptString() }));
 
-const Container = z.object({ image: OptString, modelPackageName: OptString });
+const TrainingDefinition = lazy(() =>
+  z.object({
+    definitionName: OptString(),
+    enableNetworkIsolation: OptBool(),
+    vpcConfig: z.nullish(Vpc()),
+    algorithmSpecification: z.nullish(AlgorithmSpecification()),
+  }),
+);
 
-const TrainingJob = z.extend(TrainingDefinition, { trainingJobName: Name });
-const TuningJob = z.object({
-  hyperParameterTuningJobName: Name,
-  trainingJobDefinition: z.nullish(TrainingDefinition),
-  trainingJobDefinitions: z.nullish(z.array(TrainingDefinition)),
-});
-const ProcessingJob = z.object({
-  processingJobName: Name,
-  networkConfig: z.nullish(z.object({ enableNetworkIsolation: OptBool, vpcConfig: z.nullish(Vpc) })),
-  appSpecification: z.nullish(z.object({ imageUri: OptString })),
-});
-const Model = z.object({
-  modelName: Name,
-  enableNetworkIsolation: OptBool,
-  vpcConfig: z.nullish(Vpc),
-  primaryContainer: z.nullish(Container),
-  containers: z.nullish(z.array(Container)),
-});
-const TransformJob = z.object({ transformJobName: Name, modelName: Name });
-const Variant = z.object({ modelName: OptString });
-const EndpointConfig = z.object({
-  endpointConfigName: Name,
-  productionVariants: z.nullish(z.array(Variant)),
-  shadowProductionVariants: z.nullish(z.array(Variant)),
-});
-const Endpoint = z.object({ endpointName: Name, endpointConfigName: Name });
-const InferenceComponent = z.object({
-  inferenceComponentName: Name,
-  specification: z.nullish(z.object({ modelName: OptString })),
-});
+const Container = lazy(() => z.object({ image: OptString(), modelPackageName: OptString() }));
+
+const TrainingJob = lazy(() => z.extend(TrainingDefinition(), { trainingJobName: Name() }));
+const TuningJob = lazy(() =>
+  z.object({
+    hyperParameterTuningJobName: Name(),
+    trainingJobDefinition: z.nullish(TrainingDefinition()),
+    trainingJobDefinitions: z.nullish(z.array(TrainingDefinition())),
+  }),
+);
+const ProcessingJob = lazy(() =>
+  z.object({
+    processingJobName: Name(),
+    networkConfig: z.nullish(z.object({ enableNetworkIsolation: OptBool(), vpcConfig: z.nullish(Vpc()) })),
+    appSpecification: z.nullish(z.object({ imageUri: OptString() })),
+  }),
+);
+const Model = lazy(() =>
+  z.object({
+    modelName: Name(),
+    enableNetworkIsolation: OptBool(),
+    vpcConfig: z.nullish(Vpc()),
+    primaryContainer: z.nullish(Container()),
+    containers: z.nullish(z.array(Container())),
+  }),
+);
+const TransformJob = lazy(() => z.object({ transformJobName: Name(), modelName: Name() }));
+const Variant = lazy(() => z.object({ modelName: OptString() }));
+const EndpointConfig = lazy(() =>
+  z.object({
+    endpointConfigName: Name(),
+    productionVariants: z.nullish(z.array(Variant())),
+    shadowProductionVariants: z.nullish(z.array(Variant())),
+  }),
+);
+const Endpoint = lazy(() => z.object({ endpointName: Name(), endpointConfigName: Name() }));
+const InferenceComponent = lazy(() =>
+  z.object({
+    inferenceComponentName: Name(),
+    specification: z.nullish(z.object({ modelName: OptString() })),
+  }),
+);
 
 function vpcFacts(vpc: VpcIn | null | undefined) {
   return vpc ? { subnets: vpc.subnets ?? [], securityGroupIds: vpc.securityGroupIds ?? [] } : null;
 }
 
-function trainingUnit(def: z.infer<typeof TrainingDefinition>, basePath: string): IsolationUnit {
+function trainingUnit(def: z.infer<ReturnType<typeof TrainingDefinition>>, basePath: string): IsolationUnit {
   const prefix = basePath ? `${basePath}.` : "";
   const spec = def.algorithmSpecification;
   return {
@@ -123,7 +146,7 @@ export const RESOURCE_TYPES: Readonly<Record<ResourceType, ResourceTypeSpec>> = 
     arnKey: "trainingJobArn",
     remedy: "stop",
     parse: (p) => {
-      const job = TrainingJob.parse(p);
+      const job = TrainingJob().parse(p);
       return { name: job.trainingJobName, units: [trainingUnit(job, "")] };
     },
     api: { describe: "DescribeTrainingJob", stop: "StopTrainingJob", nameParam: "TrainingJobName", listTags: true },
@@ -143,7 +166,7 @@ export const RESOURCE_TYPES: Readonly<Record<ResourceType, ResourceTypeSpec>> = 
     arnKey: "hyperParameterTuningJobArn",
     remedy: "stop",
     parse: (p) => {
-      const job = TuningJob.parse(p);
+      const job = TuningJob().parse(p);
       const units: IsolationUnit[] = [];
       if (job.trainingJobDefinition) units.push(trainingUnit(job.trainingJobDefinition, "trainingJobDefinition"));
       (job.trainingJobDefinitions ?? []).forEach((d, i) => {
@@ -173,7 +196,7 @@ export const RESOURCE_TYPES: Readonly<Record<ResourceType, ResourceTypeSpec>> = 
     arnKey: "processingJobArn",
     remedy: "stop",
     parse: (p) => {
-      const job = ProcessingJob.parse(p);
+      const job = ProcessingJob().parse(p);
       // A missing networkConfig means SageMaker's defaults: no isolation, no VPC.
       const net = job.networkConfig;
       const unit: IsolationUnit = {
@@ -209,7 +232,7 @@ export const RESOURCE_TYPES: Readonly<Record<ResourceType, ResourceTypeSpec>> = 
     arnKey: "modelArn",
     remedy: "delete",
     parse: (p) => {
-      const m = Model.parse(p);
+      const m = Model().parse(p);
       const images: IsolationUnit["images"] = [];
       if (m.primaryContainer) {
         images.push({ uri: m.primaryContainer.image ?? null, path: "primaryContainer.image" });
@@ -239,7 +262,7 @@ export const RESOURCE_TYPES: Readonly<Record<ResourceType, ResourceTypeSpec>> = 
     arnKey: "transformJobArn",
     remedy: "stop",
     parse: (p) => {
-      const job = TransformJob.parse(p);
+      const job = TransformJob().parse(p);
       return { name: job.transformJobName, models: { modelNames: [job.modelName], endpointConfigName: null } };
     },
     api: { describe: "DescribeTransformJob", stop: "StopTransformJob", nameParam: "TransformJobName", listTags: true },
@@ -259,7 +282,7 @@ export const RESOURCE_TYPES: Readonly<Record<ResourceType, ResourceTypeSpec>> = 
     arnKey: "endpointConfigArn",
     remedy: null,
     parse: (p) => {
-      const c = EndpointConfig.parse(p);
+      const c = EndpointConfig().parse(p);
       const names = [...(c.productionVariants ?? []), ...(c.shadowProductionVariants ?? [])]
         .map((v) => v.modelName)
         .filter((n): n is string => typeof n === "string" && n.length > 0);
@@ -277,7 +300,7 @@ export const RESOURCE_TYPES: Readonly<Record<ResourceType, ResourceTypeSpec>> = 
     arnKey: "endpointArn",
     remedy: "delete",
     parse: (p) => {
-      const e = Endpoint.parse(p);
+      const e = Endpoint().parse(p);
       return { name: e.endpointName, models: { modelNames: [], endpointConfigName: e.endpointConfigName } };
     },
     api: { describe: "DescribeEndpoint", delete: "DeleteEndpoint", nameParam: "EndpointName", listTags: true },
@@ -300,7 +323,7 @@ export const RESOURCE_TYPES: Readonly<Record<ResourceType, ResourceTypeSpec>> = 
     arnKey: "inferenceComponentArn",
     remedy: "delete",
     parse: (p) => {
-      const ic = InferenceComponent.parse(p);
+      const ic = InferenceComponent().parse(p);
       const model = ic.specification?.modelName;
       // No model in the request (an update of the runtime config only): describe the component.
       return {
