@@ -32,6 +32,7 @@ describe("the deployed Lambda handler (middy + Powertools) against the emulator"
       GUARD_ALERT_TOPIC_ARN: inbox.topicArn,
       GUARD_SETTLE_MS: "0",
       POWERTOOLS_DEV: "false",
+      AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
     });
     const lines: string[] = [];
     const spy = jest.spyOn(process.stdout, "write").mockImplementation((chunk: unknown) => {
@@ -58,6 +59,7 @@ describe("the deployed Lambda handler (middy + Powertools) against the emulator"
     expect(output).toContain('"eventId"');
     expect(output).toMatch(/"Stops"/);
     expect(output).toMatch(/"AlertsSent"/);
+    expect(output).toMatch(/"ColdStart"/); // published when the invocation ended, as Powertools' logMetrics does
     expect(output).not.toMatch(/hunter2|FAKE-SECRET|wJalrXUtnFEMI/);
     expect(await inbox.drain()).toHaveLength(1);
   });
