@@ -19,7 +19,7 @@ import { createRuntime } from "../src/app/runtime.js";
 import { decide } from "../src/core/decide.js";
 import { normalizeEvent } from "../src/core/normalize.js";
 import { DEFAULT_POLICY } from "../src/core/policy.js";
-import { benchSweep } from "./sweep.js";
+import { benchSweep, type Row } from "./sweep.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const QUICK = process.argv.includes("--quick");
@@ -30,14 +30,6 @@ const median = (xs: number[]) => {
 };
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
-interface Row {
-  figure: string;
-  value: string;
-  baseline: string;
-  ratio: string;
-  budget: string;
-  ok: boolean | null;
-}
 const rows: Row[] = [];
 const results: Record<string, unknown> = {};
 const log = (s: string) => process.stderr.write(`${s}\n`);

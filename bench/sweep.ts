@@ -12,7 +12,7 @@ import { mapPool } from "../src/sweep/pool.js";
 import { createSweepRuntime } from "../src/sweep/runtime.js";
 import { SWEEP_TYPES, Sweeper } from "../src/sweep/sweep.js";
 
-/** Same shape as bench/run.ts's rows. */
+/** One line of the bench's table (bench/run.ts prints them and writes them to bench/results.json). */
 export interface Row {
   figure: string;
   value: string;
