@@ -14,6 +14,7 @@ exits 0 on SIGTERM/SIGINT.
 from __future__ import annotations
 
 import argparse
+import datetime
 import io
 import json
 import os
@@ -37,7 +38,7 @@ except ImportError:
     )
     sys.exit(2)
 
-from moto.core.responses import EmptyResult
+from moto.core.responses import ActionResult, EmptyResult
 from moto.sagemaker import models as sm_models
 from moto.sagemaker.exceptions import MissingModel, ValidationError
 from moto.sagemaker.models import sagemaker_backends
@@ -192,6 +193,11 @@ _orig_get_resource_from_arn = sm_models.SageMakerModelBackend._get_resource_from
 
 
 def _get_resource_from_arn(self: Any, arn: str) -> Any:
+    if ":inference-component/" in arn:
+        resource = getattr(self, "inference_components", {}).get(arn.rsplit("/", 1)[-1])
+        if resource is None:
+            raise ValidationError(message="Requested resource not found.")
+        return resource
     try:
         resource = _orig_get_resource_from_arn(self, arn)
     except (ValueError, AttributeError):  # malformed ARN or unsupported resource type
@@ -244,6 +250,17 @@ def _create_endpoint_config(self: SageMakerResponse) -> Any:
 
 SageMakerResponse.create_endpoint_config = _create_endpoint_config
 
+# (e'') A production variant with no ModelName is valid on AWS (an endpoint that hosts inference
+#       components); moto's validation indexes variant["ModelName"] and answers HTTP 500.
+_orig_validate_variants = sm_models.SageMakerModelBackend.validate_production_variants
+
+
+def _validate_production_variants(self: Any, production_variants: list[dict[str, Any]]) -> None:
+    _orig_validate_variants(self, [v for v in production_variants if v.get("ModelName")])
+
+
+sm_models.SageMakerModelBackend.validate_production_variants = _validate_production_variants
+
 # (e') Real SageMaker refuses DeleteEndpoint while an endpoint is Creating or Updating
 #      (ValidationException); moto deletes it at once. Opt-in (POST /guard-api/settings
 #      {"refuseDeleteWhileCreating": true}) so scripts written against plain moto keep working.
@@ -260,6 +277,115 @@ def _delete_endpoint(self: Any, endpoint_name: str) -> Any:
 
 
 sm_models.SageMakerModelBackend.delete_endpoint = _delete_endpoint
+
+
+# (g) Inference components (moto 5.2.1 has none): Create / Describe / List / Delete, tags, and a
+#     status moved on with /guard-api/job-status {"type": "inference-component", ...}. As on AWS:
+#     the endpoint must exist, the component starts "Creating", List* pages with NextToken and
+#     filters on StatusEquals / EndpointNameEquals / NameContains / CreationTimeAfter|Before, and a
+#     missing component is a ValidationException 'Could not find inference component "<arn>".'
+class FakeInferenceComponent:
+    def __init__(self, backend: Any, name: str, endpoint: Any, variant_name: str,
+                 specification: dict, runtime_config: dict, tags: list[dict[str, str]]) -> None:
+        self.inference_component_name = name
+        self.arn = sm_models.arn_formatter("inference-component", name, backend.account_id, backend.region_name)
+        self.endpoint_name = endpoint.endpoint_name
+        self.endpoint_arn = endpoint.arn
+        self.variant_name = variant_name
+        spec = dict(specification or {})
+        container = spec.get("Container")
+        if isinstance(container, dict) and "Image" in container:  # Describe echoes it as DeployedImage
+            container = {k: v for k, v in container.items() if k != "Image"}
+            container["DeployedImage"] = {"SpecifiedImage": specification["Container"]["Image"]}
+            spec["Container"] = container
+        self.specification = spec
+        copies = (runtime_config or {}).get("CopyCount", 1)
+        self.runtime_config = {"DesiredCopyCount": copies, "CurrentCopyCount": copies}
+        self.tags = tags or []
+        self.status = "Creating"
+        self.creation_time = self.last_modified_time = sm_models.utcnow()
+
+    def summary(self) -> dict[str, Any]:
+        return {"CreationTime": self.creation_time, "InferenceComponentArn": self.arn,
+                "InferenceComponentName": self.inference_component_name, "EndpointArn": self.endpoint_arn,
+                "EndpointName": self.endpoint_name, "VariantName": self.variant_name,
+                "InferenceComponentStatus": self.status, "LastModifiedTime": self.last_modified_time}
+
+    def describe(self) -> dict[str, Any]:
+        return {**self.summary(), "Specification": self.specification, "RuntimeConfig": self.runtime_config}
+
+
+def _components(backend: Any) -> dict[str, FakeInferenceComponent]:
+    if not hasattr(backend, "inference_components"):
+        backend.inference_components = {}
+    return backend.inference_components
+
+
+def _component(backend: Any, name: str) -> FakeInferenceComponent:
+    ic = _components(backend).get(name)
+    if ic is None:
+        arn = sm_models.arn_formatter("inference-component", name, backend.account_id, backend.region_name)
+        raise ValidationError(message=f'Could not find inference component "{arn}".')
+    return ic
+
+
+def _create_inference_component(self: SageMakerResponse) -> Any:
+    backend = self.sagemaker_backend
+    name = self._get_param("InferenceComponentName")
+    endpoint = backend.endpoints.get(self._get_param("EndpointName"))
+    if endpoint is None:
+        raise ValidationError(message=f'Could not find endpoint "{self._get_param("EndpointName")}".')
+    if name in _components(backend):
+        raise ValidationError(message=f'Cannot create already existing inference component "{_component(backend, name).arn}".')
+    ic = FakeInferenceComponent(backend, name, endpoint, self._get_param("VariantName"),
+                                self._get_param("Specification"), self._get_param("RuntimeConfig"),
+                                self._get_param("Tags"))
+    _components(backend)[name] = ic
+    return ActionResult({"InferenceComponentArn": ic.arn})
+
+
+def _describe_inference_component(self: SageMakerResponse) -> Any:
+    return ActionResult(_component(self.sagemaker_backend, self._get_param("InferenceComponentName")).describe())
+
+
+def _delete_inference_component(self: SageMakerResponse) -> Any:
+    ic = _component(self.sagemaker_backend, self._get_param("InferenceComponentName"))
+    del _components(self.sagemaker_backend)[ic.inference_component_name]
+    return EmptyResult()
+
+
+def _list_inference_components(self: SageMakerResponse) -> Any:
+    status, endpoint = self._get_param("StatusEquals"), self._get_param("EndpointNameEquals")
+    contains = (self._get_param("NameContains") or "").lower()
+    after, before = self._get_param("CreationTimeAfter"), self._get_param("CreationTimeBefore")
+
+    def when(v: Any) -> float | None:  # moto hands timestamps over parsed; naive ones are UTC
+        if v is None:
+            return None
+        if isinstance(v, datetime.datetime):
+            return (v if v.tzinfo else v.replace(tzinfo=datetime.timezone.utc)).timestamp()
+        return float(v)
+
+    items = [ic for ic in sorted(_components(self.sagemaker_backend).values(),
+                                 key=lambda c: c.creation_time, reverse=True)
+             if (not status or ic.status == status)
+             and (not endpoint or ic.endpoint_name == endpoint)
+             and contains in ic.inference_component_name.lower()
+             and (when(after) is None or when(ic.creation_time) > when(after))
+             and (when(before) is None or when(ic.creation_time) < when(before))]
+    start = int(self._get_param("NextToken") or 0)
+    size = int(self._get_param("MaxResults") or 10)
+    page = items[start:start + size]
+    result: dict[str, Any] = {"InferenceComponents": [ic.summary() for ic in page]}
+    if start + size < len(items):
+        result["NextToken"] = str(start + size)
+    return ActionResult(result)
+
+
+SageMakerResponse.create_inference_component = _create_inference_component
+SageMakerResponse.describe_inference_component = _describe_inference_component
+SageMakerResponse.delete_inference_component = _delete_inference_component
+SageMakerResponse.list_inference_components = _list_inference_components
 
 
 # --------------------------------------------------------------------------------------
@@ -396,20 +522,24 @@ class GuardMiddleware:
     @staticmethod
     def _set_status(start_response: Callable, body: dict) -> list[bytes]:
         job_type, name, status = body.get("type"), body.get("name"), body.get("status")
-        if job_type not in list(JOB_TYPES) + ["endpoint"] or not name or not status:
-            return _json(start_response, "400 Bad Request", {
-                "error": "need type (%s), name, status" % "|".join(list(JOB_TYPES) + ["endpoint"])})
-        attr = "endpoints" if job_type == "endpoint" else JOB_TYPES[job_type][1]
+        kinds = list(JOB_TYPES) + ["endpoint", "inference-component"]
+        if job_type not in kinds or not name or not status:
+            return _json(start_response, "400 Bad Request", {"error": "need type (%s), name, status" % "|".join(kinds)})
+        attr = {"endpoint": "endpoints", "inference-component": "inference_components"}.get(job_type) \
+            or JOB_TYPES[job_type][1]
         found = []
         for account_id, regions in sagemaker_backends.items():
             for region, backend in regions.items():
                 if body.get("region") and region != body["region"]:
                     continue
-                obj = getattr(backend, attr).get(name)
+                obj = getattr(backend, attr, {}).get(name)
                 if obj is None:
                     continue
                 if job_type == "endpoint":
                     obj.endpoint_status = status
+                    obj.last_modified_time = sm_models.utcnow()
+                elif job_type == "inference-component":
+                    obj.status = status
                     obj.last_modified_time = sm_models.utcnow()
                 else:
                     set_job_status(obj, job_type, status)

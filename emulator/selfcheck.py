@@ -270,6 +270,45 @@ def main() -> None:
         expect_error(lambda: sm.describe_endpoint(EndpointName="ep-e"), "ValidationException")
         expect_error(lambda: sm.describe_endpoint_config(EndpointConfigName="ec-e"), "ValidationException")
 
+    @check("(g) inference components: create on an endpoint, describe, list (filters, pages), tags, status, delete")
+    def _():
+        expect_error(lambda: sm.create_inference_component(
+            InferenceComponentName="ic-x", EndpointName="no-such-endpoint", VariantName="v",
+            Specification={"ModelName": "m"}, RuntimeConfig={"CopyCount": 1}), "ValidationException")
+        sm.create_endpoint_config(EndpointConfigName="ec-g", ProductionVariants=[
+            {"VariantName": "v", "InstanceType": "ml.g4dn.xlarge", "InitialInstanceCount": 1}])
+        sm.create_endpoint(EndpointName="ep-g", EndpointConfigName="ec-g")
+        arns = [sm.create_inference_component(
+            InferenceComponentName=f"ic-g{i}", EndpointName="ep-g", VariantName="v",
+            Specification={"ModelName": f"m-g{i}", "Container": {"Image": "img", "Environment": {"K": "V"}}},
+            RuntimeConfig={"CopyCount": 2})["InferenceComponentArn"] for i in range(3)]
+        assert arns[0] == "arn:aws:sagemaker:us-east-1:123456789012:inference-component/ic-g0", arns
+        d = sm.describe_inference_component(InferenceComponentName="ic-g1")
+        assert d["InferenceComponentStatus"] == "Creating" and d["EndpointName"] == "ep-g", d
+        assert d["Specification"]["ModelName"] == "m-g1", d
+        assert d["Specification"]["Container"]["DeployedImage"]["SpecifiedImage"] == "img", d
+        assert d["RuntimeConfig"] == {"DesiredCopyCount": 2, "CurrentCopyCount": 2}, d
+        status, _ = control("POST", "/guard-api/job-status",
+                            {"type": "inference-component", "name": "ic-g1", "status": "InService"})
+        assert status == 200
+        pages = list(sm.get_paginator("list_inference_components").paginate(PaginationConfig={"PageSize": 2}))
+        assert len(pages) == 2, pages
+        names = sorted(s["InferenceComponentName"] for p in pages for s in p["InferenceComponents"])
+        assert names == ["ic-g0", "ic-g1", "ic-g2"], names
+        live = sm.list_inference_components(StatusEquals="InService")["InferenceComponents"]
+        assert [s["InferenceComponentName"] for s in live] == ["ic-g1"], live
+        assert sm.list_inference_components(EndpointNameEquals="other")["InferenceComponents"] == []
+        assert len(sm.list_inference_components(CreationTimeAfter=time.time() - 3600)["InferenceComponents"]) == 3
+        assert sm.list_inference_components(CreationTimeAfter=time.time() + 3600)["InferenceComponents"] == []
+        sm.add_tags(ResourceArn=arns[2], Tags=[{"Key": "k", "Value": "1"}])
+        sm.add_tags(ResourceArn=arns[2], Tags=[{"Key": "k", "Value": "2"}])
+        assert sm.list_tags(ResourceArn=arns[2])["Tags"] == [{"Key": "k", "Value": "2"}]
+        sm.delete_inference_component(InferenceComponentName="ic-g2")
+        e = expect_error(lambda: sm.describe_inference_component(InferenceComponentName="ic-g2"),
+                         "ValidationException")
+        assert "Could not find inference component" in e.response["Error"]["Message"], e.response
+        expect_error(lambda: sm.list_tags(ResourceArn=arns[2]), "ValidationException")
+
     # ---- (f) control API -------------------------------------------------------------------
     @check("(f) job-status control: set, validate, 404")
     def _():

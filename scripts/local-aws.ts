@@ -2,6 +2,7 @@ import {
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
   CreateHyperParameterTuningJobCommand,
+  CreateInferenceComponentCommand,
   CreateModelCommand,
   CreateProcessingJobCommand,
   CreateTrainingJobCommand,
@@ -137,6 +138,34 @@ export class Fixtures {
       }),
     );
     return out.EndpointConfigArn as string;
+  }
+
+  /** An endpoint config for inference components: a variant with instances and no model of its own. */
+  async componentEndpointConfig(name: string) {
+    const out = await this.sm.send(
+      new CreateEndpointConfigCommand({
+        EndpointConfigName: name,
+        ExecutionRoleArn: ROLE,
+        ProductionVariants: [{ VariantName: "main", InstanceType: "ml.g4dn.xlarge", InitialInstanceCount: 1 }],
+      }),
+    );
+    return out.EndpointConfigArn as string;
+  }
+
+  async inferenceComponent(name: string, endpointName: string, modelName: string) {
+    const out = await this.sm.send(
+      new CreateInferenceComponentCommand({
+        InferenceComponentName: name,
+        EndpointName: endpointName,
+        VariantName: "main",
+        Specification: {
+          ModelName: modelName,
+          ComputeResourceRequirements: { NumberOfAcceleratorDevicesRequired: 1, MinMemoryRequiredInMb: 1024 },
+        },
+        RuntimeConfig: { CopyCount: 1 },
+      }),
+    );
+    return out.InferenceComponentArn as string;
   }
 
   async endpoint(name: string, configName: string) {

@@ -2,6 +2,7 @@ import {
   paginateListEndpointConfigs,
   paginateListEndpoints,
   paginateListHyperParameterTuningJobs,
+  paginateListInferenceComponents,
   paginateListModels,
   paginateListProcessingJobs,
   paginateListTrainingJobs,
@@ -45,8 +46,6 @@ interface ListSpec {
 }
 
 // One row per resource type: its List* operation (always paginated) and the summary members to read.
-// Inference components are not listed yet (the local emulator has no ListInferenceComponents): the
-// event path covers them, the sweep does not.
 const LIST: Readonly<Partial<Record<ResourceType, ListSpec>>> = {
   "training-job": {
     operation: "ListTrainingJobs",
@@ -109,6 +108,15 @@ const LIST: Readonly<Partial<Record<ResourceType, ListSpec>>> = {
     name: "EndpointName",
     arn: "EndpointArn",
     status: "EndpointStatus",
+    isJob: false,
+  },
+  "inference-component": {
+    operation: "ListInferenceComponents",
+    paginate: paginateListInferenceComponents as unknown as Paginate,
+    summaries: "InferenceComponents",
+    name: "InferenceComponentName",
+    arn: "InferenceComponentArn",
+    status: "InferenceComponentStatus",
     isJob: false,
   },
 };

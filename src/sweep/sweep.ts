@@ -52,6 +52,7 @@ export const SWEEP_TYPES: readonly ResourceType[] = [
   "processing-job",
   "transform-job",
   "endpoint",
+  "inference-component",
   "model",
   "endpoint-config",
 ];

@@ -1,4 +1,9 @@
-import { DescribeTrainingJobCommand, ListModelsCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
+import {
+  DescribeTrainingJobCommand,
+  ListInferenceComponentsCommand,
+  ListModelsCommand,
+  SageMakerClient,
+} from "@aws-sdk/client-sagemaker";
 import type { LogPort } from "../../src/app/enforce.js";
 import { createSweepRuntime } from "../../src/sweep/runtime.js";
 import { AlertInbox, clientConfig, clients, Fixtures } from "../support/aws.js";
@@ -78,6 +83,29 @@ describe("scheduled sweep", () => {
     expect(alerts.some((s) => s.includes("sweep-open-train"))).toBe(true);
     expect(alerts.some((s) => s.includes("sweep-open-model"))).toBe(true);
     expect(openModel).toContain("model/sweep-open-model");
+  });
+
+  it("finds inference components that serve a model without isolation and deletes them", async () => {
+    await fx.model("ic-open-model");
+    await fx.model("ic-isolated-model", { isolated: true });
+    await fx.componentEndpointConfig("ic-config");
+    await fx.endpoint("ic-endpoint", "ic-config");
+    await emu.setJobStatus("endpoint", "ic-endpoint", "InService");
+    await fx.inferenceComponent("ic-open", "ic-endpoint", "ic-open-model");
+    const isolated = await fx.inferenceComponent("ic-isolated", "ic-endpoint", "ic-isolated-model");
+    await emu.setJobStatus("inference-component", "ic-open", "InService");
+    await emu.setJobStatus("inference-component", "ic-isolated", "InService");
+
+    const summary = await sweepRuntime().sweep();
+
+    expect(summary).toMatchObject({ errors: [], deleted: 2, alerted: 2 });
+    const left = await aws.sm.send(new ListInferenceComponentsCommand({}));
+    expect((left.InferenceComponents ?? []).map((c) => c.InferenceComponentName)).toEqual(["ic-isolated"]);
+    expect(await fx.tags(isolated)).toMatchObject({ "isolation-guard:status": "COMPLIANT" });
+    const alerts = await subjects();
+    expect(alerts.some((s) => s.includes("ic-open") && !s.includes("ic-open-model"))).toBe(true);
+    expect(alerts.some((s) => s.includes("ic-isolated"))).toBe(false);
+    expect(await modelNames()).toEqual(["ic-isolated-model"]);
   });
 
   it("does not alert twice, nor describe again, a resource it already decided", async () => {

@@ -34,6 +34,9 @@ describe("the sweep's least-privilege role", () => {
       Models: [{ ModelName: "x", ModelArn: arn("model") }],
       EndpointConfigs: [{ EndpointConfigName: "x", EndpointConfigArn: arn("endpoint-config") }],
       Endpoints: [{ EndpointName: "x", EndpointArn: arn("endpoint") }],
+      InferenceComponents: [{ InferenceComponentName: "x", InferenceComponentArn: arn("inference-component") }],
+      InferenceComponentName: "x",
+      Specification: { ModelName: "x" },
       Tags: [],
       EnableNetworkIsolation: false,
       TrainingJobDefinition: { EnableNetworkIsolation: false },
@@ -76,6 +79,7 @@ describe("the sweep's least-privilege role", () => {
     expect([...made].filter((a) => !granted.has(a))).toEqual([]);
     expect(made).toContain("sagemaker:StopTrainingJob");
     expect(made).toContain("sagemaker:DeleteEndpoint");
+    expect(made).toContain("sagemaker:DeleteInferenceComponent");
     for (const s of statements) {
       const listing = actions(s).filter((a) => LIST_IAM_ACTIONS.includes(a));
       if (listing.length) expect([listing, s.Resource]).toEqual([[...LIST_IAM_ACTIONS], "*"]);

@@ -81,6 +81,7 @@ describe("SageMaker lister", () => {
       "sagemaker:ListModels",
       "sagemaker:ListEndpointConfigs",
       "sagemaker:ListEndpoints",
+      "sagemaker:ListInferenceComponents",
     ]);
   });
 });
