@@ -212,7 +212,7 @@ export function decideFacts(facts: ResourceFacts, policy: Policy, now: number, e
     // verify here, and nothing to call compliant either.
     return {
       verdict: "NEEDS_LOOKUP",
-      reason: `${facts.resource.type} ${facts.resource.name} names no model (inference components place them): each inference component is decided, and deleted if it breaks the policy, on its own`,
+      reason: `${facts.resource.type} ${facts.resource.name} names no model (inference components place them): each inference component is decided on its own`,
       resource: facts.resource,
       caller: facts.caller,
       findings: [],
