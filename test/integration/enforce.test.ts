@@ -1,4 +1,8 @@
-import { DescribeModelCommand, DescribeTrainingJobCommand } from "@aws-sdk/client-sagemaker";
+import {
+  DescribeInferenceComponentCommand,
+  DescribeModelCommand,
+  DescribeTrainingJobCommand,
+} from "@aws-sdk/client-sagemaker";
 import type { LogPort } from "../../src/app/enforce.js";
 import { createRuntime, type Runtime } from "../../src/app/runtime.js";
 import { ActionFailedError } from "../../src/core/errors.js";
@@ -350,6 +354,35 @@ describe("models and what puts them to work", () => {
     expect((await fx.tags(configArn))["isolation-guard:status"]).toBe("NON_COMPLIANT");
     expect(endpoint.remedy).toBe("deleted");
     expect(await inbox.drain()).toHaveLength(2);
+  });
+
+  it("deletes an inference component that serves a model without isolation, and keeps one whose model is isolated", async () => {
+    await fx.model("ic-model-open");
+    await fx.model("ic-model-closed", { isolated: true });
+    await fx.componentEndpointConfig("ic-shared-config");
+    await fx.endpoint("ic-shared-endpoint", "ic-shared-config");
+    const openArn = await fx.inferenceComponent("ic-open-adapter", "ic-shared-endpoint", "ic-model-open");
+    const closedArn = await fx.inferenceComponent("ic-closed-adapter", "ic-shared-endpoint", "ic-model-closed");
+    const rt = runtime();
+    const event = (name: string, arn: string, model: string) =>
+      sampleFor("CreateInferenceComponent.model-lookup.json", name, arn, (p) => {
+        p.endpointName = "ic-shared-endpoint";
+        p.specification.modelName = model;
+      });
+
+    const open = await rt.handle(event("ic-open-adapter", openArn, "ic-model-open"));
+    const closed = await rt.handle(event("ic-closed-adapter", closedArn, "ic-model-closed"));
+
+    expect(open).toMatchObject({ remedy: "deleted", alerted: true });
+    expect(open.decision).toMatchObject({ verdict: "NON_COMPLIANT" });
+    await expect(
+      aws.sm.send(new DescribeInferenceComponentCommand({ InferenceComponentName: "ic-open-adapter" })),
+    ).rejects.toThrow(/Could not find inference component/);
+    expect(closed.decision).toMatchObject({ verdict: "COMPLIANT" });
+    expect((await fx.tags(closedArn))["isolation-guard:status"]).toBe("COMPLIANT");
+    const alerts = await inbox.drain();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.Subject).toContain("ic-open-adapter");
   });
 
   it("reports an endpoint SageMaker will not delete while Creating, and deletes it when it reaches InService", async () => {
