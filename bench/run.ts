@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { AddTagsCommand, StopTrainingJobCommand } from "@aws-sdk/client-sagemaker";
 import { PublishCommand } from "@aws-sdk/client-sns";
 import Table from "cli-table3";
@@ -613,7 +613,7 @@ async function main() {
   process.stdout.write(`${table.toString()}\nmachine: ${machine.cpus} x ${machine.cpu}, node ${machine.node}\n`);
 
   // `--only` refreshes its sections and keeps the others from the last run; each section says when it ran.
-  const file = join(ROOT, "bench/results.json");
+  const file = process.argv.find((a) => a.startsWith("--out="))?.slice(6) ?? join(ROOT, "bench/results.json");
   const previous: Partial<ResultsFile> = only && existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
   const sections: Partial<Record<Section, SectionRun>> = {};
   const merged: Record<string, unknown> = {};
@@ -630,9 +630,9 @@ async function main() {
     sections,
     rows: SECTIONS.flatMap((name) => sections[name]?.rows ?? []),
   };
-  mkdirSync(join(ROOT, "bench"), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
-  if (only) log(`bench/results.json: refreshed ${chosen.join(", ")}; other sections kept from their last run`);
+  if (only) log(`${file}: refreshed ${chosen.join(", ")}; other sections kept from their last run`);
 }
 
 main().catch((e) => {

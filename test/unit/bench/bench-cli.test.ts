@@ -1,0 +1,64 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/*
+ * `npm run bench` as a user runs it: sections picked with --only, results written where --out says,
+ * and a later --only run refreshing its own sections while keeping the others. (The figures themselves
+ * are timings and are not asserted here; the deterministic budgets have their own tests.)
+ */
+const ROOT = join(import.meta.dirname, "../../..");
+const dir = mkdtempSync(join(tmpdir(), "guard-bench-"));
+const out = join(dir, "results.json");
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function bench(...args: string[]) {
+  return spawnSync(join(ROOT, "node_modules/.bin/tsx"), ["bench/run.ts", "--quick", `--out=${out}`, ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, NODE_NO_WARNINGS: "1" },
+    timeout: 120_000,
+  });
+}
+const read = () => JSON.parse(readFileSync(out, "utf8"));
+
+test("--only=core measures the decision core beside JSON.parse and writes the figures with the machine", () => {
+  const r = bench("--only=core");
+  expect(r.stderr).not.toMatch(/bench failed/);
+  expect(r.status).toBe(0);
+  expect(r.stdout).toMatch(/decision core \(parse \+ decide\)/);
+  const file = read();
+  expect(Object.keys(file.sections)).toEqual(["core"]);
+  expect(file.machine).toMatchObject({ cpus: expect.any(Number), node: process.version });
+  const core = file.results.decisionCore;
+  expect(core.eventsPerSecond).toBeGreaterThan(0);
+  expect(core.jsonParsePerSecond).toBeGreaterThan(core.eventsPerSecond);
+  expect(core.ratio).toBeCloseTo(core.eventsPerSecond / core.jsonParsePerSecond, 2);
+  expect(file.rows.map((row: { figure: string }) => row.figure)).toEqual(
+    expect.arrayContaining([expect.stringMatching(/decision core/)]),
+  );
+}, 120_000);
+
+test("a later --only run refreshes its sections and keeps the others as they were", () => {
+  const before = read();
+  const r = bench("--only=bundle");
+  expect(r.status).toBe(0);
+  const file = read();
+  expect(Object.keys(file.sections)).toEqual(["core", "bundle"]);
+  expect(file.results.decisionCore).toEqual(before.results.decisionCore);
+  expect(file.sections.core).toEqual(before.sections.core);
+  for (const name of ["enforcer", "stateChange", "sweep", "slackNotifier"]) {
+    expect(file.results.bundles[name].rawBytes).toBeGreaterThan(10_000);
+    expect(file.results.bundles[name].zippedBytes).toBeLessThan(file.results.bundles[name].rawBytes);
+  }
+  expect(file.rows.length).toBe(before.rows.length + 4);
+}, 120_000);
+
+test("an unknown section is refused with the list of known ones, and the results file is left alone", () => {
+  const mtime = statSync(out).mtimeMs;
+  const r = bench("--only=core,speed");
+  expect(r.status).toBe(1);
+  expect(r.stderr).toMatch(/unknown section\(s\) speed; known: core, bundle, cold, emulator, sweep/);
+  expect(statSync(out).mtimeMs).toBe(mtime);
+}, 60_000);
