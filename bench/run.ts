@@ -466,6 +466,71 @@ async function benchAgainstEmulator() {
       ok: overhead <= 1.3,
     });
 
+    // "A team launching fifty jobs": 50 violating jobs arrive at once; when does each stop land, counted
+    // from the burst's start, at the configured concurrency (the Lambda's parallel executions)?
+    {
+      const { concurrency } = burstConcurrency();
+      const team = 50;
+      const repeatsTeam = QUICK ? 1 : 3;
+      const lastStop: number[] = [];
+      const medianStop: number[] = [];
+      const rawTimes: number[] = [];
+      for (let r = 0; r < repeatsTeam; r++) {
+        await inbox.drain();
+        const events: unknown[] = [];
+        const arns: string[] = [];
+        for (let i = 0; i < team; i++) {
+          const name = `bench-team-${r}-${i}`;
+          arns.push(await fx.trainingJob(name));
+          events.push(sampleFor("CreateTrainingJob.no-isolation.json", name, arns[i] as string));
+        }
+        const stopTimes: number[] = [];
+        let next = 0;
+        const start = performance.now();
+        await Promise.all(
+          Array.from({ length: concurrency }, async () => {
+            while (next < events.length) {
+              const outcome = await rt.handle(events[next++]);
+              if (outcome.remedy !== "stopped")
+                throw new Error(`a team job was not stopped: ${JSON.stringify(outcome)}`);
+              stopTimes.push(performance.now() - start);
+            }
+          }),
+        );
+        lastStop.push(Math.max(...stopTimes));
+        medianStop.push(median(stopTimes));
+        // Baseline: the emulator answering the same number of calls (3 per job) at the same concurrency.
+        const raw = Array.from({ length: team * 3 }, (_, i) => arns[i % team] as string);
+        let k = 0;
+        const t0 = performance.now();
+        await Promise.all(
+          Array.from({ length: concurrency }, async () => {
+            while (k < raw.length)
+              await aws.sm.send(
+                new AddTagsCommand({ ResourceArn: raw[k++] as string, Tags: [{ Key: "k", Value: "v" }] }),
+              );
+          }),
+        );
+        rawTimes.push(performance.now() - t0);
+      }
+      results.teamBurst = {
+        jobs: team,
+        concurrency,
+        repeats: repeatsTeam,
+        lastHandledMs: round(median(lastStop), 1),
+        medianHandledMs: round(median(medianStop), 1),
+        emulatorSameCallsMs: round(median(rawTimes), 1),
+      };
+      rows.push({
+        figure: `${team} violating jobs at once, concurrency ${concurrency}: every one stopped, alerted, tagged within`,
+        value: `${round(median(lastStop), 1)} ms (median job ${round(median(medianStop), 1)} ms)`,
+        baseline: `the emulator answers the same ${team * 3} calls in ${round(median(rawTimes), 1)} ms`,
+        ratio: `${round(median(lastStop) / median(rawTimes), 2)}`,
+        budget: "-",
+        ok: null,
+      });
+    }
+
     // Throughput: bursts through the handler at the configured concurrency, each followed by the
     // emulator's raw rate for as many plain AddTags calls at the same concurrency (the baseline).
     const burst = QUICK ? 200 : 1000;
