@@ -137,6 +137,23 @@ describe("least-privilege roles in serverless.yml", () => {
     }
   });
 
+  it("lets every function that deletes endpoints deregister their auto scaling, in this account and region only", () => {
+    // AWS: deleting an endpoint with auto-scaled variants needs application-autoscaling:DeregisterScalableTarget.
+    const deleters = Object.keys(sls.functions).filter((fn) => granted(fn).has("sagemaker:DeleteEndpoint"));
+    expect(deleters.sort()).toEqual(["enforcer", "stateChange", "sweep"]);
+    for (const fn of deleters) {
+      const grants = roleStatements(fn).filter(
+        (st) => st.Action === "application-autoscaling:DeregisterScalableTarget",
+      );
+      expect(grants).toHaveLength(1);
+      expect(grants[0]?.Resource).toEqual({
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation !Sub syntax, not a template literal
+        Sub: "arn:${AWS::Partition}:application-autoscaling:${AWS::Region}:${AWS::AccountId}:scalable-target/*",
+      });
+    }
+    expect(granted("slackNotifier").has("application-autoscaling:DeregisterScalableTarget")).toBe(false);
+  });
+
   it("lets the Slack notifier read one SSM parameter and nothing of SageMaker", () => {
     const statements = roleStatements("slackNotifier");
     const actions = statements.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action]));
