@@ -373,7 +373,10 @@ def _list_inference_components(self: SageMakerResponse) -> Any:
              and contains in ic.inference_component_name.lower()
              and (when(after) is None or when(ic.creation_time) > when(after))
              and (when(before) is None or when(ic.creation_time) < when(before))]
-    start = int(self._get_param("NextToken") or 0)
+    token = self._get_param("NextToken") or "0"
+    if not str(token).isdigit():
+        raise ValidationError(message="Invalid pagination token.")
+    start = int(token)
     size = int(self._get_param("MaxResults") or 10)
     page = items[start:start + size]
     result: dict[str, Any] = {"InferenceComponents": [ic.summary() for ic in page]}

@@ -298,6 +298,7 @@ def main() -> None:
         live = sm.list_inference_components(StatusEquals="InService")["InferenceComponents"]
         assert [s["InferenceComponentName"] for s in live] == ["ic-g1"], live
         assert sm.list_inference_components(EndpointNameEquals="other")["InferenceComponents"] == []
+        expect_error(lambda: sm.list_inference_components(NextToken="not-a-token"), "ValidationException")
         assert len(sm.list_inference_components(CreationTimeAfter=time.time() - 3600)["InferenceComponents"]) == 3
         assert sm.list_inference_components(CreationTimeAfter=time.time() + 3600)["InferenceComponents"] == []
         sm.add_tags(ResourceArn=arns[2], Tags=[{"Key": "k", "Value": "1"}])
