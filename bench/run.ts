@@ -19,6 +19,7 @@ import { createRuntime } from "../src/app/runtime.js";
 import { decide } from "../src/core/decide.js";
 import { normalizeEvent } from "../src/core/normalize.js";
 import { DEFAULT_POLICY } from "../src/core/policy.js";
+import { mapPool } from "../src/sweep/pool.js";
 import { benchSweep, type Row } from "./sweep.js";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -305,6 +306,13 @@ async function benchAgainstEmulator() {
     const inbox = await new AlertInbox(aws.sns, aws.sqs).create();
     const calls: string[] = [];
     countCalls([aws.sm, aws.sns], calls);
+    /** The baseline for bursts: `n` plain AddTags calls over `arns` at the same concurrency, straight to the emulator. */
+    const rawTagCalls = (arns: string[], n: number, concurrency: number) =>
+      mapPool(
+        Array.from({ length: n }, (_, i) => arns[i % arns.length] as string),
+        concurrency,
+        (arn) => aws.sm.send(new AddTagsCommand({ ResourceArn: arn, Tags: [{ Key: "k", Value: "v" }] })),
+      );
     const rt = createRuntime({
       log: { info() {}, warn() {}, error() {} },
       env: { AWS_REGION: "us-east-1", GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_SETTLE_MS: "0" },
@@ -484,33 +492,17 @@ async function benchAgainstEmulator() {
           arns.push(await fx.trainingJob(name));
           events.push(sampleFor("CreateTrainingJob.no-isolation.json", name, arns[i] as string));
         }
-        const stopTimes: number[] = [];
-        let next = 0;
         const start = performance.now();
-        await Promise.all(
-          Array.from({ length: concurrency }, async () => {
-            while (next < events.length) {
-              const outcome = await rt.handle(events[next++]);
-              if (outcome.remedy !== "stopped")
-                throw new Error(`a team job was not stopped: ${JSON.stringify(outcome)}`);
-              stopTimes.push(performance.now() - start);
-            }
-          }),
-        );
+        const stopTimes = (await mapPool(events, concurrency, async (event) => {
+          const outcome = await rt.handle(event);
+          if (outcome.remedy !== "stopped") throw new Error(`a team job was not stopped: ${JSON.stringify(outcome)}`);
+          return performance.now() - start;
+        })) as number[];
         lastStop.push(Math.max(...stopTimes));
         medianStop.push(median(stopTimes));
         // Baseline: the emulator answering the same number of calls (3 per job) at the same concurrency.
-        const raw = Array.from({ length: team * 3 }, (_, i) => arns[i % team] as string);
-        let k = 0;
         const t0 = performance.now();
-        await Promise.all(
-          Array.from({ length: concurrency }, async () => {
-            while (k < raw.length)
-              await aws.sm.send(
-                new AddTagsCommand({ ResourceArn: raw[k++] as string, Tags: [{ Key: "k", Value: "v" }] }),
-              );
-          }),
-        );
+        await rawTagCalls(arns, team * 3, concurrency);
         rawTimes.push(performance.now() - t0);
       }
       results.teamBurst = {
@@ -536,14 +528,6 @@ async function benchAgainstEmulator() {
     const burst = QUICK ? 200 : 1000;
     const repeats = QUICK ? 1 : 3;
     const { concurrency, concurrencySource } = burstConcurrency();
-    const pool = async (items: unknown[], work: (x: unknown) => Promise<unknown>) => {
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: concurrency }, async () => {
-          while (next < items.length) await work(items[next++]);
-        }),
-      );
-    };
     const eventRates: number[] = [];
     const rawRates: number[] = [];
     const callRatios: number[] = [];
@@ -569,14 +553,11 @@ async function benchAgainstEmulator() {
       }
       calls.length = 0;
       let t = performance.now();
-      await pool(events, (e) => rt.handle(e));
+      await mapPool(events, concurrency, (e) => rt.handle(e));
       const burstSeconds = (performance.now() - t) / 1000;
       callsMade = calls.length;
-      const targets = Array.from({ length: callsMade }, (_, i) => arns[i % burst] as string);
       t = performance.now();
-      await pool(targets, (arn) =>
-        aws.sm.send(new AddTagsCommand({ ResourceArn: arn as string, Tags: [{ Key: "k", Value: "v" }] })),
-      );
+      await rawTagCalls(arns, callsMade, concurrency);
       const rawSeconds = (performance.now() - t) / 1000;
       eventRates.push(burst / burstSeconds);
       rawRates.push(callsMade / rawSeconds);
