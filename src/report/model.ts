@@ -1,4 +1,4 @@
-import type { ResourceType } from "../core/types.js";
+import { RESOURCE_TYPE_NAMES, type ResourceType } from "../core/types.js";
 import type { SweptResource, SweptVerdict } from "../sweep/sweep.js";
 
 /** Columns of the posture counts, in display order. */
@@ -43,16 +43,8 @@ export interface ScanReport {
   resources: SweptResource[];
 }
 
-/** Every type in report order. */
-export const REPORT_TYPES: readonly ResourceType[] = [
-  "training-job",
-  "hyper-parameter-tuning-job",
-  "processing-job",
-  "transform-job",
-  "model",
-  "endpoint-config",
-  "endpoint",
-];
+/** Every type the guard knows, in report order (the one list in core/types.ts). */
+export const REPORT_TYPES: readonly ResourceType[] = RESOURCE_TYPE_NAMES;
 
 /**
  * Builds the report from the examined resources. `now` is passed in so ages are testable.

@@ -64,7 +64,33 @@ describe("posture report", () => {
       ERROR: 1,
       total: 4,
     });
-    expect(report.byType).toHaveLength(7);
+    expect(report.byType.map((r) => r.type)).toEqual([
+      "training-job",
+      "hyper-parameter-tuning-job",
+      "processing-job",
+      "transform-job",
+      "model",
+      "endpoint-config",
+      "endpoint",
+      "inference-component",
+    ]);
+  });
+
+  it("counts inference components, which the sweep and the scan list", () => {
+    const withComponent = buildReport(
+      [...items, violation("ic-open", "inference-component", "2026-11-26T11:00:00Z", "high")],
+      {
+        now: NOW,
+        regions: ["us-east-1"],
+        policyId: "abc123",
+        scope: "test scope",
+      },
+    );
+    expect(withComponent.byType.find((r) => r.type === "inference-component")).toMatchObject({
+      NON_COMPLIANT: 1,
+      total: 1,
+    });
+    expect(withComponent.violations.map((v) => v.name)).toContain("ic-open");
   });
 
   it("lists violations most severe first, then oldest, with rule, creator, age and fix", () => {
@@ -107,7 +133,8 @@ describe("posture report", () => {
     expect(html).toMatch(/id="total-violations">2</);
     expect(html).toMatch(/id="percent-compliant">60%</);
     expect(html).toMatch(/data-series="Non-compliant" data-type="model" data-count="1"/);
-    expect(html.match(/class="type"/g)).toHaveLength(7);
+    expect(html.match(/class="type"/g)).toHaveLength(8); // one chart row per resource type
+    expect(html).toContain('class="type">Inference components</text>');
   });
 
   it("says so plainly when nothing breaks the policy", () => {
