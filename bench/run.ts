@@ -13,7 +13,7 @@ import { PublishCommand } from "@aws-sdk/client-sns";
 import Table from "cli-table3";
 import { type Bundle, bundleHandlers, readServerlessYml } from "../scripts/bundle-handlers.js";
 import { startEmulator } from "../scripts/emulator.js";
-import { ACCOUNT, AlertInbox, clients, countCalls, Fixtures } from "../scripts/local-aws.js";
+import { ACCOUNT, AlertInbox, clients, countCalls, emulatorEnv, Fixtures } from "../scripts/local-aws.js";
 import { EVENTS_DIR, sample, sampleFor, stateChange } from "../scripts/sample-events.js";
 import { createRuntime } from "../src/app/runtime.js";
 import { decide } from "../src/core/decide.js";
@@ -200,10 +200,7 @@ async function benchColdToStop(bundle: Bundle) {
     const env = {
       PATH: process.env.PATH,
       NODE_NO_WARNINGS: "1",
-      AWS_REGION: "us-east-1",
-      AWS_ENDPOINT_URL: emu.endpoint,
-      AWS_ACCESS_KEY_ID: "testing",
-      AWS_SECRET_ACCESS_KEY: "testing",
+      ...emulatorEnv(emu.endpoint),
       GUARD_ALERT_TOPIC_ARN: inbox.topicArn,
       AWS_LAMBDA_FUNCTION_NAME: "isolation-guard-bench-enforcer",
     };

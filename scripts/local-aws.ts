@@ -25,13 +25,25 @@ const ROLE = `arn:aws:iam::${ACCOUNT}:role/DataScientist`;
 export const OWN_IMAGE = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/churn-model:latest`;
 export const PYTORCH_IMAGE = `763104351884.dkr.ecr.${REGION}.amazonaws.com/pytorch-training:2.3.0-gpu-py311`;
 
+const CREDENTIALS = { accessKeyId: "testing", secretAccessKey: "testing" };
+
 export function clientConfig(endpoint: string, maxAttempts = 3) {
   return {
     region: REGION,
     endpoint,
-    credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+    credentials: CREDENTIALS,
     maxAttempts,
     retryMode: "standard" as const,
+  };
+}
+
+/** Environment for a process (the CLI, a bundled handler) whose AWS SDK should talk to the emulator. */
+export function emulatorEnv(endpoint: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
   };
 }
 

@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DescribeTrainingJobCommand } from "@aws-sdk/client-sagemaker";
-import { AlertInbox, clients, Fixtures } from "../support/aws.js";
+import { AlertInbox, clients, emulatorEnv, Fixtures } from "../support/aws.js";
 import { type Emulator, startEmulator } from "../support/emulator.js";
 import { sampleFor } from "../support/events.js";
 
@@ -18,10 +18,7 @@ function handle(event: unknown, env: Record<string, string>) {
     encoding: "utf8",
     env: {
       PATH: process.env.PATH,
-      AWS_ENDPOINT_URL: emu.endpoint,
-      AWS_REGION: "us-east-1",
-      AWS_ACCESS_KEY_ID: "testing",
-      AWS_SECRET_ACCESS_KEY: "testing",
+      ...emulatorEnv(emu.endpoint),
       GUARD_SETTLE_MS: "0",
       ...env,
     },

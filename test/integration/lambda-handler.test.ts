@@ -1,6 +1,6 @@
 import { jest } from "@jest/globals";
 import type { Context } from "aws-lambda";
-import { AlertInbox, clients, Fixtures } from "../support/aws.js";
+import { AlertInbox, clients, emulatorEnv, Fixtures } from "../support/aws.js";
 import { type Emulator, startEmulator } from "../support/emulator.js";
 import { sampleFor } from "../support/events.js";
 
@@ -25,10 +25,7 @@ describe("the deployed Lambda handler (middy + Powertools) against the emulator"
     const inbox = await new AlertInbox(aws.sns, aws.sqs).create("lambda-alerts");
     const arn = await new Fixtures(aws.sm).trainingJob("lambda-open-job");
     Object.assign(process.env, {
-      AWS_ENDPOINT_URL: emu.endpoint,
-      AWS_REGION: "us-east-1",
-      AWS_ACCESS_KEY_ID: "testing",
-      AWS_SECRET_ACCESS_KEY: "testing",
+      ...emulatorEnv(emu.endpoint),
       GUARD_ALERT_TOPIC_ARN: inbox.topicArn,
       GUARD_SETTLE_MS: "0",
       POWERTOOLS_DEV: "false",

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AddTagsCommand, DescribeTrainingJobCommand, ListModelsCommand } from "@aws-sdk/client-sagemaker";
 import type { ScanReport } from "../../src/report/model.js";
-import { AlertInbox, clients, Fixtures } from "../support/aws.js";
+import { AlertInbox, clients, emulatorEnv, Fixtures } from "../support/aws.js";
 import { type Emulator, startEmulator } from "../support/emulator.js";
 
 const BIN = join(import.meta.dirname, "../../bin/isolation-guard.js");
@@ -21,10 +21,7 @@ function scan(args: string[], env: Record<string, string> = {}) {
     timeout: 90_000,
     env: {
       PATH: process.env.PATH,
-      AWS_ENDPOINT_URL: emu.endpoint,
-      AWS_REGION: "us-east-1",
-      AWS_ACCESS_KEY_ID: "testing",
-      AWS_SECRET_ACCESS_KEY: "testing",
+      ...emulatorEnv(emu.endpoint),
       GUARD_SETTLE_MS: "0",
       ...env,
     },
