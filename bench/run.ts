@@ -13,7 +13,7 @@ import { PublishCommand } from "@aws-sdk/client-sns";
 import Table from "cli-table3";
 import { type Bundle, bundleHandlers, readServerlessYml } from "../scripts/bundle-handlers.js";
 import { startEmulator } from "../scripts/emulator.js";
-import { ACCOUNT, AlertInbox, clients, countCalls, emulatorEnv, Fixtures } from "../scripts/local-aws.js";
+import { AlertInbox, clients, countCalls, emulatorEnv, Fixtures } from "../scripts/local-aws.js";
 import { EVENTS_DIR, sample, sampleFor, stateChange } from "../scripts/sample-events.js";
 import { createRuntime } from "../src/app/runtime.js";
 import { decide } from "../src/core/decide.js";
@@ -310,120 +310,104 @@ async function benchAgainstEmulator() {
         concurrency,
         (arn) => aws.sm.send(new AddTagsCommand({ ResourceArn: arn, Tags: [{ Key: "k", Value: "v" }] })),
       );
-    const rt = createRuntime({
-      log: { info() {}, warn() {}, error() {} },
-      env: { AWS_REGION: "us-east-1", GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_SETTLE_MS: "0" },
-      sagemaker: aws.sm,
-      sns: aws.sns,
-    });
-
-    // Calls per event, by verdict, counted by SDK middleware.
-    const runtimeWith = (env: Record<string, string>) =>
+    const runtimeWith = (env: Record<string, string> = {}) =>
       createRuntime({
         log: { info() {}, warn() {}, error() {} },
         env: { AWS_REGION: "us-east-1", GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_SETTLE_MS: "0", ...env },
         sagemaker: aws.sm,
         sns: aws.sns,
       });
+    const rt = runtimeWith();
+
+    // Calls per event, by verdict, counted by SDK middleware.
     const exemptRt = runtimeWith({
       GUARD_POLICY_JSON: JSON.stringify({
         exemptions: [{ resourceName: "bench-exempt-*", expires: "2099-12-31", reason: "bench: an exempt job" }],
       }),
     });
     const auditRt = runtimeWith({ GUARD_MODE: "audit" });
-    const short = (c: string[]) => c.map((x) => x.replace(/Command$/, ""));
-    const callsFor = async (runtime: typeof rt, event: unknown) => {
-      calls.length = 0;
-      await runtime.handle(event);
-      return short(calls);
-    };
     const jobEvent = async (file: string, name: string, isolated: boolean) =>
       sampleFor(file, name, await fx.trainingJob(name, { isolated }));
-    const cases: {
+    const untilRemedy = (c: string[], remedy: string) => c.indexOf(remedy) + 1;
+    const specs: {
       key: string;
       figure: string;
-      calls: string[];
-      remedy?: string;
+      runtime: typeof rt;
+      event: unknown;
       budget: string;
       ok: (c: string[]) => boolean | null;
-    }[] = [];
-    const add = async (
-      key: string,
-      figure: string,
-      runtime: typeof rt,
-      event: unknown,
-      budget: string,
-      ok: (c: string[]) => boolean | null,
-      remedy?: string,
-    ) => {
-      cases.push({ key, figure, calls: await callsFor(runtime, event), remedy, budget, ok });
-    };
-    const untilRemedy = (c: string[], remedy: string) => c.indexOf(remedy) + 1;
-    await add(
-      "compliant",
-      "compliant job",
-      rt,
-      await jobEvent("CreateTrainingJob.isolated.json", "bench-compliant", true),
-      "<= 1",
-      (c) => c.length <= 1,
-    );
-    await add(
-      "exempt",
-      "exempt job (policy exemption)",
-      exemptRt,
-      await jobEvent("CreateTrainingJob.no-isolation.json", "bench-exempt-1", false),
-      "<= 1",
-      (c) => c.length <= 1,
-    );
-    await add(
-      "violating",
-      "violating job (until stop / total)",
-      rt,
-      await jobEvent("CreateTrainingJob.no-isolation.json", "bench-violating", false),
-      "1 / <= 3",
-      (c) => untilRemedy(c, "StopTrainingJob") === 1 && c.length <= 3,
-      "StopTrainingJob",
-    );
-    await add(
-      "violatingAudit",
-      "violating job, audit mode",
-      auditRt,
-      await jobEvent("CreateTrainingJob.no-isolation.json", "bench-audit", false),
-      "<= 3, no stop",
-      (c) => !c.includes("StopTrainingJob") && c.length <= 3,
-    );
-    await fx.model("bench-open-model");
-    await add(
-      "violatingModel",
-      "violating model (until delete / total)",
-      rt,
-      sampleFor(
-        "CreateModel.no-isolation.json",
-        "bench-open-model",
-        `arn:aws:sagemaker:us-east-1:${ACCOUNT}:model/bench-open-model`,
-      ),
-      "1 / <= 3",
-      (c) => untilRemedy(c, "DeleteModel") === 1 && c.length <= 3,
-      "DeleteModel",
-    );
-    await add(
-      "ignored",
-      "event of another service",
-      rt,
-      sample("PutObject.other-service.json"),
-      "0",
-      (c) => c.length === 0,
-    );
-    const lost = await fx.trainingJob("bench-state-change", { isolated: false });
-    await add(
-      "stateChange",
-      "state change of a job whose create event was lost",
-      rt,
-      stateChange("SageMakerTrainingJobStateChange.in-progress.json", "bench-state-change", lost),
-      "-",
-      () => null,
-      "StopTrainingJob",
-    );
+      remedy?: string;
+    }[] = [
+      {
+        key: "compliant",
+        figure: "compliant job",
+        runtime: rt,
+        event: await jobEvent("CreateTrainingJob.isolated.json", "bench-compliant", true),
+        budget: "<= 1",
+        ok: (c) => c.length <= 1,
+      },
+      {
+        key: "exempt",
+        figure: "exempt job (policy exemption)",
+        runtime: exemptRt,
+        event: await jobEvent("CreateTrainingJob.no-isolation.json", "bench-exempt-1", false),
+        budget: "<= 1",
+        ok: (c) => c.length <= 1,
+      },
+      {
+        key: "violating",
+        figure: "violating job (until stop / total)",
+        runtime: rt,
+        event: await jobEvent("CreateTrainingJob.no-isolation.json", "bench-violating", false),
+        budget: "1 / <= 3",
+        ok: (c) => untilRemedy(c, "StopTrainingJob") === 1 && c.length <= 3,
+        remedy: "StopTrainingJob",
+      },
+      {
+        key: "violatingAudit",
+        figure: "violating job, audit mode",
+        runtime: auditRt,
+        event: await jobEvent("CreateTrainingJob.no-isolation.json", "bench-audit", false),
+        budget: "<= 3, no stop",
+        ok: (c) => !c.includes("StopTrainingJob") && c.length <= 3,
+      },
+      {
+        key: "violatingModel",
+        figure: "violating model (until delete / total)",
+        runtime: rt,
+        event: sampleFor("CreateModel.no-isolation.json", "bench-open-model", await fx.model("bench-open-model")),
+        budget: "1 / <= 3",
+        ok: (c) => untilRemedy(c, "DeleteModel") === 1 && c.length <= 3,
+        remedy: "DeleteModel",
+      },
+      {
+        key: "ignored",
+        figure: "event of another service",
+        runtime: rt,
+        event: sample("PutObject.other-service.json"),
+        budget: "0",
+        ok: (c) => c.length === 0,
+      },
+      {
+        key: "stateChange",
+        figure: "state change of a job whose create event was lost",
+        runtime: rt,
+        event: stateChange(
+          "SageMakerTrainingJobStateChange.in-progress.json",
+          "bench-state-change",
+          await fx.trainingJob("bench-state-change", { isolated: false }),
+        ),
+        budget: "-",
+        ok: () => null,
+        remedy: "StopTrainingJob",
+      },
+    ];
+    const cases: ((typeof specs)[number] & { calls: string[] })[] = [];
+    for (const spec of specs) {
+      calls.length = 0;
+      await spec.runtime.handle(spec.event);
+      cases.push({ ...spec, calls: calls.map((x) => x.replace(/Command$/, "")) });
+    }
     const violating = cases.find((c) => c.key === "violating")?.calls ?? [];
     results.callsPerEvent = {
       ...Object.fromEntries(cases.map((c) => [c.key, c.calls])),
