@@ -7,19 +7,9 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { deflateRawSync } from "node:zlib";
 import { build, type Metafile } from "esbuild";
-import { parse as parseYaml } from "yaml";
+import { readServerlessYml } from "./serverless-yml.js";
 
 const ROOT = join(import.meta.dirname, "..");
-
-/** serverless.yml without its CloudFormation short-form tags, which plain YAML cannot read. */
-export function readServerlessYml(): {
-  functions: Record<string, { handler: string }>;
-  params: { default: Record<string, string> };
-  custom: { esbuild: Record<string, unknown> };
-} {
-  const text = readFileSync(join(ROOT, "serverless.yml"), "utf8");
-  return parseYaml(text.replace(/!(Ref|Sub|GetAtt|Not|Equals|If|And|Or|Join|Select|Split)\b/g, ""));
-}
 
 export interface Bundle {
   name: string;

@@ -1,24 +1,13 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync } from "node:fs";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
-import { parse } from "yaml";
+import { readServerlessYml } from "../../../scripts/serverless-yml.js";
 import { createRuntime } from "../../../src/app/runtime.js";
 import { RESOURCE_TYPES } from "../../../src/core/resource-types.js";
 import { EVENTS_DIR, sample } from "../../support/events.js";
 
-const ROOT = join(import.meta.dirname, "../../..");
-// CloudFormation short-form tags, on scalars and on sequences (e.g. `!Not [...]`).
-const cfnTags = ["!Ref", "!Sub", "!GetAtt", "!Not", "!Equals", "!If", "!And", "!Or"].flatMap((tag) => [
-  { tag, resolve: (v: string) => ({ [tag.slice(1)]: v }) },
-  {
-    tag,
-    collection: "seq" as const,
-    resolve: (seq: { toJSON(): unknown }) => ({ [tag.slice(1)]: seq.toJSON() }),
-  },
-]);
-const sls = parse(readFileSync(join(ROOT, "serverless.yml"), "utf8"), { customTags: cfnTags as never });
+const sls = readServerlessYml();
 
 interface Statement {
   Effect: string;

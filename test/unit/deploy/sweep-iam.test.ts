@@ -1,18 +1,11 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
-import { parse } from "yaml";
+import { readServerlessYml } from "../../../scripts/serverless-yml.js";
 import { LIST_IAM_ACTIONS } from "../../../src/adapters/sagemaker-list.js";
 import { createSweepRuntime } from "../../../src/sweep/runtime.js";
 
-const ROOT = join(import.meta.dirname, "../../..");
-const cfnTags = ["!Ref", "!Sub", "!GetAtt", "!Not", "!Equals", "!If", "!And", "!Or"].flatMap((tag) => [
-  { tag, resolve: (v: string) => ({ [tag.slice(1)]: v }) },
-  { tag, collection: "seq" as const, resolve: (seq: { toJSON(): unknown }) => ({ [tag.slice(1)]: seq.toJSON() }) },
-]);
-const sls = parse(readFileSync(join(ROOT, "serverless.yml"), "utf8"), { customTags: cfnTags as never });
+const sls = readServerlessYml();
 type Statement = { Action: string | string[]; Resource: unknown };
 const statements: Statement[] = sls.resources.Resources[sls.functions.sweep.role].Properties.Policies.flatMap(
   (p: { PolicyDocument: { Statement: Statement[] } }) => p.PolicyDocument.Statement,
