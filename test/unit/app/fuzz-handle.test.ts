@@ -3,9 +3,9 @@ import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import fc from "fast-check";
-import { createRuntime } from "../../../src/app/runtime.js";
 import { GuardError, InvalidEventError, TrustBoundaryError } from "../../../src/core/errors.js";
 import { EVENTS_DIR, sample } from "../../support/events.js";
+import { mockedRuntime } from "../../support/mocked-runtime.js";
 
 /*
  * Bad input through the whole handler path (not just the normalizer): arbitrary JSON, mutated sample
@@ -15,16 +15,7 @@ import { EVENTS_DIR, sample } from "../../support/events.js";
 const sm = mockClient(SageMakerClient);
 const sns = mockClient(SNSClient);
 const errors: { message: string; extra?: Record<string, unknown> }[] = [];
-const runtime = createRuntime({
-  log: { info() {}, warn() {}, error: (message, extra) => errors.push({ message, extra }) },
-  env: {
-    AWS_REGION: "us-east-1",
-    GUARD_ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:alerts",
-    GUARD_SETTLE_MS: "0",
-  },
-  sagemaker: new SageMakerClient({ region: "us-east-1" }),
-  sns: new SNSClient({ region: "us-east-1" }),
-});
+const runtime = mockedRuntime({ info() {}, warn() {}, error: (message, extra) => errors.push({ message, extra }) });
 const files = readdirSync(EVENTS_DIR).filter((f) => f.endsWith(".json") && f !== "expected.json");
 
 const nasty = fc.oneof(

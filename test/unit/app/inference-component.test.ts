@@ -6,23 +6,12 @@ import {
 } from "@aws-sdk/client-sagemaker";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
-import { createRuntime } from "../../../src/app/runtime.js";
 import { sample } from "../../support/events.js";
+import { mockedRuntime } from "../../support/mocked-runtime.js";
 
 /* Inference components put a model on a shared endpoint: their posture is that model's. */
 const sm = mockClient(SageMakerClient);
 const sns = mockClient(SNSClient);
-const runtime = () =>
-  createRuntime({
-    log: { info() {}, warn() {}, error() {} },
-    env: {
-      AWS_REGION: "us-east-1",
-      GUARD_ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:alerts",
-      GUARD_SETTLE_MS: "0",
-    },
-    sagemaker: new SageMakerClient({ region: "us-east-1" }),
-    sns: new SNSClient({ region: "us-east-1" }),
-  });
 const model = (isolated: boolean) => ({
   ModelName: "churn-llm-adapter-model",
   ModelArn: "arn:aws:sagemaker:us-east-1:123456789012:model/churn-llm-adapter-model",
@@ -41,7 +30,7 @@ describe("inference components", () => {
     sm.on(DescribeModelCommand).resolves(model(false));
     sm.on(DeleteInferenceComponentCommand).resolves({});
 
-    const outcome = await runtime().handle(sample("CreateInferenceComponent.model-lookup.json"));
+    const outcome = await mockedRuntime().handle(sample("CreateInferenceComponent.model-lookup.json"));
 
     expect(outcome.decision.verdict).toBe("NON_COMPLIANT");
     expect(outcome.remedy).toBe("deleted");
@@ -54,7 +43,7 @@ describe("inference components", () => {
   it("keeps an inference component whose model is isolated", async () => {
     sm.on(DescribeModelCommand).resolves(model(true));
 
-    const outcome = await runtime().handle(sample("CreateInferenceComponent.model-lookup.json"));
+    const outcome = await mockedRuntime().handle(sample("CreateInferenceComponent.model-lookup.json"));
 
     expect(outcome.decision.verdict).toBe("COMPLIANT");
     expect(sm.commandCalls(DeleteInferenceComponentCommand)).toHaveLength(0);
@@ -76,7 +65,7 @@ describe("inference components", () => {
     sm.on(DescribeModelCommand).resolves(model(false));
     sm.on(DeleteInferenceComponentCommand).resolves({});
 
-    const outcome = await runtime().handle(event);
+    const outcome = await mockedRuntime().handle(event);
 
     expect(sm.commandCalls(DescribeInferenceComponentCommand)).toHaveLength(1);
     expect(outcome.decision.findings.map((f) => f.rule)).toEqual(["network-isolation-disabled"]);

@@ -3,9 +3,9 @@ import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { readServerlessYml } from "../../../scripts/serverless-yml.js";
-import { createRuntime } from "../../../src/app/runtime.js";
 import { RESOURCE_TYPES } from "../../../src/core/resource-types.js";
 import { EVENTS_DIR, sample } from "../../support/events.js";
+import { mockedRuntime } from "../../support/mocked-runtime.js";
 
 const sls = readServerlessYml();
 
@@ -50,16 +50,7 @@ async function callsMadeFor(detailTypes: (dt: string) => boolean): Promise<Set<s
     };
   });
   sns.onAnyCommand().resolves({ MessageId: "1" });
-  const rt = createRuntime({
-    log: { info() {}, warn() {}, error() {} },
-    env: {
-      AWS_REGION: "us-east-1",
-      GUARD_ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:alerts",
-      GUARD_SETTLE_MS: "0",
-    },
-    sagemaker: new SageMakerClient({ region: "us-east-1" }),
-    sns: new SNSClient({ region: "us-east-1" }),
-  });
+  const rt = mockedRuntime();
   for (const file of readdirSync(EVENTS_DIR).filter((f) => f.endsWith(".json") && f !== "expected.json")) {
     const event = sample(file);
     if (!detailTypes(event["detail-type"])) continue;

@@ -1,0 +1,21 @@
+import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { SNSClient } from "@aws-sdk/client-sns";
+import type { LogPort } from "../../src/app/enforce.js";
+import { createRuntime, type Runtime } from "../../src/app/runtime.js";
+
+/**
+ * The event path's runtime over plain SDK clients, for unit tests that intercept them with
+ * aws-sdk-client-mock (`mockClient(SageMakerClient)` before the first call).
+ */
+export function mockedRuntime(log: LogPort = { info() {}, warn() {}, error() {} }): Runtime {
+  return createRuntime({
+    log,
+    env: {
+      AWS_REGION: "us-east-1",
+      GUARD_ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:alerts",
+      GUARD_SETTLE_MS: "0",
+    },
+    sagemaker: new SageMakerClient({ region: "us-east-1" }),
+    sns: new SNSClient({ region: "us-east-1" }),
+  });
+}
