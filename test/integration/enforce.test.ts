@@ -6,8 +6,8 @@ import {
 import type { LogPort } from "../../src/app/enforce.js";
 import { createRuntime, type Runtime } from "../../src/app/runtime.js";
 import { ActionFailedError } from "../../src/core/errors.js";
-import { AlertInbox, clients, Fixtures, PYTORCH_IMAGE } from "../support/aws.js";
-import { type Emulator, startEmulator } from "../support/emulator.js";
+import { type AlertInbox, clients, type Fixtures, PYTORCH_IMAGE } from "../support/aws.js";
+import { type Emulator, useEmulator } from "../support/emulator.js";
 import { sample, sampleFor, stateChange } from "../support/events.js";
 
 let emu: Emulator;
@@ -31,15 +31,10 @@ function runtime(env: Record<string, string> = {}, maxAttempts = 3): Runtime {
   });
 }
 
-beforeAll(async () => {
-  emu = await startEmulator();
-  aws = clients(emu.endpoint);
-  fx = new Fixtures(aws.sm);
-}, 30_000);
-afterAll(async () => emu?.stop());
+useEmulator((w) => {
+  ({ emu, aws, fx, inbox } = w);
+});
 beforeEach(async () => {
-  await emu.reset();
-  inbox = await new AlertInbox(aws.sns, aws.sqs).create();
   logs.length = 0;
   await emu.resetCalls();
 });

@@ -4,8 +4,8 @@ import { SqsQueue } from "../../src/adapters/sqs.js";
 import type { LogPort } from "../../src/app/enforce.js";
 import { redrive } from "../../src/app/redrive.js";
 import { createRuntime, type Runtime } from "../../src/app/runtime.js";
-import { AlertInbox, clientConfig, clients, Fixtures } from "../support/aws.js";
-import { type Emulator, startEmulator } from "../support/emulator.js";
+import { type AlertInbox, clientConfig, type clients, type Fixtures } from "../support/aws.js";
+import { type Emulator, useEmulator } from "../support/emulator.js";
 import { sampleFor } from "../support/events.js";
 import { AsyncInvoker } from "../support/lambda-async.js";
 
@@ -43,15 +43,10 @@ async function status(name: string) {
   return (await aws.sm.send(new DescribeTrainingJobCommand({ TrainingJobName: name }))).TrainingJobStatus;
 }
 
-beforeAll(async () => {
-  emu = await startEmulator();
-  aws = clients(emu.endpoint);
-  fx = new Fixtures(aws.sm);
-}, 30_000);
-afterAll(async () => emu?.stop());
+useEmulator((w) => {
+  ({ emu, aws, fx, inbox } = w);
+});
 beforeEach(async () => {
-  await emu.reset();
-  inbox = await new AlertInbox(aws.sns, aws.sqs).create();
   invoker = await new AsyncInvoker(aws.sqs).createDeadLetterQueue();
 });
 

@@ -6,8 +6,8 @@ import {
 } from "@aws-sdk/client-sagemaker";
 import type { LogPort } from "../../src/app/enforce.js";
 import { createSweepRuntime } from "../../src/sweep/runtime.js";
-import { AlertInbox, clientConfig, clients, Fixtures } from "../support/aws.js";
-import { type Emulator, startEmulator } from "../support/emulator.js";
+import { type AlertInbox, clientConfig, clients, type Fixtures } from "../support/aws.js";
+import { type Emulator, useEmulator } from "../support/emulator.js";
 
 let emu: Emulator;
 let fx: Fixtures;
@@ -40,15 +40,10 @@ async function modelNames() {
 }
 const subjects = async () => (await inbox.drain()).map((a) => a.Subject ?? "");
 
-beforeAll(async () => {
-  emu = await startEmulator();
-  aws = clients(emu.endpoint);
-  fx = new Fixtures(aws.sm);
-}, 30_000);
-afterAll(async () => emu?.stop());
+useEmulator((w) => {
+  ({ emu, aws, fx, inbox } = w);
+});
 beforeEach(async () => {
-  await emu.reset();
-  inbox = await new AlertInbox(aws.sns, aws.sqs).create();
   logs.length = 0;
 });
 
