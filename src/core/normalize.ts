@@ -1,5 +1,6 @@
 import { arnProblem, parseSageMakerArn } from "./arn.js";
 import { InvalidEventError, TrustBoundaryError } from "./errors.js";
+import { checkEventLimits, checkResourceName } from "./input-limits.js";
 import {
   EVENT_RESOURCE_TYPES,
   isModelConsumer,
@@ -143,6 +144,7 @@ function stringOrNull(v: unknown): string | null {
  * if (n.kind === "facts") console.log(n.facts.units[0].networkIsolation);
  */
 export function normalizeEvent(input: unknown): NormalizedEvent {
+  checkEventLimits(input);
   const envelope = Envelope.safeParse(input);
   if (!envelope.success) {
     throw new InvalidEventError(`not an EventBridge event: ${describeIssues(envelope.error, "")}`);
@@ -245,6 +247,9 @@ function normalizeCloudTrail(env: z.infer<typeof Envelope>, baseEvent: EventInfo
     throw cause;
   }
   const resource = checkedResource(spec, parsedParams.name, arn, account, region);
+  for (const model of parsedParams.models?.modelNames ?? []) checkResourceName("model", model);
+  if (parsedParams.models?.endpointConfigName)
+    checkResourceName("endpoint-config", parsedParams.models.endpointConfigName);
 
   if (parsedParams.models || isModelConsumer(spec.type)) {
     return {
@@ -267,6 +272,7 @@ function checkedResource(
   account: string,
   region: string,
 ): ResourceRef {
+  checkResourceName(spec.type, name);
   if (arn) {
     const problem = arnProblem(arn, { type: spec.type, name, account, region });
     if (problem) throw new TrustBoundaryError(`refusing ${spec.type} ${name}: ${problem}`);
