@@ -97,9 +97,9 @@ function unitFindings(
       findings.push({
         rule: "network-isolation-disabled",
         severity: "high",
-        message: `network isolation is off${where}: the container can make outbound calls to the internet`,
+        message: `${unit.isolationSetting?.off ?? "network isolation is off"}${where}: the container can make outbound calls to the internet`,
         path: p(unit.networkIsolationPath),
-        fix: `Set ${unit.networkIsolationPath} to true (SageMaker Python SDK: ${RESOURCE_TYPES[type].sdkHint ?? "enable_network_isolation=True"}) and create it again.`,
+        fix: `Set ${unit.networkIsolationPath} to ${unit.isolationSetting?.on ?? "true"} (SageMaker Python SDK: ${RESOURCE_TYPES[type].sdkHint ?? "enable_network_isolation=True"}) and create it again.`,
       });
     }
   }

@@ -47,8 +47,15 @@ export interface VpcFacts {
 export interface IsolationUnit {
   basePath: string;
   label: string | null;
+  /** Whether the unit's own setting keeps its containers off the internet. */
   networkIsolation: boolean;
   networkIsolationPath: string;
+  /**
+   * For a setting other than `EnableNetworkIsolation` (a notebook's `DirectInternetAccess`): the value
+   * that isolates (`on`, written in the fix) and what the unisolated value means (`off`, in the
+   * message). Omitted: `true`, "network isolation is off".
+   */
+  isolationSetting?: { on: string; off: string };
   vpc: VpcFacts | null;
   vpcPath: string;
   /** Container images with their request paths; `null` uri = no image URI (algorithm, model package). */
