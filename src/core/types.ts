@@ -76,6 +76,11 @@ export interface ResourceFacts {
   units: IsolationUnit[];
   /** Only for resources whose posture is their models'. */
   models?: ModelPosture[];
+  /**
+   * An endpoint whose config names no model hosts inference components: `units` are the config's
+   * top-level settings, and the config's name is here.
+   */
+  hostsComponentsOf?: string;
 }
 
 export interface Finding {
