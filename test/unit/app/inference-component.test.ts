@@ -82,12 +82,12 @@ const endpoint = {
   EndpointName: "shared-llm-endpoint",
   EndpointArn: "arn:aws:sagemaker:us-east-1:123456789012:endpoint/shared-llm-endpoint",
   EndpointConfigName: "llm-host-config",
-  EndpointStatus: "InService",
+  EndpointStatus: "InService" as const,
 };
 const hostConfig = (settings: Record<string, unknown>) => ({
   EndpointConfigName: "llm-host-config",
   EndpointConfigArn: "arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/llm-host-config",
-  ProductionVariants: [{ VariantName: "AllTraffic", InstanceType: "ml.g5.12xlarge" }],
+  ProductionVariants: [{ VariantName: "AllTraffic", InstanceType: "ml.g5.12xlarge" as const }],
   ...settings,
 });
 const PYTORCH_INFERENCE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.3.0-gpu-py311";
@@ -167,7 +167,7 @@ describe("inference components with their own container", () => {
       InferenceComponentArn: "arn:aws:sagemaker:us-east-1:123456789012:inference-component/support-bot-tgi",
       EndpointName: "shared-llm-endpoint",
       Specification: { Container: { DeployedImage: { SpecifiedImage: PYTORCH_INFERENCE } } },
-      InferenceComponentStatus: "InService",
+      InferenceComponentStatus: "InService" as const,
     });
     sm.on(DescribeEndpointCommand).resolves(endpoint);
     sm.on(DescribeEndpointConfigCommand).resolves(hostConfig({}));
