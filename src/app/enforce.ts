@@ -254,6 +254,7 @@ export async function enforceResource(
 ): Promise<HandleOutcome> {
   const event: Decision["event"] = {
     id: null,
+    deliveryId: null,
     name: options.trigger ?? "sweep",
     time: null,
     source: "isolation-guard",
@@ -292,7 +293,13 @@ async function act(decision: Decision, knownStatus: string | null, deps: Enforce
   const key = `${arn}|${decision.verdict}|${rulesOf(decision)}`;
   const done = deps.progress.get(key, now);
   const outcome: HandleOutcome = { ...ignoredOutcome(decision), tagAction: "none" };
-  const log = { resourceArn: arn, eventId: decision.event.id, verdict: decision.verdict, rules: rulesOf(decision) };
+  const log = {
+    resourceArn: arn,
+    eventId: decision.event.id,
+    deliveryId: decision.event.deliveryId,
+    verdict: decision.verdict,
+    rules: rulesOf(decision),
+  };
 
   // 1. The remedy: on the critical path, first, alone.
   let detail = "no action was needed";
@@ -368,7 +375,8 @@ async function act(decision: Decision, knownStatus: string | null, deps: Enforce
       alreadyReported = tags === null || reported;
       if (!alreadyReported && outcome.remedy === null) alreadyReported = !(await claimReport(deps, arn, decision));
     }
-    if (alreadyReported) outcome.duplicateOf = "an earlier delivery or the other trigger";
+    // A resource that does not exist is not a duplicate: the outcome says it is gone (see `summarize`).
+    if (alreadyReported && outcome.remedy !== "gone") outcome.duplicateOf = "an earlier delivery or the other trigger";
   }
 
   // 3. Alert before the tag: the tag marks the violation as reported, so it must not exist unless the alert went out.
@@ -382,7 +390,7 @@ async function act(decision: Decision, knownStatus: string | null, deps: Enforce
   }
 
   // 4. Tag (a deleted resource cannot be: its alert carries the record).
-  const duplicate = alreadyReported && outcome.duplicateOf !== null;
+  const duplicate = (alreadyReported && outcome.duplicateOf !== null) || outcome.remedy === "gone";
   if (remedyError) throw remedyError;
   if (decision.actions.includes("tag") && (!duplicate || staleRecord) && !done.tagged) {
     await deps.sagemaker.addTags(arn, {

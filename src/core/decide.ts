@@ -296,7 +296,7 @@ export function decideFacts(facts: ResourceFacts, policy: Policy, now: number, e
   };
 }
 
-const NO_EVENT: EventInfo = { id: null, name: null, time: null, source: null, detailType: null };
+const NO_EVENT: EventInfo = { id: null, deliveryId: null, name: null, time: null, source: null, detailType: null };
 
 /**
  * Decides a normalized event: IGNORED and NEEDS_LOOKUP pass through with their reason, facts are judged.

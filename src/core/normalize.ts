@@ -158,6 +158,7 @@ export function normalizeEvent(input: unknown): NormalizedEvent {
   const detailType = env["detail-type"];
   const baseEvent: EventInfo = {
     id: env.id ?? null,
+    deliveryId: env.id ?? null,
     name: null,
     time: env.time ?? null,
     source: env.source,

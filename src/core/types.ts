@@ -92,7 +92,13 @@ export interface Finding {
 }
 
 export interface EventInfo {
+  /**
+   * The event's own id: CloudTrail's `eventID` for a recorded call, EventBridge's `id` for SageMaker's
+   * own state-change events (they have no other). The same call delivered twice keeps its `id`.
+   */
   id: string | null;
+  /** EventBridge's envelope `id`: one delivery of the event (logs carry it as `deliveryId`). */
+  deliveryId: string | null;
   name: string | null;
   time: string | null;
   source: string | null;
