@@ -13,10 +13,10 @@ import { PublishCommand } from "@aws-sdk/client-sns";
 import Table from "cli-table3";
 import { type Bundle, bundleHandlers } from "../scripts/bundle-handlers.js";
 import { startEmulator } from "../scripts/emulator.js";
+import { guardRuntime } from "../scripts/guard-runtime.js";
 import { AlertInbox, clients, countCalls, emulatorEnv, Fixtures } from "../scripts/local-aws.js";
 import { EVENTS_DIR, sample, sampleFor, stateChange } from "../scripts/sample-events.js";
 import { readServerlessYml } from "../scripts/serverless-yml.js";
-import { createRuntime } from "../src/app/runtime.js";
 import { decide } from "../src/core/decide.js";
 import { normalizeEvent } from "../src/core/normalize.js";
 import { DEFAULT_POLICY } from "../src/core/policy.js";
@@ -312,12 +312,7 @@ async function benchAgainstEmulator() {
         (arn) => aws.sm.send(new AddTagsCommand({ ResourceArn: arn, Tags: [{ Key: "k", Value: "v" }] })),
       );
     const runtimeWith = (env: Record<string, string> = {}) =>
-      createRuntime({
-        log: { info() {}, warn() {}, error() {} },
-        env: { AWS_REGION: "us-east-1", GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_SETTLE_MS: "0", ...env },
-        sagemaker: aws.sm,
-        sns: aws.sns,
-      });
+      guardRuntime(emu.endpoint, { GUARD_ALERT_TOPIC_ARN: inbox.topicArn, ...env });
     const rt = runtimeWith();
 
     // Calls per event, by verdict, counted by SDK middleware.

@@ -11,7 +11,6 @@ import {
   DescribeProcessingJobCommand,
   DescribeTrainingJobCommand,
   DescribeTransformJobCommand,
-  ListTagsCommand,
   SageMakerClient,
   type SageMakerClientConfig,
   StopHyperParameterTuningJobCommand,
@@ -46,7 +45,7 @@ const COMMANDS: Record<string, new (input: any) => any> = {
 
 /** IAM actions each operation needs; the serverless.yml roles are checked against this in a test. */
 export const IAM_ACTIONS: Record<string, string> = Object.fromEntries(
-  [...Object.keys(COMMANDS), "AddTags", "ListTags"].map((op) => [op, `sagemaker:${op}`]),
+  [...Object.keys(COMMANDS), "AddTags"].map((op) => [op, `sagemaker:${op}`]),
 );
 
 interface AwsError {
@@ -159,24 +158,6 @@ export class SageMakerAdapter implements SageMakerPort {
         }
       }
       throw new ActionFailedError(`AddTags ${arn} failed: ${(e as Error).message}`, "tag", { cause: e });
-    }
-  }
-
-  async listTags(arn: string): Promise<Record<string, string> | null> {
-    const tags: Record<string, string> = {};
-    let token: string | undefined;
-    try {
-      do {
-        const page = await this.client.send(
-          new ListTagsCommand({ ResourceArn: arn, NextToken: token, MaxResults: 100 }),
-        );
-        for (const t of page.Tags ?? []) if (t.Key) tags[t.Key] = t.Value ?? "";
-        token = page.NextToken;
-      } while (token);
-      return tags;
-    } catch (e) {
-      if (isNotFound(e)) return null;
-      throw new ActionFailedError(`ListTags ${arn} failed: ${(e as Error).message}`, "list-tags", { cause: e });
     }
   }
 }

@@ -9,9 +9,12 @@ Usage:
   isolation-guard evaluate <event.json | -> [--policy <file>] [--json]
       Decide one EventBridge event offline. Exit 0 compliant/exempt/ignored/needs-lookup,
       1 non-compliant, 2 unreadable input or invalid policy.
-  isolation-guard handle <event.json | ->
+  isolation-guard handle <event.json | -> [<event.json> ...]
       Enforce: the Lambda's code path against AWS_ENDPOINT_URL / AWS_REGION, with
-      GUARD_ALERT_TOPIC_ARN, GUARD_MODE (enforce|audit) and GUARD_POLICY_FILE.
+      GUARD_ALERT_TOPIC_ARN, GUARD_MODE (enforce|audit), GUARD_POLICY_FILE and
+      GUARD_RECORD_TABLE. Several events in order in one runtime; - reads a stream
+      (JSON Lines or documents one after another). One JSON line per event.
+      Exit: the worst of the events (0, 1 an action failed, 2 unreadable input).
   isolation-guard guardrails --policy <file> [--format scp|iam] [--out <file>]
       Write the preventive SCP / IAM policy derived from the same policy file.
   isolation-guard scan [--region r ...] [--format table|json|html] [--out <file>] [--fix [--yes]]

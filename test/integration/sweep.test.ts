@@ -4,8 +4,9 @@ import {
   ListModelsCommand,
   SageMakerClient,
 } from "@aws-sdk/client-sagemaker";
+import { loadSweepConfig } from "../../src/app/config-sweep.js";
 import type { LogPort } from "../../src/app/enforce.js";
-import { createSweepRuntime } from "../../src/sweep/runtime.js";
+import { createSweepRuntime } from "../../src/wiring/sweep-runtime.js";
 import { type AlertInbox, clientConfig, clients, type Fixtures } from "../support/aws.js";
 import { type Emulator, useEmulator } from "../support/emulator.js";
 
@@ -26,9 +27,8 @@ function sweepRuntime(env: Record<string, string> = {}) {
   const c = clients(emu.endpoint);
   return createSweepRuntime({
     log,
-    env: { AWS_REGION: "us-east-1", GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_SETTLE_MS: "0", ...env },
-    sagemaker: new SageMakerClient(cfg),
-    sns: c.sns,
+    config: loadSweepConfig({ AWS_REGION: "us-east-1", GUARD_ALERT_TOPIC_ARN: inbox.topicArn, ...env }),
+    clients: { sagemaker: new SageMakerClient(cfg), sns: c.sns, dynamodb: c.ddb, cloudtrail: c.ct },
   });
 }
 

@@ -19,10 +19,20 @@ const model = (isolated: boolean) => ({
   EnableNetworkIsolation: isolated,
 });
 
+const component = {
+  InferenceComponentName: "churn-ic-llm-adapter",
+  InferenceComponentArn: "arn:aws:sagemaker:us-east-1:123456789012:inference-component/churn-ic-llm-adapter",
+  Specification: { ModelName: "churn-llm-adapter-model" },
+  InferenceComponentStatus: "Creating" as const,
+  CreationTime: new Date("2026-11-26T12:00:00Z"),
+};
+
 beforeEach(() => {
   sm.reset();
   sns.reset();
   sns.on(PublishCommand).resolves({ MessageId: "m-1" });
+  // The event names the model; the component's own Describe is what decides (verify before destroying).
+  sm.on(DescribeInferenceComponentCommand).resolves(component);
 });
 
 describe("inference components", () => {
@@ -49,6 +59,18 @@ describe("inference components", () => {
     expect(sm.commandCalls(DeleteInferenceComponentCommand)).toHaveLength(0);
   });
 
+  it("judges the model the component really places, not the one a forged event names", async () => {
+    const event = sample("CreateInferenceComponent.model-lookup.json");
+    event.detail.requestParameters.specification.modelName = "some-open-model";
+    sm.on(DescribeModelCommand, { ModelName: "churn-llm-adapter-model" }).resolves(model(true));
+    sm.on(DescribeModelCommand, { ModelName: "some-open-model" }).resolves({ ...model(false), ModelName: "x" });
+
+    const outcome = await mockedRuntime().handle(event);
+
+    expect(outcome.decision.verdict).toBe("COMPLIANT");
+    expect(sm.commandCalls(DeleteInferenceComponentCommand)).toHaveLength(0);
+  });
+
   it("describes the component when an update does not name its model", async () => {
     const event = sample("CreateInferenceComponent.model-lookup.json");
     event.detail.eventName = "UpdateInferenceComponent";
@@ -56,12 +78,7 @@ describe("inference components", () => {
       inferenceComponentName: "churn-ic-llm-adapter",
       runtimeConfig: { copyCount: 2 },
     };
-    sm.on(DescribeInferenceComponentCommand).resolves({
-      InferenceComponentName: "churn-ic-llm-adapter",
-      InferenceComponentArn: "arn:aws:sagemaker:us-east-1:123456789012:inference-component/churn-ic-llm-adapter",
-      Specification: { ModelName: "churn-llm-adapter-model" },
-      InferenceComponentStatus: "Updating",
-    });
+    sm.on(DescribeInferenceComponentCommand).resolves({ ...component, InferenceComponentStatus: "Updating" as const });
     sm.on(DescribeModelCommand).resolves(model(false));
     sm.on(DeleteInferenceComponentCommand).resolves({});
 
