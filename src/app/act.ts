@@ -141,8 +141,9 @@ export async function remedy(ctx: ActContext, deps: EnforcerDeps): Promise<Remed
 }
 
 /**
- * The claim key: one alert per incarnation, verdict and rules. A "could not stop", "deletes it when
- * InService" or "creator unverifiable" alert is interim: it does not stand for the final one.
+ * The claim key: one alert per incarnation, verdict and rules (and mode: a violation reported in audit
+ * mode is reported again when enforce mode stops it). A "could not stop", "deletes it when InService" or
+ * "creator unverifiable" alert is interim: it does not stand for the final one.
  */
 export function alertKey(ctx: ActContext, done: RemedyResult): string | null {
   if (ctx.suspicious) return "suspicious-event";
@@ -150,7 +151,7 @@ export function alertKey(ctx: ActContext, done: RemedyResult): string | null {
   if (!d.actions.includes("alert") || done.remedy === "gone") return null;
   const phase =
     done.remedy === "failed" ? "#failed" : done.remedy === "busy" ? "#busy" : unverifiable(d) ? "#unverifiable" : "";
-  return `${d.verdict}#${rulesOf(d)}${phase}`;
+  return `${d.mode}#${d.verdict}#${rulesOf(d)}${phase}`;
 }
 
 /** Step 2, the claim: a conditional write in the record decides which delivery reports. */
