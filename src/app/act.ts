@@ -1,4 +1,5 @@
 import { ActionFailedError } from "../core/errors.js";
+import { stopApplies } from "../core/resource-types.js";
 import type { Caller, Decision, ResourceRef } from "../core/types.js";
 import { type AlertOutcome, renderAlert, type TagAction } from "./alert-message.js";
 import type { EnforcerDeps } from "./enforce.js";
@@ -60,9 +61,6 @@ export interface RemedyResult {
   error: ActionFailedError | null;
 }
 
-/** Statuses in which a job still runs (or is about to) and a Stop is meaningful. */
-const RUNNING = new Set(["InProgress"]);
-
 const rulesOf = (d: Decision) => [...new Set(d.findings.map((f) => f.rule))].join(",");
 
 const DETAIL: Record<"stopped" | "deleted" | "gone" | "not-running" | "busy", (status: string | null) => string> = {
@@ -106,14 +104,14 @@ export async function remedy(ctx: ActContext, deps: EnforcerDeps): Promise<Remed
     let status = ctx.status;
     let result: Exclude<HandleOutcome["remedy"], "failed" | null>;
     if (stop) {
-      if (status && !RUNNING.has(status)) result = "not-running";
+      if (status && !stopApplies(r.type, status)) result = "not-running";
       else {
         result = await deps.sagemaker.stop(r.type, r.name);
         if (result === "not-running") {
           const now = await deps.sagemaker.describe(r.type, r.name);
           status = describedStatus(r.type, now);
           if (!now) result = "gone";
-          else if (status === null || RUNNING.has(status)) {
+          else if (status === null || stopApplies(r.type, status)) {
             throw new ActionFailedError(
               `SageMaker refused to stop ${r.type} ${r.name}, which is still ${status ?? "of unknown status"}`,
               "stop",
@@ -122,14 +120,20 @@ export async function remedy(ctx: ActContext, deps: EnforcerDeps): Promise<Remed
         }
       }
     } else result = await deps.sagemaker.delete(r.type, r.name);
-    if (result === "stopped" || result === "deleted") deps.log.info(`${result} ${r.type}`, { resourceArn: r.arn });
+    if (result === "stopped" || result === "deleted")
+      deps.log.info(`${result} ${r.type}`, { resourceArn: r.arn, eventId: d.event.id, deliveryId: d.event.deliveryId });
     const tagAction = result === "stopped" ? "stopped" : result === "deleted" ? "deleted" : "none";
     return { remedy: result, tagAction, detail: DETAIL[result](status), error: null };
   } catch (e) {
     if (!(e instanceof ActionFailedError)) throw e;
     // Report the failure (a silent one is the worst outcome), then fail the invocation so Lambda retries
     // and, at last, dead-letters the event.
-    deps.log.error("remedy failed", { resourceArn: r.arn, eventId: d.event.id, reason: e.message });
+    deps.log.error("remedy failed", {
+      resourceArn: r.arn,
+      eventId: d.event.id,
+      deliveryId: d.event.deliveryId,
+      reason: e.message,
+    });
     const verb = stop ? "stop" : "delete";
     return {
       remedy: "failed",

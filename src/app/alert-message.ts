@@ -27,16 +27,10 @@ export function consoleUrl(r: ResourceRef): string {
   return `https://${host}/sagemaker/home?region=${r.region}#/${RESOURCE_TYPES[r.type].consolePath}/${encodeURIComponent(r.name)}`;
 }
 
-const HUMAN_TYPE: Record<string, string> = {
-  "training-job": "training job",
-  "hyper-parameter-tuning-job": "hyperparameter tuning job",
-  "processing-job": "processing job",
-  "transform-job": "batch transform job",
-  model: "model",
-  "endpoint-config": "endpoint configuration",
-  "inference-component": "inference component",
-  endpoint: "endpoint",
-};
+/** How alerts name a type ("training job"), from its row. */
+function humanType(r: ResourceRef): string {
+  return RESOURCE_TYPES[r.type].names.one;
+}
 
 function severityOf(d: Decision, o?: AlertOutcome): "high" | "medium" | "low" {
   if (o?.suspicious) return "high";
@@ -46,7 +40,7 @@ function severityOf(d: Decision, o?: AlertOutcome): "high" | "medium" | "low" {
 
 function headline(d: Decision, o: AlertOutcome): string {
   const r = d.resource as ResourceRef;
-  const what = `${HUMAN_TYPE[r.type]} ${r.name}`;
+  const what = `${humanType(r)} ${r.name}`;
   if (o.suspicious) return `Suspicious event about ${what}: it claims a violation the resource does not have`;
   switch (o.action) {
     case "stopped":
@@ -129,7 +123,7 @@ export function renderEmail(d: Decision, o: AlertOutcome, options: AlertRenderOp
     headline(d, o),
     "",
     `  Severity  ${o.suspicious ? "HIGH: a forged or tampered event reached the guard" : SEVERITY_WORDS[severityOf(d, o)]}`,
-    `  What      ${HUMAN_TYPE[r.type]} "${r.name}"`,
+    `  What      ${humanType(r)} "${r.name}"`,
     `  Where     account ${r.account}, region ${r.region}`,
     `  Who       ${who(d)}`,
     `  When      ${d.event.time ?? o.decidedAt}${d.event.name ? ` (${d.event.name})` : ""}`,

@@ -15,7 +15,13 @@ export function summarize(o: HandleOutcome) {
     alerted: o.alerted,
     duplicateOf: o.duplicateOf,
     eventMismatch: o.eventMismatch ?? false,
+    ...(o.remedy === "gone"
+      ? {
+          note: `${d.resource?.type ?? "the resource"} ${d.resource?.name ?? ""} does not exist (never created here, or already deleted): nothing to stop, alert or tag`,
+        }
+      : {}),
     eventId: d.event.id,
+    deliveryId: d.event.deliveryId,
   };
 }
 

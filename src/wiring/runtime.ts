@@ -87,6 +87,17 @@ function sendersOf(config: GuardConfig): string {
   return `any principal allowed lambda:InvokeFunction on ${fn} (identity policies suffice in this account; AWSLambdaRole grants it on *), or sqs:SendMessage on its dead-letter queue followed by a redrive`;
 }
 
+/**
+ * The ids of an event that could not be decided, read as `normalizeEvent` reads them: `eventId` is
+ * CloudTrail's `eventID` when there is one, else EventBridge's `id`; `deliveryId` is always EventBridge's.
+ */
+function rawEventIds(event: unknown): { eventId: unknown; deliveryId: unknown } {
+  const e = (typeof event === "object" && event !== null ? event : {}) as { id?: unknown; detail?: unknown };
+  const detail = (typeof e.detail === "object" && e.detail !== null ? e.detail : {}) as { eventID?: unknown };
+  const str = (v: unknown) => (typeof v === "string" ? v.slice(0, 128) : null);
+  return { eventId: str(detail.eventID) ?? str(e.id), deliveryId: str(e.id) };
+}
+
 /** The enforcer with its clients, built once per container (cold start) and reused. */
 export interface Runtime {
   config: GuardConfig;
@@ -137,7 +148,7 @@ export function createRuntime(options: {
         log.error(`event ${kind}`, {
           error: e instanceof GuardError ? e.name : "UnexpectedError",
           reason: (e as Error).message,
-          eventId: (event as { id?: unknown })?.id ?? null,
+          ...rawEventIds(event),
         });
         metrics.count(kind === "rejected" ? "EventsRejected" : "Failures", null);
         throw e;
