@@ -10,7 +10,6 @@ import {
   type ModelSource,
   parentOf,
   RESOURCE_TYPES,
-  stopApplies,
 } from "../core/resource-types.js";
 import type { Decision, ModelPosture, ResourceFacts, ResourceRef, ResourceType } from "../core/types.js";
 import { act, type HandleOutcome, ignoredOutcome } from "./act.js";
