@@ -106,6 +106,12 @@ function benchDecisionCore() {
   });
 }
 
+/**
+ * Raw package budget, KB: 400, and 460 for the functions that carry the record's DynamoDB client and
+ * CloudTrail's as lazy chunks (loaded after the stop; README "Performance"). Same as bundle-size.test.ts.
+ */
+const rawBudget = (name: string) => (name === "slackNotifier" ? 400 : 460);
+
 function benchBundles(bundles: Bundle[]) {
   log("bundle sizes ...");
   const sizes: Record<string, unknown> = {};
@@ -115,9 +121,9 @@ function benchBundles(bundles: Bundle[]) {
       figure: `bundle ${b.name} (raw / zipped; loaded at a cold start)`,
       value: `${round(b.rawBytes / 1024, 1)} KB / ${round(b.zippedBytes / 1024, 1)} KB; ${round(b.staticBytes / 1024, 1)} KB`,
       baseline: "-",
-      ratio: `${round(b.rawBytes / (400 * 1024), 2)} / ${round(b.zippedBytes / (150 * 1024), 2)} of budget`,
-      budget: "<= 400 KB / 150 KB",
-      ok: b.rawBytes <= 400 * 1024 && b.zippedBytes <= 150 * 1024,
+      ratio: `${round(b.rawBytes / (rawBudget(b.name) * 1024), 2)} / ${round(b.zippedBytes / (150 * 1024), 2)} / ${round(b.staticBytes / (340 * 1024), 2)} of budget`,
+      budget: `<= ${rawBudget(b.name)} KB / 150 KB; <= 340 KB`,
+      ok: b.rawBytes <= rawBudget(b.name) * 1024 && b.zippedBytes <= 150 * 1024 && b.staticBytes <= 340 * 1024,
     });
   }
   results.bundles = sizes;
@@ -303,7 +309,7 @@ async function benchAgainstEmulator() {
     const fx = new Fixtures(aws.sm);
     const inbox = await new AlertInbox(aws.sns, aws.sqs).create();
     const calls: string[] = [];
-    countCalls([aws.sm, aws.sns], calls);
+    countCalls([aws.sm, aws.sns, aws.ddb, aws.ct], calls);
     /** The baseline for bursts: `n` plain AddTags calls over `arns` at the same concurrency, straight to the emulator. */
     const rawTagCalls = (arns: string[], n: number, concurrency: number) =>
       mapPool(
@@ -312,7 +318,11 @@ async function benchAgainstEmulator() {
         (arn) => aws.sm.send(new AddTagsCommand({ ResourceArn: arn, Tags: [{ Key: "k", Value: "v" }] })),
       );
     const runtimeWith = (env: Record<string, string> = {}) =>
-      guardRuntime(emu.endpoint, { GUARD_ALERT_TOPIC_ARN: inbox.topicArn, ...env });
+      guardRuntime(
+        emu.endpoint,
+        { GUARD_ALERT_TOPIC_ARN: inbox.topicArn, ...env },
+        { clients: { sagemaker: aws.sm, sns: aws.sns, dynamodb: aws.ddb, cloudtrail: aws.ct } },
+      );
     const rt = runtimeWith();
 
     // Calls per event, by verdict, counted by SDK middleware.
@@ -325,6 +335,8 @@ async function benchAgainstEmulator() {
     const jobEvent = async (file: string, name: string, isolated: boolean) =>
       sampleFor(file, name, await fx.trainingJob(name, { isolated }));
     const untilRemedy = (c: string[], remedy: string) => c.indexOf(remedy) + 1;
+    // The record (DynamoDB) is written after the remedy, never before it: nothing of it delays the stop.
+    const recordAfter = (c: string[], remedy: string) => c.slice(0, c.indexOf(remedy)).every((x) => !/Item$/.test(x));
     const specs: {
       key: string;
       figure: string;
@@ -336,27 +348,27 @@ async function benchAgainstEmulator() {
     }[] = [
       {
         key: "compliant",
-        figure: "compliant job",
+        figure: "compliant job (describe, label, record)",
         runtime: rt,
         event: await jobEvent("CreateTrainingJob.isolated.json", "bench-compliant", true),
-        budget: "<= 1",
-        ok: (c) => c.length <= 1,
+        budget: "<= 3",
+        ok: (c) => c.length <= 3,
       },
       {
         key: "exempt",
         figure: "exempt job (policy exemption)",
         runtime: exemptRt,
         event: await jobEvent("CreateTrainingJob.no-isolation.json", "bench-exempt-1", false),
-        budget: "<= 1",
-        ok: (c) => c.length <= 1,
+        budget: "<= 3",
+        ok: (c) => c.length <= 3,
       },
       {
         key: "violating",
-        figure: "violating job (until stop / total)",
+        figure: "violating job (until stop / total; the record after the stop)",
         runtime: rt,
         event: await jobEvent("CreateTrainingJob.no-isolation.json", "bench-violating", false),
-        budget: "1 / <= 3",
-        ok: (c) => untilRemedy(c, "StopTrainingJob") === 1 && c.length <= 3,
+        budget: "<= 2 / <= 7",
+        ok: (c) => untilRemedy(c, "StopTrainingJob") <= 2 && recordAfter(c, "StopTrainingJob") && c.length <= 7,
         remedy: "StopTrainingJob",
       },
       {
@@ -364,16 +376,16 @@ async function benchAgainstEmulator() {
         figure: "violating job, audit mode",
         runtime: auditRt,
         event: await jobEvent("CreateTrainingJob.no-isolation.json", "bench-audit", false),
-        budget: "<= 3, no stop",
-        ok: (c) => !c.includes("StopTrainingJob") && c.length <= 3,
+        budget: "<= 6, no stop",
+        ok: (c) => !c.includes("StopTrainingJob") && c.length <= 6,
       },
       {
         key: "violatingModel",
         figure: "violating model (until delete / total)",
         runtime: rt,
         event: sampleFor("CreateModel.no-isolation.json", "bench-open-model", await fx.model("bench-open-model")),
-        budget: "1 / <= 3",
-        ok: (c) => untilRemedy(c, "DeleteModel") === 1 && c.length <= 3,
+        budget: "<= 2 / <= 6",
+        ok: (c) => untilRemedy(c, "DeleteModel") <= 2 && recordAfter(c, "DeleteModel") && c.length <= 6,
         remedy: "DeleteModel",
       },
       {

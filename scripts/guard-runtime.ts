@@ -1,7 +1,7 @@
 import { loadConfig } from "../src/app/config.js";
 import { loadSweepConfig } from "../src/app/config-sweep.js";
 import type { LogPort, MetricsPort } from "../src/app/enforce.js";
-import { createRuntime, type Runtime } from "../src/wiring/runtime.js";
+import { type AwsClients, createRuntime, type Runtime } from "../src/wiring/runtime.js";
 import { createSweepRuntime, type SweepRuntime } from "../src/wiring/sweep-runtime.js";
 import { clients } from "./local-aws.js";
 
@@ -21,14 +21,20 @@ function emulatorClients(endpoint: string, maxAttempts: number) {
 export function guardRuntime(
   endpoint: string,
   env: Record<string, string | undefined>,
-  options: { log?: LogPort; maxAttempts?: number; metrics?: MetricsPort; now?: () => number } = {},
+  options: {
+    log?: LogPort;
+    maxAttempts?: number;
+    metrics?: MetricsPort;
+    now?: () => number;
+    clients?: AwsClients;
+  } = {},
 ): Runtime {
   return createRuntime({
     config: loadConfig({ AWS_REGION: "us-east-1", ...env }),
     log: options.log ?? quiet,
     metrics: options.metrics,
     now: options.now,
-    clients: emulatorClients(endpoint, options.maxAttempts ?? 3),
+    clients: { ...emulatorClients(endpoint, options.maxAttempts ?? 3), ...options.clients },
   });
 }
 

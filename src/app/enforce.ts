@@ -206,7 +206,13 @@ export async function handleEvent(raw: unknown, deps: EnforcerDeps): Promise<Han
           trigger: "cloudtrail",
         };
   const found = await lookUp(deps, request);
-  if ("ignored" in found) return ignoredOutcome({ ...claimed, verdict: "IGNORED", reason: found.ignored });
+  if ("ignored" in found) {
+    const outcome = ignoredOutcome({ ...claimed, verdict: "IGNORED", actions: [], reason: found.ignored });
+    // Nothing to verify, stop, alert or tag: the outcome says the resource is gone (not a duplicate).
+    return found.ignored === `${resource.type} ${resource.name} no longer exists`
+      ? { ...outcome, remedy: "gone" }
+      : outcome;
+  }
   const incarnation = incarnationOf(found.facts.resource, found.createdAt);
   const decision = await withCreator(decideFacts(found.facts, deps.policy, now, n.event), found, incarnation, deps);
   const suspicious = n.kind === "facts" && violates(claimed) !== violates(decision) ? claimed : null;
