@@ -339,6 +339,18 @@ async function benchAgainstEmulator() {
     const untilRemedy = (c: string[], remedy: string) => c.indexOf(remedy) + 1;
     // The record (DynamoDB) is written after the remedy, never before it: nothing of it delays the stop.
     const recordAfter = (c: string[], remedy: string) => c.slice(0, c.indexOf(remedy)).every((x) => !/Item$/.test(x));
+    // An inference component running its own container on an endpoint whose config is (not) isolated.
+    const componentEvent = async (endpoint: string, isolated: boolean) => {
+      await fx.componentEndpointConfig(`${endpoint}-config`, { isolated });
+      await fx.endpoint(endpoint, `${endpoint}-config`);
+      await emu.setJobStatus("endpoint", endpoint, "InService");
+      const arn = await fx.containerComponent(`${endpoint}-ic`, endpoint);
+      return sampleFor("CreateInferenceComponent.own-container.json", `${endpoint}-ic`, arn, (p) => {
+        p.endpointName = endpoint;
+      });
+    };
+    const configEvent = async (file: string, name: string, isolated: boolean) =>
+      sampleFor(file, name, await fx.componentEndpointConfig(name, { isolated }));
     const specs: {
       key: string;
       figure: string;
@@ -389,6 +401,43 @@ async function benchAgainstEmulator() {
         budget: "<= 2 / <= 6",
         ok: (c) => untilRemedy(c, "DeleteModel") <= 2 && recordAfter(c, "DeleteModel") && c.length <= 6,
         remedy: "DeleteModel",
+      },
+      {
+        key: "violatingComponent",
+        figure: "inference component with its own container, config not isolated (until delete / total)",
+        runtime: rt,
+        event: await componentEvent("bench-open-host", false),
+        // Verify first: the component, its endpoint and that endpoint's config are described.
+        budget: "4 / <= 8",
+        ok: (c) =>
+          untilRemedy(c, "DeleteInferenceComponent") === 4 &&
+          recordAfter(c, "DeleteInferenceComponent") &&
+          c.length <= 8,
+        remedy: "DeleteInferenceComponent",
+      },
+      {
+        key: "compliantComponent",
+        figure: "inference component with its own container, isolated config",
+        runtime: rt,
+        event: await componentEvent("bench-closed-host", true),
+        budget: "<= 5",
+        ok: (c) => !c.includes("DeleteInferenceComponent") && c.length <= 5,
+      },
+      {
+        key: "violatingEndpointConfig",
+        figure: "endpoint config for inference components, isolation left out",
+        runtime: rt,
+        event: await configEvent("CreateEndpointConfig.components-not-isolated.json", "bench-open-config", false),
+        budget: "<= 6, one describe",
+        ok: (c) => c.filter((x) => x.startsWith("Describe")).length === 1 && c.length <= 6,
+      },
+      {
+        key: "compliantEndpointConfig",
+        figure: "endpoint config for inference components, isolated",
+        runtime: rt,
+        event: await configEvent("CreateEndpointConfig.components-isolated.json", "bench-closed-config", true),
+        budget: "<= 3",
+        ok: (c) => c.length <= 3,
       },
       {
         key: "ignored",
