@@ -234,6 +234,12 @@ describe("inference components with their own container", () => {
       InferenceComponentName: "support-bot-tgi",
       InferenceComponentArn: "arn:aws:sagemaker:us-east-1:123456789012:inference-component/support-bot-tgi",
       EndpointName: "shared-llm-endpoint",
+      // Verify first: the container is judged as the component's own Describe reports it.
+      Specification: {
+        Container: {
+          DeployedImage: { SpecifiedImage: "123456789012.dkr.ecr.us-east-1.amazonaws.com/support-bot-tgi:2.4.0" },
+        },
+      },
       InferenceComponentStatus: "Updating" as const,
     });
     sm.on(DescribeEndpointCommand).resolves(endpoint);
