@@ -23,13 +23,34 @@ test("every serverless.yml function is built", () => {
   expect(bundles.map((b) => b.name).sort()).toEqual(["enforcer", "slackNotifier", "stateChange", "sweep"]);
 });
 
-test.each(["enforcer", "stateChange", "sweep", "slackNotifier"])("%s: at most 400 KB raw and 150 KB zipped", (name) => {
-  const b = bundles.find((x) => x.name === name) as Bundle;
-  expect(b.rawBytes).toBeGreaterThan(10 * KB); // a real bundle, not an empty stub
-  expect(b.rawBytes).toBeLessThanOrEqual(400 * KB);
-  expect(b.zippedBytes).toBeLessThanOrEqual(150 * KB);
-  expect(b.zippedBytes).toBeLessThan(b.rawBytes);
-});
+/*
+ * The record (DynamoDB) and the creator lookup (CloudTrail) add ~90 KB of lazily loaded chunks to the
+ * enforcer, state-change and sweep packages: 460 KB raw instead of 400 (README "Performance" says why).
+ * What a cold start loads before the stop stays within 340 KB, and every package within 150 KB zipped.
+ */
+const RAW_BUDGET: Record<string, number> = { enforcer: 460, stateChange: 460, sweep: 460, slackNotifier: 400 };
+
+test.each(["enforcer", "stateChange", "sweep", "slackNotifier"])(
+  "%s: within its raw budget, 340 KB loaded at a cold start, and 150 KB zipped",
+  (name) => {
+    const b = bundles.find((x) => x.name === name) as Bundle;
+    expect(b.rawBytes).toBeGreaterThan(10 * KB); // a real bundle, not an empty stub
+    expect(b.rawBytes).toBeLessThanOrEqual((RAW_BUDGET[name] as number) * KB);
+    expect(b.staticBytes).toBeLessThanOrEqual(340 * KB);
+    expect(b.zippedBytes).toBeLessThanOrEqual(150 * KB);
+    expect(b.zippedBytes).toBeLessThan(b.rawBytes);
+  },
+);
+
+test.each(["enforcer", "stateChange", "sweep"])(
+  "%s: the record's DynamoDB client and CloudTrail's load after the stop, never at a cold start",
+  (name) => {
+    const b = bundles.find((x) => x.name === name) as Bundle;
+    for (const pkg of ["@aws-sdk/client-dynamodb", "@aws-sdk/client-cloudtrail", "@aws-sdk/lib-dynamodb"])
+      expect(b.staticInputs).not.toContain(pkg);
+    expect(b.staticInputPaths.some((p) => p.includes("adapters/dynamodb-record"))).toBe(false);
+  },
+);
 
 test.each(["enforcer", "stateChange"])("%s: the SNS client loads after the stop, not at a cold start", (name) => {
   const b = bundles.find((x) => x.name === name) as Bundle;
