@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { arnProblem, sageMakerArn } from "../core/arn.js";
-import { decide, decideFacts, parseDescribed } from "../core/decide.js";
+import { decide, parseDescribed } from "../core/decide.js";
 import { ActionFailedError, TrustBoundaryError } from "../core/errors.js";
 import { type NormalizedEvent, normalizeEvent } from "../core/normalize.js";
 import type { Policy } from "../core/policy.js";
 import { isModelConsumer, RESOURCE_TYPES } from "../core/resource-types.js";
 import type { Decision, ModelPosture, ResourceFacts, ResourceRef, ResourceType } from "../core/types.js";
 import { type AlertOutcome, type AlertRenderOptions, renderAlert, type TagAction } from "./alert-message.js";
-import type { AlertPort, SageMakerPort } from "./ports.js";
+import { decideWithRoutes } from "./egress.js";
+import type { AlertPort, RoutesPort, SageMakerPort } from "./ports.js";
 import type { ProgressCache } from "./progress-cache.js";
 
 /** Tag keys written on every decided resource (the contract). */
@@ -36,6 +37,8 @@ export interface MetricsPort {
 export interface EnforcerDeps {
   sagemaker: SageMakerPort;
   alerts: AlertPort;
+  /** Route tables of the subnets a VPC-reliant decision rests on (src/app/egress.ts). */
+  routes: RoutesPort;
   policy: Policy;
   /** Short id of the policy in force, written in a tag so a sweep can tell stale decisions. */
   policyId: string;
@@ -180,7 +183,10 @@ export async function handleEvent(raw: unknown, deps: EnforcerDeps): Promise<Han
     const found = await lookUp(deps, n);
     if ("ignored" in found) return ignoredOutcome({ ...decision, verdict: "IGNORED", reason: found.ignored });
     status = found.status;
-    decision = decideFacts(found.facts, deps.policy, now, n.event);
+    decision = await decideWithRoutes(found.facts, deps, now, n.event);
+  } else if (n.kind === "facts") {
+    // A decision that rests on a VPC waits for its subnets' routes; any other is unchanged and costs nothing.
+    decision = await decideWithRoutes(n.facts, deps, now, n.event);
   }
   return act(decision, status, deps);
 }
@@ -222,7 +228,7 @@ export async function enforceResource(
     trigger: "state-change",
   });
   if ("ignored" in found) return ignoredOutcome({ ...base, resource, reason: found.ignored });
-  const decision = decideFacts(found.facts, deps.policy, deps.now(), event);
+  const decision = await decideWithRoutes(found.facts, deps, deps.now(), event);
   const described = { status: found.status, createdAt: found.createdAt };
   if (options.dryRun) return { ...ignoredOutcome(decision), tagAction: null, described };
   return { ...(await act(decision, found.status, deps)), described };

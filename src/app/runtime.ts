@@ -1,11 +1,13 @@
+import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import { createSageMakerClient, SageMakerAdapter } from "../adapters/sagemaker.js";
 import { GuardError, InvalidEventError, TrustBoundaryError } from "../core/errors.js";
 import type { Policy } from "../core/policy.js";
 import { type GuardConfig, loadConfig } from "./config.js";
+import { CachedRoutes } from "./egress.js";
 import { type EnforcerDeps, type HandleOutcome, handleEvent, type LogPort, type MetricsPort } from "./enforce.js";
-import type { AlertPort } from "./ports.js";
+import type { AlertPort, RoutesPort } from "./ports.js";
 import { ProgressCache } from "./progress-cache.js";
 
 /** A compact, secret-free record of an outcome, for logs and the CLI. */
@@ -44,6 +46,27 @@ function lazyAlerts(config: GuardConfig, client?: SNSClient): AlertPort {
   };
 }
 
+/** How long a warm container trusts a subnet's route table before reading it again. */
+export const ROUTE_CACHE_MS = 5 * 60_000;
+
+/**
+ * The EC2 adapter, loaded on first use like the SNS one: only a decision that rests on a VPC reads
+ * route tables, so an isolated resource's cold start never loads the EC2 client. Route tables are
+ * cached per subnet for `ttlMs` (src/app/egress.ts).
+ */
+export function lazyRoutes(region: string, client?: EC2Client, ttlMs = ROUTE_CACHE_MS): RoutesPort {
+  let ready: Promise<RoutesPort> | null = null;
+  const inner: RoutesPort = {
+    subnetRoutes(subnets) {
+      ready ??= import("../adapters/ec2.js").then(
+        ({ createEc2Client, Ec2Routes }) => new Ec2Routes(client ?? createEc2Client({ region })),
+      );
+      return ready.then((r) => r.subnetRoutes(subnets));
+    },
+  };
+  return new CachedRoutes(inner, ttlMs, Date.now);
+}
+
 /** Events evaluated, violations, stops, deletes, alerts sent, duplicates; by resource type. */
 export function countOutcome(metrics: MetricsPort, o: HandleOutcome): void {
   const d = o.decision;
@@ -76,6 +99,9 @@ export function createRuntime(options: {
   env?: NodeJS.ProcessEnv;
   sagemaker?: SageMakerClient;
   sns?: SNSClient;
+  ec2?: EC2Client;
+  /** How long route tables are trusted (default ROUTE_CACHE_MS; a scan passes its run's length). */
+  routeCacheMs?: number;
   parsePolicyText?: (text: string, source: string) => Policy;
   metrics?: MetricsPort;
 }): Runtime {
@@ -84,6 +110,7 @@ export function createRuntime(options: {
   const deps: EnforcerDeps = {
     sagemaker: new SageMakerAdapter(options.sagemaker ?? createSageMakerClient({ region: config.region })),
     alerts: lazyAlerts(config, options.sns),
+    routes: lazyRoutes(config.region, options.ec2, options.routeCacheMs),
     policy: config.policy,
     policyId: config.policyId,
     self: { account: config.account, region: config.region },

@@ -1,3 +1,5 @@
+import type { SubnetRoutes, SubnetVerdict } from "./egress.js";
+
 /** SageMaker resource types the guard understands (the SageMaker ARN resource segment). */
 export const RESOURCE_TYPE_NAMES = [
   "training-job",
@@ -20,7 +22,9 @@ export type RuleId =
   | "vpc-config-missing"
   | "subnet-not-allowed"
   | "security-group-not-allowed"
-  | "model-unverifiable";
+  | "model-unverifiable"
+  | "subnet-routes-to-internet"
+  | "egress-unverifiable";
 
 export type Action = "stop" | "delete" | "tag" | "alert";
 export type Mode = "enforce" | "audit";
@@ -78,6 +82,11 @@ export interface ResourceFacts {
   units: IsolationUnit[];
   /** Only for resources whose posture is their models'. */
   models?: ModelPosture[];
+  /**
+   * Route facts by subnet id, for the subnets whose VPC is what keeps a container off the internet
+   * (looked up by src/app/egress.ts; absent offline, where such a decision answers NEEDS_LOOKUP).
+   */
+  routes?: Record<string, SubnetRoutes>;
 }
 
 export interface Finding {
@@ -108,4 +117,6 @@ export interface Decision {
   notes: string[];
   exemption: { reason: string; expires: string; resourceName: string | null; principal: string | null } | null;
   event: EventInfo;
+  /** The route verdict of each subnet the decision rested on, when routes were looked up. */
+  egress?: SubnetVerdict[];
 }

@@ -1,3 +1,4 @@
+import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import { createSageMakerClient } from "../adapters/sagemaker.js";
@@ -24,6 +25,7 @@ export function createSweepRuntime(options: {
   env?: NodeJS.ProcessEnv;
   sagemaker?: SageMakerClient;
   sns?: SNSClient;
+  ec2?: EC2Client;
 }): SweepRuntime {
   const config = loadSweepConfig(options.env);
   const sagemaker = options.sagemaker ?? createSageMakerClient({ region: config.region });

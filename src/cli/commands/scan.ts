@@ -2,6 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
+import { createEc2Client } from "../../adapters/ec2.js";
 import { createSageMakerClient } from "../../adapters/sagemaker.js";
 import { SageMakerLister } from "../../adapters/sagemaker-list.js";
 import { createSnsClient } from "../../adapters/sns.js";
@@ -91,6 +92,9 @@ function depsFor(region: string, args: ScanArgs, env: NodeJS.ProcessEnv) {
       env: configEnv,
       sagemaker,
       sns: createSnsClient({ region: topic?.[1] ?? region }),
+      // Route tables are read once per subnet for the whole run (the report is one moment's posture).
+      ec2: createEc2Client({ region }),
+      routeCacheMs: Number.POSITIVE_INFINITY,
       parsePolicyText: parsePolicy,
     });
     return { deps: { ...rt.deps, self: { account, region } }, lister: new SageMakerLister(sagemaker) };

@@ -1,6 +1,7 @@
 import type { EnforcerDeps } from "../../../src/app/enforce.js";
-import type { AlertMessage, AlertPort, SageMakerPort } from "../../../src/app/ports.js";
+import type { AlertMessage, AlertPort, RoutesPort, SageMakerPort } from "../../../src/app/ports.js";
 import { ProgressCache } from "../../../src/app/progress-cache.js";
+import type { SubnetRoutes } from "../../../src/core/egress.js";
 import { DEFAULT_POLICY } from "../../../src/core/policy.js";
 import type { ResourceType } from "../../../src/core/types.js";
 import type { ResourceLister } from "../../../src/sweep/sweep.js";
@@ -110,10 +111,23 @@ export class FakeAlerts implements AlertPort {
   }
 }
 
+/** Route tables in memory, by subnet id; records the subnets each lookup asked for. */
+export class FakeRoutes implements RoutesPort {
+  readonly asked: string[][] = [];
+  constructor(readonly tables: Record<string, SubnetRoutes> = {}) {}
+  async subnetRoutes(subnets: string[]) {
+    this.asked.push([...subnets]);
+    return Object.fromEntries(
+      subnets.map((s) => [s, this.tables[s] ?? { subnet: s, found: false as const, problem: "no such subnet" }]),
+    );
+  }
+}
+
 export function depsWith(sm: FakeSageMaker, alerts = new FakeAlerts(), policyId = "policy-1"): EnforcerDeps {
   return {
     sagemaker: sm,
     alerts,
+    routes: new FakeRoutes(),
     policy: DEFAULT_POLICY,
     policyId,
     self: { account: ACCOUNT, region: REGION },
