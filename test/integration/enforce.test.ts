@@ -6,7 +6,7 @@ import {
 import type { LogPort } from "../../src/app/enforce.js";
 import { createRuntime, type Runtime } from "../../src/app/runtime.js";
 import { ActionFailedError } from "../../src/core/errors.js";
-import { type AlertInbox, clients, type Fixtures, PYTORCH_IMAGE } from "../support/aws.js";
+import { type AlertInbox, clients, type Fixtures, Networks, PYTORCH_IMAGE } from "../support/aws.js";
 import { type Emulator, useEmulator } from "../support/emulator.js";
 import { sample, sampleFor, stateChange } from "../support/events.js";
 
@@ -28,6 +28,7 @@ function runtime(env: Record<string, string> = {}, maxAttempts = 3): Runtime {
     env: { AWS_REGION: "us-east-1", GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_SETTLE_MS: "0", ...env },
     sagemaker: c.sm,
     sns: c.sns,
+    ec2: c.ec2,
   });
 }
 
@@ -89,11 +90,14 @@ describe("training jobs", () => {
     expect(await inbox.drain()).toHaveLength(0);
   });
 
-  it("keeps a framework image in a VPC running (compensating control)", async () => {
-    const arn = await fx.trainingJob("pytorch-in-vpc", { image: PYTORCH_IMAGE, vpc: true });
+  it("keeps a framework image in a private VPC running (compensating control)", async () => {
+    const { subnetId } = await new Networks(aws.ec2).vpc("private");
+    const arn = await fx.trainingJob("pytorch-in-vpc", { image: PYTORCH_IMAGE, vpc: [subnetId] });
 
     const outcome = await runtime().handle(
-      sampleFor("CreateTrainingJob.pytorch-framework-vpc.json", "pytorch-in-vpc", arn),
+      sampleFor("CreateTrainingJob.pytorch-framework-vpc.json", "pytorch-in-vpc", arn, (p) => {
+        p.vpcConfig.subnets = [subnetId];
+      }),
     );
 
     expect(outcome.decision.verdict).toBe("COMPLIANT");

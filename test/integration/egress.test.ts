@@ -1,0 +1,152 @@
+import { DescribeTrainingJobCommand } from "@aws-sdk/client-sagemaker";
+import type { LogPort } from "../../src/app/enforce.js";
+import { createRuntime, type Runtime } from "../../src/app/runtime.js";
+import { ROUTES_DECIDE } from "../../src/core/decide.js";
+import { type AlertInbox, clients, type Fixtures, type NetworkKind, Networks, PYTORCH_IMAGE } from "../support/aws.js";
+import { type Emulator, useEmulator } from "../support/emulator.js";
+import { sampleFor, stateChange } from "../support/events.js";
+
+let emu: Emulator;
+let fx: Fixtures;
+let inbox: AlertInbox;
+let aws: ReturnType<typeof clients>;
+const quiet: LogPort = { info() {}, warn() {}, error() {} };
+
+function runtime(env: Record<string, string> = {}): Runtime {
+  const c = clients(emu.endpoint);
+  return createRuntime({
+    log: quiet,
+    env: { AWS_REGION: "us-east-1", GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_SETTLE_MS: "0", ...env },
+    sagemaker: c.sm,
+    sns: c.sns,
+    ec2: c.ec2,
+  });
+}
+
+useEmulator((w) => {
+  ({ emu, aws, fx, inbox } = w);
+});
+
+async function status(name: string) {
+  return (await aws.sm.send(new DescribeTrainingJobCommand({ TrainingJobName: name }))).TrainingJobStatus;
+}
+
+/** A PyTorch training job without isolation in `subnet`, created in the emulator, and its CloudTrail event. */
+async function pytorchJob(name: string, subnet: string) {
+  const arn = await fx.trainingJob(name, { image: PYTORCH_IMAGE, vpc: [subnet] });
+  const event = sampleFor("CreateTrainingJob.pytorch-framework-vpc.json", name, arn, (p) => {
+    p.vpcConfig.subnets = [subnet];
+  });
+  return { arn, event };
+}
+
+const ec2Calls = (calls: Record<string, number>) =>
+  Object.fromEntries(Object.entries(calls).filter(([k]) => k.startsWith("ec2:")));
+
+describe("a PyTorch job whose only control is its VPC (default policy)", () => {
+  it.each<[NetworkKind, string]>([
+    ["internet-gateway", "igw-"],
+    ["nat-gateway", "nat-"],
+  ])("is stopped when its subnet's route table sends 0.0.0.0/0 to an %s", async (kind, prefix) => {
+    const { subnetId, routeTableId } = await new Networks(aws.ec2).vpc(kind);
+    const { arn, event } = await pytorchJob(`pytorch-${kind}`, subnetId);
+
+    const outcome = await runtime().handle(event);
+
+    expect(outcome.decision.verdict).toBe("NON_COMPLIANT");
+    expect(outcome.remedy).toBe("stopped");
+    expect(await status(`pytorch-${kind}`)).toBe("Stopped");
+    const tags = await fx.tags(arn);
+    expect(tags["isolation-guard:rules"]).toBe("subnet-routes-to-internet");
+    const finding = outcome.decision.findings[0];
+    expect(finding?.message).toContain(subnetId);
+    expect(finding?.message).toContain(routeTableId as string);
+    expect(finding?.message).toContain("0.0.0.0/0");
+    expect(finding?.message).toContain(prefix);
+    const alerts = await inbox.drain();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.Message).toContain("subnet-routes-to-internet");
+  });
+
+  it("keeps running in a private subnet (main route table, S3 gateway endpoint), at two EC2 calls", async () => {
+    const { subnetId } = await new Networks(aws.ec2).vpc("private");
+    const { arn, event } = await pytorchJob("pytorch-private", subnetId);
+    await emu.resetCalls();
+
+    const outcome = await runtime().handle(event);
+
+    expect(outcome.decision.verdict).toBe("COMPLIANT");
+    expect(outcome.decision.egress).toEqual([
+      expect.objectContaining({ subnet: subnetId, main: true, verdict: "no-internet-route" }),
+    ]);
+    expect(await status("pytorch-private")).toBe("InProgress");
+    expect((await fx.tags(arn))["isolation-guard:status"]).toBe("COMPLIANT");
+    expect(ec2Calls(await emu.calls())).toEqual({ "ec2:DescribeSubnets": 1, "ec2:DescribeRouteTables": 1 });
+  });
+
+  it("reads a subnet's routes once in a warm container: the second job in it costs no EC2 call", async () => {
+    const { subnetId } = await new Networks(aws.ec2).vpc("private");
+    const first = await pytorchJob("warm-1", subnetId);
+    const second = await pytorchJob("warm-2", subnetId);
+    const rt = runtime();
+    await rt.handle(first.event);
+    await emu.resetCalls();
+
+    const outcome = await rt.handle(second.event);
+
+    expect(outcome.decision.verdict).toBe("COMPLIANT");
+    expect(ec2Calls(await emu.calls())).toEqual({});
+  });
+
+  it("is stopped as egress-unverifiable when its subnet does not exist", async () => {
+    const { arn, event } = await pytorchJob("pytorch-no-subnet", "subnet-0badc0ffee0000001");
+
+    const outcome = await runtime().handle(event);
+
+    expect(outcome.decision.findings.map((f) => [f.rule, f.severity])).toEqual([["egress-unverifiable", "medium"]]);
+    expect(outcome.remedy).toBe("stopped");
+    expect((await fx.tags(arn))["isolation-guard:rules"]).toBe("egress-unverifiable");
+  });
+
+  it("is decided by its routes on the state-change path too", async () => {
+    const { subnetId } = await new Networks(aws.ec2).vpc("nat-gateway");
+    const { arn } = await pytorchJob("pytorch-state-change", subnetId);
+
+    const outcome = await runtime().handle(
+      stateChange("SageMakerTrainingJobStateChange.in-progress.json", "pytorch-state-change", arn),
+    );
+
+    expect(outcome.decision.findings.map((f) => f.rule)).toEqual(["subnet-routes-to-internet"]);
+    expect(outcome.remedy).toBe("stopped");
+  });
+
+  it("keeps today's behaviour with vpcEgress: trust, and makes no EC2 call", async () => {
+    const { subnetId } = await new Networks(aws.ec2).vpc("internet-gateway");
+    const { event } = await pytorchJob("pytorch-trusted", subnetId);
+    await emu.resetCalls();
+
+    const outcome = await runtime({ GUARD_POLICY_JSON: JSON.stringify({ vpcEgress: "trust" }) }).handle(event);
+
+    expect(outcome.decision.verdict).toBe("COMPLIANT");
+    expect(await status("pytorch-trusted")).toBe("InProgress");
+    expect(ec2Calls(await emu.calls())).toEqual({});
+  });
+});
+
+describe("resources that do not rest on a VPC", () => {
+  it("asks EC2 nothing for an isolated job in a public subnet", async () => {
+    const { subnetId } = await new Networks(aws.ec2).vpc("internet-gateway");
+    const arn = await fx.trainingJob("isolated-in-public", { isolated: true, vpc: [subnetId] });
+    await emu.resetCalls();
+
+    const outcome = await runtime().handle(
+      sampleFor("CreateTrainingJob.isolated.json", "isolated-in-public", arn, (p) => {
+        p.vpcConfig = { subnets: [subnetId], securityGroupIds: ["sg-0a1b2c3d4e5f60001"] };
+      }),
+    );
+
+    expect(outcome.decision.verdict).toBe("COMPLIANT");
+    expect(outcome.decision.reason).not.toBe(ROUTES_DECIDE);
+    expect(ec2Calls(await emu.calls())).toEqual({});
+  });
+});
