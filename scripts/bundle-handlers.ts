@@ -27,6 +27,8 @@ export interface Bundle {
   staticInputs: string[];
   /** The same, as module paths (`zod/v4/mini/schemas.js`, `src/core/decide.ts`). */
   staticInputPaths: string[];
+  /** Every output file with its sizes and the packages (or source files) it holds. */
+  outputs: { file: string; rawBytes: number; zippedBytes: number; inputs: string[] }[];
 }
 
 /** Builds each function of serverless.yml into `outRoot/<name>/`. */
@@ -76,9 +78,28 @@ export async function bundleHandlers(outRoot: string): Promise<Bundle[]> {
       zippedBytes: contents.reduce((n, c) => n + deflateRawSync(c, { level: 9 }).length, 0),
       staticBytes: staticFiles.reduce((n, f) => n + readFileSync(f).length, 0),
       ...staticInputs(result.metafile),
+      outputs: Object.entries(result.metafile.outputs)
+        .filter(([f]) => !f.endsWith(".map"))
+        .map(([f, out]) => {
+          const bytes = readFileSync(join(outdir, f.replace(/^.*[\\/]/, "")));
+          return {
+            file: f.replace(/^.*[\\/]/, ""),
+            rawBytes: bytes.length,
+            zippedBytes: deflateRawSync(bytes, { level: 9 }).length,
+            inputs: [...new Set(Object.keys(out.inputs).map(packageOf))],
+          };
+        }),
     });
   }
   return bundles;
+}
+
+/** `@aws-sdk/client-ec2` for a module of that package, the source path for the project's own files. */
+function packageOf(input: string): string {
+  const normalized = input.replace(/\\/g, "/");
+  if (!normalized.includes("node_modules/")) return normalized.replace(/^(\.\.\/)+/, "");
+  const path = normalized.replace(/^.*node_modules\//, "");
+  return /^(@[^/]+\/)?[^/]+/.exec(path)?.[0] ?? path;
 }
 
 function entryOutput(meta: Metafile): string {

@@ -19,3 +19,19 @@ export function mockedRuntime(log: LogPort = { info() {}, warn() {}, error() {} 
     sns: new SNSClient({ region: "us-east-1" }),
   });
 }
+
+/** EC2 answers every lookup with a subnet whose main route table sends 0.0.0.0/0 to a NAT gateway. */
+export function natRoutes(input: { Filters?: { Values?: string[] }[] }) {
+  const ids = input.Filters?.[0]?.Values ?? [];
+  return {
+    Subnets: ids.map((id) => ({ SubnetId: id, VpcId: id.startsWith("vpc-") ? id : "vpc-0a1" })),
+    RouteTables: [
+      {
+        RouteTableId: "rtb-0a1",
+        VpcId: "vpc-0a1",
+        Associations: [{ Main: true }],
+        Routes: [{ DestinationCidrBlock: "0.0.0.0/0", NatGatewayId: "nat-0a1", State: "active" }],
+      },
+    ],
+  };
+}

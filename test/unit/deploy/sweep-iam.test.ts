@@ -1,9 +1,12 @@
+import { EC2Client } from "@aws-sdk/client-ec2";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { readServerlessYml } from "../../../scripts/serverless-yml.js";
+import { EC2_IAM_ACTIONS } from "../../../src/adapters/ec2.js";
 import { LIST_IAM_ACTIONS } from "../../../src/adapters/sagemaker-list.js";
 import { createSweepRuntime } from "../../../src/sweep/runtime.js";
+import { natRoutes } from "../../support/mocked-runtime.js";
 
 const sls = readServerlessYml();
 type Statement = { Action: string | string[]; Resource: unknown };
@@ -16,6 +19,8 @@ describe("the sweep's least-privilege role", () => {
   it("grants every call a sweep makes, in enforce and audit mode, and the List actions on * only", async () => {
     const sm = mockClient(SageMakerClient);
     const sns = mockClient(SNSClient);
+    const ec2 = mockClient(EC2Client);
+    ec2.onAnyCommand().callsFake(natRoutes);
     const arn = (t: string) => `arn:aws:sagemaker:us-east-1:123456789012:${t}/x`;
     sm.onAnyCommand().callsFake(() => ({
       TrainingJobSummaries: [{ TrainingJobName: "x", TrainingJobArn: arn("training-job") }],
@@ -32,6 +37,9 @@ describe("the sweep's least-privilege role", () => {
       Specification: { ModelName: "x" },
       Tags: [],
       EnableNetworkIsolation: false,
+      // The training job runs a PyTorch image in a VPC: only its routes decide.
+      VpcConfig: { Subnets: ["subnet-0a1"], SecurityGroupIds: ["sg-0a1"] },
+      AlgorithmSpecification: { TrainingImage: "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.3.0" },
       TrainingJobDefinition: { EnableNetworkIsolation: false },
       ModelName: "x",
       EndpointConfigName: "x",
@@ -64,9 +72,11 @@ describe("the sweep's least-privilege role", () => {
     const made = new Set([
       ...sm.calls().map((c) => `sagemaker:${c.args[0].constructor.name.replace(/Command$/, "")}`),
       ...sns.calls().map((c) => `sns:${c.args[0].constructor.name.replace(/Command$/, "")}`),
+      ...ec2.calls().map((c) => `ec2:${c.args[0].constructor.name.replace(/Command$/, "")}`),
     ]);
     sm.restore();
     sns.restore();
+    ec2.restore();
     const granted = new Set(statements.flatMap(actions));
 
     expect([...made].filter((a) => !granted.has(a))).toEqual([]);
@@ -75,9 +85,12 @@ describe("the sweep's least-privilege role", () => {
     expect(made).toContain("sagemaker:DeleteInferenceComponent");
     for (const s of statements) {
       const listing = actions(s).filter((a) => LIST_IAM_ACTIONS.includes(a));
+      const describing = actions(s).filter((a) => a.startsWith("ec2:"));
       if (listing.length) expect([listing, s.Resource]).toEqual([[...LIST_IAM_ACTIONS], "*"]);
+      else if (describing.length) expect([describing.sort(), s.Resource]).toEqual([[...EC2_IAM_ACTIONS].sort(), "*"]);
       else expect(s.Resource).not.toBe("*");
     }
+    expect([...made].filter((a) => a.startsWith("ec2:")).sort()).toEqual([...EC2_IAM_ACTIONS].sort());
     expect([...granted].filter((a) => a.startsWith("sagemaker:") && !made.has(a))).toEqual([]);
   });
 
