@@ -1,5 +1,5 @@
 import type { SweptVerdict } from "../sweep/sweep.js";
-import { formatAge, type ScanReport } from "./model.js";
+import { formatAge, ROUTE_LABELS, type ScanReport } from "./model.js";
 
 const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
@@ -84,6 +84,14 @@ export function renderHtml(report: ScanReport): string {
         )
         .join("\n")}</tbody></table>`
     : `<p class="ok">No violations.</p>`;
+  const subnets = report.subnets.length
+    ? `<h2>Subnets (${report.subnets.length})</h2><p class="muted">Where a VPC is a resource's only control, its subnets' route tables decide whether the container reaches the internet.</p><table id="subnets"><thead><tr><th>Subnet</th><th>Route table</th><th>Routes</th><th>Resources</th><th>Detail</th></tr></thead><tbody>${report.subnets
+        .map(
+          (s) =>
+            `<tr class="${s.verdict === "routes-to-internet" ? "high" : s.verdict === "unverifiable" ? "medium" : "ok"}" data-verdict="${s.verdict}"><td>${esc(s.subnet)}${s.vpc ? `<br><span class="muted">${esc(s.vpc)}</span>` : ""}</td><td>${esc(s.routeTable ?? "-")}${s.main ? ' <span class="muted">(main)</span>' : ""}</td><td>${esc(ROUTE_LABELS[s.verdict])}</td><td>${s.resources.length}</td><td>${esc(s.detail)}</td></tr>`,
+        )
+        .join("\n")}</tbody></table>`
+    : "";
   const errors = report.errors.length
     ? `<h2>Not examined (${report.errors.length})</h2><ul>${report.errors
         .map((e) => `<li>${esc(e.resource)}: ${esc(e.message)}</li>`)
@@ -119,6 +127,7 @@ th{background:#fafafa}td:first-child{min-width:11rem;word-break:break-all}td:nth
 ${chart(report)}
 <h2>Violations (${report.violations.length})</h2>
 ${violations}
+${subnets}
 ${errors}
 <p class="muted">Network isolation keeps a container from reaching the internet; a VPC keeps its traffic in the company network. Resources are decided by the same rules as the real-time guard.</p>
 </body></html>

@@ -1,5 +1,6 @@
 import { type EnforcerDeps, enforceResource, type HandleOutcome, TAGS } from "../app/enforce.js";
 import { parseSageMakerArn } from "../core/arn.js";
+import type { SubnetVerdict } from "../core/egress.js";
 import { GuardError } from "../core/errors.js";
 import type { Finding, Mode, ResourceRef, ResourceType, Verdict } from "../core/types.js";
 import { DescribeCache, SweepPort } from "./caching-port.js";
@@ -40,6 +41,8 @@ export interface SweptResource {
   alerted: boolean;
   tagged: boolean;
   error: string | null;
+  /** The route verdict of each subnet its decision rested on (absent when no route was read). */
+  egress?: SubnetVerdict[];
 }
 
 /** Raised after a sweep in which some resources or listings failed, so the schedule's error alarm fires. */
@@ -253,6 +256,7 @@ function fromOutcome(o: HandleOutcome): Partial<SweptResource> {
     remedy: o.remedy,
     alerted: o.alerted,
     tagged: o.tagged,
+    ...(d.egress ? { egress: d.egress } : {}),
   };
 }
 

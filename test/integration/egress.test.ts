@@ -1,8 +1,21 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { DescribeTrainingJobCommand } from "@aws-sdk/client-sagemaker";
 import type { LogPort } from "../../src/app/enforce.js";
 import { createRuntime, type Runtime } from "../../src/app/runtime.js";
 import { ROUTES_DECIDE } from "../../src/core/decide.js";
-import { type AlertInbox, clients, type Fixtures, type NetworkKind, Networks, PYTORCH_IMAGE } from "../support/aws.js";
+import type { ScanReport } from "../../src/report/model.js";
+import {
+  type AlertInbox,
+  clients,
+  emulatorEnv,
+  type Fixtures,
+  type NetworkKind,
+  Networks,
+  PYTORCH_IMAGE,
+} from "../support/aws.js";
 import { type Emulator, useEmulator } from "../support/emulator.js";
 import { sampleFor, stateChange } from "../support/events.js";
 
@@ -148,5 +161,95 @@ describe("resources that do not rest on a VPC", () => {
     expect(outcome.decision.verdict).toBe("COMPLIANT");
     expect(outcome.decision.reason).not.toBe(ROUTES_DECIDE);
     expect(ec2Calls(await emu.calls())).toEqual({});
+  });
+});
+
+describe("the contract through the CLI", () => {
+  const BIN = join(import.meta.dirname, "../../bin/isolation-guard.js");
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "ig-egress-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const cli = (args: string[], env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, [BIN, ...args], {
+      encoding: "utf8",
+      input: "",
+      timeout: 90_000,
+      env: { PATH: process.env.PATH, ...emulatorEnv(emu.endpoint), GUARD_SETTLE_MS: "0", ...env },
+    });
+  const file = (name: string, content: unknown) => {
+    const path = join(dir, name);
+    writeFileSync(path, typeof content === "string" ? content : JSON.stringify(content));
+    return path;
+  };
+
+  it("handle stops the job in a NAT-routed subnet and keeps the one in a private subnet", async () => {
+    const net = new Networks(aws.ec2);
+    const open = await pytorchJob("cli-nat", (await net.vpc("nat-gateway")).subnetId);
+    const closed = await pytorchJob("cli-private", (await net.vpc("private")).subnetId);
+    const env = { GUARD_ALERT_TOPIC_ARN: inbox.topicArn };
+
+    const stopped = cli(["handle", file("open.json", open.event)], env);
+    const kept = cli(["handle", file("closed.json", closed.event)], env);
+
+    expect(stopped.status).toBe(0);
+    expect(JSON.parse(stopped.stdout)).toMatchObject({
+      verdict: "NON_COMPLIANT",
+      rules: ["subnet-routes-to-internet"],
+      remedy: "stopped",
+    });
+    expect(kept.status).toBe(0);
+    expect(JSON.parse(kept.stdout)).toMatchObject({ verdict: "COMPLIANT", remedy: null });
+    expect(await status("cli-nat")).toBe("Stopped");
+    expect(await status("cli-private")).toBe("InProgress");
+  });
+
+  it("evaluate answers NEEDS_LOOKUP offline, COMPLIANT with vpcEgress: trust", async () => {
+    const { event } = await pytorchJob("cli-offline", "subnet-0a1b2c3d4e5f60009");
+    const eventFile = file("offline.json", event);
+
+    const verify = cli(["evaluate", eventFile, "--json"]);
+    const trust = cli(["evaluate", eventFile, "--json", "--policy", file("trust.yaml", "vpcEgress: trust\n")]);
+
+    expect(verify.status).toBe(0);
+    expect(JSON.parse(verify.stdout)).toMatchObject({ verdict: "NEEDS_LOOKUP", reason: "the VPC's routes decide" });
+    expect(trust.status).toBe(0);
+    expect(JSON.parse(trust.stdout)).toMatchObject({ verdict: "COMPLIANT" });
+  });
+
+  it("scan prints one row per subnet with its route verdict, reading each subnet's routes once", async () => {
+    const net = new Networks(aws.ec2);
+    const publicSubnet = (await net.vpc("internet-gateway")).subnetId;
+    const privateSubnet = (await net.vpc("private")).subnetId;
+    for (let i = 0; i < 3; i++) {
+      await fx.trainingJob(`scan-public-${i}`, { image: PYTORCH_IMAGE, vpc: [publicSubnet] });
+      await fx.trainingJob(`scan-private-${i}`, { image: PYTORCH_IMAGE, vpc: [privateSubnet] });
+    }
+    await emu.resetCalls();
+
+    const json = cli(["scan", "--format", "json"]);
+    const calls = ec2Calls(await emu.calls());
+    const table = cli(["scan"]);
+    const html = cli(["scan", "--format", "html", "--out", join(dir, "scan.html")]);
+
+    expect(json.status).toBe(1);
+    const r = JSON.parse(json.stdout) as ScanReport;
+    expect(r.subnets.map((s) => [s.subnet, s.verdict, s.resources.length])).toEqual([
+      [publicSubnet, "routes-to-internet", 3],
+      [privateSubnet, "no-internet-route", 3],
+    ]);
+    expect(r.violations.filter((v) => v.rules.includes("subnet-routes-to-internet"))).toHaveLength(3);
+    // One DescribeSubnets and one DescribeRouteTables per subnet at most, however many jobs share it.
+    expect((calls["ec2:DescribeSubnets"] ?? 0) + (calls["ec2:DescribeRouteTables"] ?? 0)).toBeLessThanOrEqual(4);
+    expect(table.stdout).toContain(`${publicSubnet}`);
+    expect(table.stdout).toContain("routes to the internet");
+    expect(table.stdout).toContain("no internet route");
+    expect(html.status).toBe(1);
+    const page = readFileSync(join(dir, "scan.html"), "utf8");
+    expect(page).toContain('id="subnets"');
+    expect(page).toContain(`data-verdict="routes-to-internet"`);
+    expect(page).toContain(privateSubnet);
   });
 });
