@@ -21,6 +21,7 @@ import { decide } from "../src/core/decide.js";
 import { normalizeEvent } from "../src/core/normalize.js";
 import { DEFAULT_POLICY } from "../src/core/policy.js";
 import { mapPool } from "../src/sweep/pool.js";
+import { benchEgress } from "./egress.js";
 import { benchSweep, type Row } from "./sweep.js";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -317,6 +318,7 @@ async function benchAgainstEmulator() {
         env: { AWS_REGION: "us-east-1", GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_SETTLE_MS: "0", ...env },
         sagemaker: aws.sm,
         sns: aws.sns,
+        ec2: aws.ec2,
       });
     const rt = runtimeWith();
 
@@ -571,7 +573,7 @@ async function benchAgainstEmulator() {
   }
 }
 
-const SECTIONS = ["core", "bundle", "cold", "emulator", "sweep"] as const;
+const SECTIONS = ["core", "bundle", "cold", "emulator", "sweep", "egress"] as const;
 type Section = (typeof SECTIONS)[number];
 interface SectionRun {
   date: string;
@@ -628,6 +630,12 @@ async function main() {
   if (want("sweep"))
     await section("sweep", async () => {
       const s = await benchSweep({ quick: QUICK });
+      rows.push(...s.rows);
+      Object.assign(results, s.results);
+    });
+  if (want("egress"))
+    await section("egress", async () => {
+      const s = await benchEgress({ quick: QUICK });
       rows.push(...s.rows);
       Object.assign(results, s.results);
     });

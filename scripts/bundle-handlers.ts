@@ -4,12 +4,14 @@
  * client is one, imported on the first alert).
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { deflateRawSync } from "node:zlib";
 import { build, type Metafile } from "esbuild";
 import { readServerlessYml } from "./serverless-yml.js";
 
 const ROOT = join(import.meta.dirname, "..");
+const require = createRequire(import.meta.url);
 
 export interface Bundle {
   name: string;
@@ -42,6 +44,7 @@ export async function bundleHandlers(outRoot: string): Promise<Bundle[]> {
     mainFields: string[];
     banner: { js: string };
     exclude: string[];
+    plugins?: string;
   };
   mkdirSync(outRoot, { recursive: true });
   const bundles: Bundle[] = [];
@@ -62,6 +65,7 @@ export async function bundleHandlers(outRoot: string): Promise<Bundle[]> {
       mainFields: o.mainFields,
       banner: o.banner,
       external: o.exclude,
+      plugins: o.plugins ? require(join(ROOT, o.plugins)) : [],
       metafile: true,
       logLevel: "error",
     });

@@ -1,8 +1,11 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DescribeTrainingJobCommand } from "@aws-sdk/client-sagemaker";
+import { build } from "esbuild";
+import { readServerlessYml } from "../../scripts/serverless-yml.js";
 import type { LogPort } from "../../src/app/enforce.js";
 import { createRuntime, type Runtime } from "../../src/app/runtime.js";
 import { ROUTES_DECIDE } from "../../src/core/decide.js";
@@ -251,5 +254,61 @@ describe("the contract through the CLI", () => {
     expect(page).toContain('id="subnets"');
     expect(page).toContain(`data-verdict="routes-to-internet"`);
     expect(page).toContain(privateSubnet);
+  });
+});
+
+describe("the EC2 adapter as the Lambda bundle builds it (schemas pruned by scripts/esbuild-plugins.cjs)", () => {
+  it("reads explicit and main route tables and missing subnets from the emulator", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ig-ec2-bundle-"));
+    try {
+      const o = readServerlessYml().custom.esbuild as {
+        minify: boolean;
+        target: string;
+        mainFields: string[];
+        banner: { js: string };
+        exclude: string[];
+        plugins: string;
+      };
+      const outfile = join(dir, "ec2.mjs");
+      await build({
+        entryPoints: [join(import.meta.dirname, "../../src/adapters/ec2.ts")],
+        outfile,
+        bundle: true,
+        minify: o.minify,
+        platform: "node",
+        format: "esm",
+        target: o.target,
+        mainFields: o.mainFields,
+        banner: o.banner,
+        external: o.exclude,
+        plugins: createRequire(import.meta.url)(join(import.meta.dirname, "../..", o.plugins)),
+        logLevel: "error",
+      });
+      const net = new Networks(aws.ec2);
+      const open = await net.vpc("nat-gateway");
+      const closed = await net.vpc("private");
+      const bundled = await import(outfile);
+      const routes = new bundled.Ec2Routes(
+        bundled.createEc2Client({
+          region: "us-east-1",
+          endpoint: emu.endpoint,
+          credentials: { accessKeyId: "x", secretAccessKey: "x" },
+          maxAttempts: 1,
+        }),
+      );
+
+      const out = await routes.subnetRoutes([open.subnetId, closed.subnetId, "subnet-0badc0ffee0000002"]);
+
+      expect(out[open.subnetId]).toMatchObject({ found: true, routeTable: open.routeTableId, main: false });
+      expect(out[open.subnetId].routes).toContainEqual({
+        destination: "0.0.0.0/0",
+        target: expect.stringMatching(/^nat-/),
+        state: "active",
+      });
+      expect(out[closed.subnetId]).toMatchObject({ found: true, main: true });
+      expect(out["subnet-0badc0ffee0000002"]).toMatchObject({ found: false });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
