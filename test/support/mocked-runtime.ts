@@ -35,3 +35,18 @@ export function natRoutes(input: { Filters?: { Values?: string[] }[] }) {
     ],
   };
 }
+
+/** EC2 answers every lookup with a subnet whose main route table has only its local route and an S3 endpoint. */
+export function privateRoutes(input: { Filters?: { Values?: string[] }[] }) {
+  const out = natRoutes(input);
+  return {
+    ...out,
+    RouteTables: out.RouteTables.map((t) => ({
+      ...t,
+      Routes: [
+        { DestinationCidrBlock: "10.0.0.0/16", GatewayId: "local", State: "active" },
+        { DestinationPrefixListId: "pl-63a5400a", GatewayId: "vpce-0s3", State: "active" },
+      ],
+    })),
+  };
+}
