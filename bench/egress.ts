@@ -5,12 +5,11 @@
  * `bench/run.ts` wires it in; alone: `NODE_NO_WARNINGS=1 tsx bench/egress.ts [--quick]`.
  */
 import { pathToFileURL } from "node:url";
-import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { startEmulator } from "../scripts/emulator.js";
+import { guardRuntime } from "../scripts/guard-runtime.js";
 import { AlertInbox, clients, countCalls, Fixtures, Networks, PYTORCH_IMAGE } from "../scripts/local-aws.js";
 import { sampleFor } from "../scripts/sample-events.js";
 import { SageMakerLister } from "../src/adapters/sagemaker-list.js";
-import { createRuntime } from "../src/app/runtime.js";
 import { mapPool } from "../src/sweep/pool.js";
 import { Sweeper } from "../src/sweep/sweep.js";
 import type { Row } from "./sweep.js";
@@ -32,15 +31,11 @@ export async function benchEgress(opts: {
     const net = new Networks(aws.ec2);
     const inbox = await new AlertInbox(aws.sns, aws.sqs).create("bench-egress-alerts");
     const calls: string[] = [];
-    countCalls([aws.sm, aws.sns, aws.ec2 as unknown as SageMakerClient], calls);
+    // Every service counted: SageMaker, SNS, EC2, and the record (DynamoDB, CloudTrail).
+    countCalls([aws.sm, aws.sns, aws.ec2, aws.ddb, aws.ct], calls);
+    const awsClients = { sagemaker: aws.sm, sns: aws.sns, ec2: aws.ec2, dynamodb: aws.ddb, cloudtrail: aws.ct };
     const runtime = () =>
-      createRuntime({
-        log: { info() {}, warn() {}, error() {} },
-        env: { AWS_REGION: "us-east-1", GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_SETTLE_MS: "0" },
-        sagemaker: aws.sm,
-        sns: aws.sns,
-        ec2: aws.ec2,
-      });
+      guardRuntime(emu.endpoint, { GUARD_ALERT_TOPIC_ARN: inbox.topicArn }, { clients: awsClients });
     const ec2 = (c: string[]) => c.filter((x) => x.startsWith("Describe") && /Subnets|RouteTables/.test(x)).length;
     const counted = async (fn: () => Promise<unknown>) => {
       calls.length = 0;
@@ -106,18 +101,11 @@ export async function benchEgress(opts: {
     const vpcScan = await scanCalls();
     // Baseline: the same scan once every job is isolated-equivalent (vpcEgress: trust reads no route).
     calls.length = 0;
-    const trustRt = createRuntime({
-      log: { info() {}, warn() {}, error() {} },
-      env: {
-        AWS_REGION: "us-east-1",
-        GUARD_ALERT_TOPIC_ARN: inbox.topicArn,
-        GUARD_SETTLE_MS: "0",
-        GUARD_POLICY_JSON: JSON.stringify({ vpcEgress: "trust" }),
-      },
-      sagemaker: aws.sm,
-      sns: aws.sns,
-      ec2: aws.ec2,
-    });
+    const trustRt = guardRuntime(
+      emu.endpoint,
+      { GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_POLICY_JSON: JSON.stringify({ vpcEgress: "trust" }) },
+      { clients: awsClients },
+    );
     const trustSweeper = new Sweeper(trustRt.deps, new SageMakerLister(aws.sm), { concurrency: 4, trigger: "scan" });
     const listed = await trustSweeper.list(["training-job"], { runningJobsOnly: true });
     const trustItems = await trustSweeper.examine(listed.resources, { dryRun: true, skipDecided: false });

@@ -1,3 +1,5 @@
+import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   AllocateAddressCommand,
   AssociateRouteTableCommand,
@@ -349,11 +351,16 @@ export function clients(endpoint: string, maxAttempts = 3) {
     sns: new SNSClient(cfg),
     sqs: new SQSClient(cfg),
     ec2: new EC2Client(cfg),
+    ddb: new DynamoDBClient(cfg),
+    ct: new CloudTrailClient(cfg),
   };
 }
 
 /** Records the name of every command the given SDK clients send (SDK middleware), for call counts. */
-export function countCalls(clientsToCount: (SageMakerClient | SNSClient)[], sink: string[]): void {
+export function countCalls(
+  clientsToCount: (SageMakerClient | SNSClient | DynamoDBClient | CloudTrailClient | EC2Client)[],
+  sink: string[],
+): void {
   for (const c of clientsToCount) {
     (c as SageMakerClient).middlewareStack.add(
       (next, context) => async (args) => {

@@ -17,10 +17,24 @@ export async function decideWithRoutes(
   now: number,
   event?: EventInfo,
 ): Promise<Decision> {
+  return decideFacts(await withRoutes(facts, deps), deps.policy, now, event);
+}
+
+/**
+ * The facts with the route tables their decision rests on added (`facts.routes`); unchanged, with no EC2
+ * call, when nothing rests on a VPC. Deciding these facts again (say, once the creator is known) needs
+ * no second lookup.
+ *
+ * @example const facts = await withRoutes(found.facts, deps); decideFacts(facts, deps.policy, now, event);
+ */
+export async function withRoutes(
+  facts: ResourceFacts,
+  deps: { policy: Policy; routes: RoutesPort },
+): Promise<ResourceFacts> {
   const subnets = subnetsToVerify(facts, deps.policy);
-  if (!subnets.length) return decideFacts(facts, deps.policy, now, event);
+  if (!subnets.length) return facts;
   const routes = await deps.routes.subnetRoutes(subnets);
-  return decideFacts({ ...facts, routes: { ...facts.routes, ...routes } }, deps.policy, now, event);
+  return { ...facts, routes: { ...facts.routes, ...routes } };
 }
 
 /**

@@ -5,14 +5,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DescribeTrainingJobCommand } from "@aws-sdk/client-sagemaker";
 import { build } from "esbuild";
+import { guardRuntime } from "../../scripts/guard-runtime.js";
 import { readServerlessYml } from "../../scripts/serverless-yml.js";
 import type { LogPort } from "../../src/app/enforce.js";
-import { createRuntime, type Runtime } from "../../src/app/runtime.js";
 import { ROUTES_DECIDE } from "../../src/core/decide.js";
 import type { ScanReport } from "../../src/report/model.js";
+import type { Runtime } from "../../src/wiring/runtime.js";
 import {
   type AlertInbox,
-  clients,
+  type clients,
   emulatorEnv,
   type Fixtures,
   type NetworkKind,
@@ -29,14 +30,7 @@ let aws: ReturnType<typeof clients>;
 const quiet: LogPort = { info() {}, warn() {}, error() {} };
 
 function runtime(env: Record<string, string> = {}): Runtime {
-  const c = clients(emu.endpoint);
-  return createRuntime({
-    log: quiet,
-    env: { AWS_REGION: "us-east-1", GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_SETTLE_MS: "0", ...env },
-    sagemaker: c.sm,
-    sns: c.sns,
-    ec2: c.ec2,
-  });
+  return guardRuntime(emu.endpoint, { GUARD_ALERT_TOPIC_ARN: inbox.topicArn, ...env }, { log: quiet });
 }
 
 useEmulator((w) => {
@@ -180,7 +174,7 @@ describe("the contract through the CLI", () => {
       encoding: "utf8",
       input: "",
       timeout: 90_000,
-      env: { PATH: process.env.PATH, ...emulatorEnv(emu.endpoint), GUARD_SETTLE_MS: "0", ...env },
+      env: { PATH: process.env.PATH, ...emulatorEnv(emu.endpoint), ...env },
     });
   const file = (name: string, content: unknown) => {
     const path = join(dir, name);

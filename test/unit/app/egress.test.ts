@@ -1,6 +1,9 @@
 import { CachedRoutes, decideWithRoutes } from "../../../src/app/egress.js";
+import { enforceResource, handleEvent } from "../../../src/app/enforce.js";
 import type { RoutesPort } from "../../../src/app/ports.js";
 import { DEFAULT_POLICY, type SubnetRoutes } from "../../../src/core/index.js";
+import { sampleFor } from "../../support/events.js";
+import { ACCOUNT, depsWith, FakeRoutes, FakeSageMaker, REGION } from "../../support/fakes.js";
 import { ALLOWED_SG, facts, NOW, PYTORCH_DLC, unit } from "../core/fixtures.js";
 
 const open = (subnet: string): SubnetRoutes => ({
@@ -83,5 +86,84 @@ describe("the route cache", () => {
     await cache.subnetRoutes(["subnet-missing", "subnet-a"]);
 
     expect(inner.asked).toEqual([["subnet-a"], ["subnet-a"], ["subnet-missing"], ["subnet-missing"]]);
+  });
+});
+
+/*
+ * Verify before destroy (issue 12) with the egress check (issue 15): a stop that rests on routes rests on
+ * the subnets Describe names and their route tables, never on the event's word.
+ */
+describe("the egress check on the verified paths (handleEvent, enforceResource)", () => {
+  const SUBNETS = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"];
+  const privateTable = (subnet: string): SubnetRoutes => ({
+    ...open(subnet),
+    routes: [{ destination: "10.0.0.0/16", target: "local", state: "active" }],
+  });
+  const pytorchJob = (sm: FakeSageMaker, name: string, isolated = false) =>
+    sm.add("training-job", name, {
+      TrainingJobName: name,
+      TrainingJobStatus: "InProgress",
+      EnableNetworkIsolation: isolated,
+      RoleArn: "arn:aws:iam::123456789012:role/Scientist",
+      AlgorithmSpecification: { TrainingImage: PYTORCH_DLC },
+      VpcConfig: { Subnets: SUBNETS, SecurityGroupIds: ["sg-0a1b2c3d4e5f60001"] },
+    });
+  const event = (name: string, arn: string) => sampleFor("CreateTrainingJob.pytorch-framework-vpc.json", name, arn);
+
+  it("stops a VPC-reliant job whose Describe'd subnets route to a NAT gateway, and calls the event honest", async () => {
+    const sm = new FakeSageMaker();
+    const arn = pytorchJob(sm, "nat-job");
+    const deps = depsWith(sm);
+    const routes = new FakeRoutes(Object.fromEntries(SUBNETS.map((s) => [s, open(s)])));
+    deps.routes = routes;
+
+    const outcome = await handleEvent(event("nat-job", arn), deps);
+
+    expect(outcome.decision.verdict).toBe("NON_COMPLIANT");
+    expect(outcome.decision.findings.map((f) => f.rule)).toContain("subnet-routes-to-internet");
+    expect(outcome).toMatchObject({ remedy: "stopped" });
+    expect(outcome.eventMismatch).toBeFalsy();
+    expect(routes.asked).toEqual([SUBNETS]);
+  });
+
+  it("keeps the same job running when its subnets have no route out", async () => {
+    const sm = new FakeSageMaker();
+    const arn = pytorchJob(sm, "private-job");
+    const deps = depsWith(sm);
+    deps.routes = new FakeRoutes(Object.fromEntries(SUBNETS.map((s) => [s, privateTable(s)])));
+
+    const outcome = await handleEvent(event("private-job", arn), deps);
+
+    expect(outcome.decision.verdict).toBe("COMPLIANT");
+    expect(sm.calls.some((c) => c.startsWith("stop"))).toBe(false);
+  });
+
+  it("reads no route for a job Describe shows isolated, whatever the event says", async () => {
+    const sm = new FakeSageMaker();
+    const arn = pytorchJob(sm, "isolated-job", true);
+    const deps = depsWith(sm);
+    const routes = new FakeRoutes(Object.fromEntries(SUBNETS.map((s) => [s, open(s)])));
+    deps.routes = routes;
+
+    const outcome = await handleEvent(event("isolated-job", arn), deps);
+
+    expect(outcome.decision.verdict).toBe("COMPLIANT");
+    expect(routes.asked).toEqual([]);
+  });
+
+  it("decides a job found without an event (sweep, scan) on its routes too", async () => {
+    const sm = new FakeSageMaker();
+    const arn = pytorchJob(sm, "swept-job");
+    const deps = depsWith(sm);
+    deps.routes = new FakeRoutes(); // the subnets cannot be read: never compliant
+
+    const outcome = await enforceResource(
+      { type: "training-job", name: "swept-job", arn, account: ACCOUNT, region: REGION },
+      deps,
+      { trigger: "sweep" },
+    );
+
+    expect(outcome.decision.findings.map((f) => f.rule)).toContain("egress-unverifiable");
+    expect(outcome.decision.verdict).toBe("NON_COMPLIANT");
   });
 });

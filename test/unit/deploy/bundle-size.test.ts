@@ -27,18 +27,43 @@ test("every serverless.yml function is built", () => {
   expect(bundles.map((b) => b.name).sort()).toEqual(["enforcer", "slackNotifier", "stateChange", "sweep"]);
 });
 
-test.each(["enforcer", "stateChange", "sweep", "slackNotifier"])("%s: at most 400 KB raw and 150 KB zipped", (name) => {
-  const b = bundles.find((x) => x.name === name) as Bundle;
-  expect(b.rawBytes).toBeGreaterThan(10 * KB); // a real bundle, not an empty stub
-  expect(b.rawBytes).toBeLessThanOrEqual(400 * KB);
-  expect(b.zippedBytes).toBeLessThanOrEqual(150 * KB);
-  expect(b.zippedBytes).toBeLessThan(b.rawBytes);
-});
+/*
+ * The record (DynamoDB) and the creator lookup (CloudTrail) add ~90 KB of lazily loaded chunks to the
+ * enforcer, state-change and sweep packages, and the egress check its EC2 chunk (18 KB, lazy) and its
+ * route analysis (~8 KB, loaded with the decision core): 480 KB raw instead of 400, 345 KB loaded at a
+ * cold start instead of 340 and 155 KB zipped instead of 150 for those three (README "Performance" says
+ * why). The notifier keeps 400 / 340 / 150.
+ */
+const RAW_BUDGET: Record<string, number> = { enforcer: 480, stateChange: 480, sweep: 480, slackNotifier: 400 };
+const STATIC_BUDGET: Record<string, number> = { enforcer: 345, stateChange: 345, sweep: 345, slackNotifier: 340 };
+const ZIPPED_BUDGET: Record<string, number> = { enforcer: 155, stateChange: 155, sweep: 155, slackNotifier: 150 };
+
+test.each(["enforcer", "stateChange", "sweep", "slackNotifier"])(
+  "%s: within its raw, cold-start and zipped budgets",
+  (name) => {
+    const b = bundles.find((x) => x.name === name) as Bundle;
+    expect(b.rawBytes).toBeGreaterThan(10 * KB); // a real bundle, not an empty stub
+    expect(b.rawBytes).toBeLessThanOrEqual((RAW_BUDGET[name] as number) * KB);
+    expect(b.staticBytes).toBeLessThanOrEqual((STATIC_BUDGET[name] as number) * KB);
+    expect(b.zippedBytes).toBeLessThanOrEqual((ZIPPED_BUDGET[name] as number) * KB);
+    expect(b.zippedBytes).toBeLessThan(b.rawBytes);
+  },
+);
+
+test.each(["enforcer", "stateChange", "sweep"])(
+  "%s: the record's DynamoDB client and CloudTrail's load after the stop, never at a cold start",
+  (name) => {
+    const b = bundles.find((x) => x.name === name) as Bundle;
+    for (const pkg of ["@aws-sdk/client-dynamodb", "@aws-sdk/client-cloudtrail", "@aws-sdk/lib-dynamodb"])
+      expect(b.staticInputs).not.toContain(pkg);
+    expect(b.staticInputPaths.some((p) => p.includes("adapters/dynamodb-record"))).toBe(false);
+  },
+);
 
 /*
  * The EC2 client keeps all its shape schemas in one module that esbuild cannot tree-shake (~550 KB for two
  * commands); scripts/esbuild-plugins.cjs prunes it to the operations the adapter calls. The chunk loads
- * only for a decision that rests on a VPC (src/app/runtime.ts), never at a cold start.
+ * only for a decision that rests on a VPC (src/wiring/runtime.ts), never at a cold start.
  */
 test.each(["enforcer", "stateChange", "sweep"])(
   "%s: the EC2 client is a small chunk of its own, loaded only by a VPC-reliant decision",
