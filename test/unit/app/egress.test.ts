@@ -96,7 +96,11 @@ describe("the route cache", () => {
 describe("the egress check on the verified paths (handleEvent, enforceResource)", () => {
   const SUBNETS = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"];
   const privateTable = (subnet: string): SubnetRoutes => ({
-    ...open(subnet),
+    subnet,
+    found: true,
+    vpc: "vpc-1",
+    routeTable: "rtb-1",
+    main: true,
     routes: [{ destination: "10.0.0.0/16", target: "local", state: "active" }],
   });
   const pytorchJob = (sm: FakeSageMaker, name: string, isolated = false) =>
