@@ -24,6 +24,7 @@ import { decide } from "../src/core/decide.js";
 import { normalizeEvent } from "../src/core/normalize.js";
 import { DEFAULT_POLICY } from "../src/core/policy.js";
 import { mapPool } from "../src/sweep/pool.js";
+import { benchEgress } from "./egress.js";
 import { benchSweep, type Row } from "./sweep.js";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -324,7 +325,7 @@ async function benchAgainstEmulator() {
       guardRuntime(
         emu.endpoint,
         { GUARD_ALERT_TOPIC_ARN: inbox.topicArn, ...env },
-        { clients: { sagemaker: aws.sm, sns: aws.sns, dynamodb: aws.ddb, cloudtrail: aws.ct } },
+        { clients: { sagemaker: aws.sm, sns: aws.sns, dynamodb: aws.ddb, cloudtrail: aws.ct, ec2: aws.ec2 } },
       );
     const rt = runtimeWith();
 
@@ -652,7 +653,7 @@ async function benchAgainstEmulator() {
   }
 }
 
-const SECTIONS = ["core", "bundle", "cold", "emulator", "sweep"] as const;
+const SECTIONS = ["core", "bundle", "cold", "emulator", "sweep", "egress"] as const;
 type Section = (typeof SECTIONS)[number];
 interface SectionRun {
   date: string;
@@ -709,6 +710,12 @@ async function main() {
   if (want("sweep"))
     await section("sweep", async () => {
       const s = await benchSweep({ quick: QUICK });
+      rows.push(...s.rows);
+      Object.assign(results, s.results);
+    });
+  if (want("egress"))
+    await section("egress", async () => {
+      const s = await benchEgress({ quick: QUICK });
       rows.push(...s.rows);
       Object.assign(results, s.results);
     });

@@ -4,12 +4,14 @@
  * client is one, imported on the first alert).
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { deflateRawSync } from "node:zlib";
 import { build, type Metafile } from "esbuild";
 import { readServerlessYml } from "./serverless-yml.js";
 
 const ROOT = join(import.meta.dirname, "..");
+const require = createRequire(import.meta.url);
 
 export interface Bundle {
   name: string;
@@ -27,6 +29,8 @@ export interface Bundle {
   staticInputs: string[];
   /** The same, as module paths (`zod/v4/mini/schemas.js`, `src/core/decide.ts`). */
   staticInputPaths: string[];
+  /** Every output file with its sizes and the packages (or source files) it holds. */
+  outputs: { file: string; rawBytes: number; zippedBytes: number; inputs: string[] }[];
 }
 
 /** Builds each function of serverless.yml into `outRoot/<name>/`. */
@@ -40,6 +44,7 @@ export async function bundleHandlers(outRoot: string): Promise<Bundle[]> {
     mainFields: string[];
     banner: { js: string };
     exclude: string[];
+    plugins?: string;
   };
   mkdirSync(outRoot, { recursive: true });
   const bundles: Bundle[] = [];
@@ -60,6 +65,7 @@ export async function bundleHandlers(outRoot: string): Promise<Bundle[]> {
       mainFields: o.mainFields,
       banner: o.banner,
       external: o.exclude,
+      plugins: o.plugins ? require(join(ROOT, o.plugins)) : [],
       metafile: true,
       logLevel: "error",
     });
@@ -76,9 +82,28 @@ export async function bundleHandlers(outRoot: string): Promise<Bundle[]> {
       zippedBytes: contents.reduce((n, c) => n + deflateRawSync(c, { level: 9 }).length, 0),
       staticBytes: staticFiles.reduce((n, f) => n + readFileSync(f).length, 0),
       ...staticInputs(result.metafile),
+      outputs: Object.entries(result.metafile.outputs)
+        .filter(([f]) => !f.endsWith(".map"))
+        .map(([f, out]) => {
+          const bytes = readFileSync(join(outdir, f.replace(/^.*[\\/]/, "")));
+          return {
+            file: f.replace(/^.*[\\/]/, ""),
+            rawBytes: bytes.length,
+            zippedBytes: deflateRawSync(bytes, { level: 9 }).length,
+            inputs: [...new Set(Object.keys(out.inputs).map(packageOf))],
+          };
+        }),
     });
   }
   return bundles;
+}
+
+/** `@aws-sdk/client-ec2` for a module of that package, the source path for the project's own files. */
+function packageOf(input: string): string {
+  const normalized = input.replace(/\\/g, "/");
+  if (!normalized.includes("node_modules/")) return normalized.replace(/^(\.\.\/)+/, "");
+  const path = normalized.replace(/^.*node_modules\//, "");
+  return /^(@[^/]+\/)?[^/]+/.exec(path)?.[0] ?? path;
 }
 
 function entryOutput(meta: Metafile): string {

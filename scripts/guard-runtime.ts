@@ -7,10 +7,10 @@ import { clients } from "./local-aws.js";
 
 const quiet: LogPort = { info() {}, warn() {}, error() {} };
 
-/** The clients a runtime talks to the emulator with (SageMaker, SNS, the record's DynamoDB, CloudTrail). */
+/** The clients a runtime talks to the emulator with (SageMaker, SNS, the record's DynamoDB, CloudTrail, EC2's routes). */
 function emulatorClients(endpoint: string, maxAttempts: number) {
   const c = clients(endpoint, maxAttempts);
-  return { sagemaker: c.sm, sns: c.sns, dynamodb: c.ddb, cloudtrail: c.ct };
+  return { sagemaker: c.sm, sns: c.sns, dynamodb: c.ddb, cloudtrail: c.ct, ec2: c.ec2 };
 }
 
 /**

@@ -1,6 +1,20 @@
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
+  AllocateAddressCommand,
+  AssociateRouteTableCommand,
+  AttachInternetGatewayCommand,
+  CreateInternetGatewayCommand,
+  CreateNatGatewayCommand,
+  CreateRouteCommand,
+  CreateRouteTableCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  CreateVpcEndpointCommand,
+  DescribeRouteTablesCommand,
+  EC2Client,
+} from "@aws-sdk/client-ec2";
+import {
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
   CreateHyperParameterTuningJobCommand,
@@ -51,10 +65,14 @@ export function emulatorEnv(endpoint: string): Record<string, string> {
 
 export interface Isolation {
   isolated?: boolean;
-  vpc?: boolean;
+  /** `true`: a fixed subnet id that no VPC has; a list: those subnets (from `Networks`). */
+  vpc?: boolean | string[];
   image?: string;
 }
-const VPC = { Subnets: ["subnet-0a1b2c3d4e5f60001"], SecurityGroupIds: ["sg-0a1b2c3d4e5f60001"] };
+const SUBNET = "subnet-0a1b2c3d4e5f60001";
+const SG = "sg-0a1b2c3d4e5f60001";
+const vpcConfig = (vpc: Isolation["vpc"]) =>
+  vpc ? { Subnets: Array.isArray(vpc) ? vpc : [SUBNET], SecurityGroupIds: [SG] } : undefined;
 
 /** Creates SageMaker resources directly in the emulator (the calls a data scientist makes). */
 export class Fixtures {
@@ -70,7 +88,7 @@ export class Fixtures {
         ResourceConfig: { InstanceType: "ml.m5.large", InstanceCount: 1, VolumeSizeInGB: 10 },
         StoppingCondition: { MaxRuntimeInSeconds: 3600 },
         EnableNetworkIsolation: o.isolated,
-        VpcConfig: o.vpc ? VPC : undefined,
+        VpcConfig: vpcConfig(o.vpc),
         Environment: { DB_PASSWORD: "hunter2-FAKE-SECRET-do-not-leak" },
       }),
     );
@@ -93,7 +111,7 @@ export class Fixtures {
           ResourceConfig: { InstanceType: "ml.m5.large", InstanceCount: 1, VolumeSizeInGB: 10 },
           StoppingCondition: { MaxRuntimeInSeconds: 3600 },
           EnableNetworkIsolation: o.isolated,
-          VpcConfig: o.vpc ? VPC : undefined,
+          VpcConfig: vpcConfig(o.vpc),
         },
       }),
     );
@@ -109,7 +127,7 @@ export class Fixtures {
         ProcessingResources: { ClusterConfig: { InstanceType: "ml.m5.large", InstanceCount: 1, VolumeSizeInGB: 10 } },
         NetworkConfig:
           o.isolated !== undefined || o.vpc
-            ? { EnableNetworkIsolation: o.isolated, VpcConfig: o.vpc ? VPC : undefined }
+            ? { EnableNetworkIsolation: o.isolated, VpcConfig: vpcConfig(o.vpc) }
             : undefined,
       }),
     );
@@ -123,7 +141,7 @@ export class Fixtures {
         ExecutionRoleArn: ROLE,
         PrimaryContainer: { Image: o.image ?? OWN_IMAGE, ModelDataUrl: "s3://ml-artifacts/model.tar.gz" },
         EnableNetworkIsolation: o.isolated,
-        VpcConfig: o.vpc ? VPC : undefined,
+        VpcConfig: vpcConfig(o.vpc),
       }),
     );
     return out.ModelArn as string;
@@ -165,7 +183,7 @@ export class Fixtures {
         ExecutionRoleArn: ROLE,
         ProductionVariants: [{ VariantName: "main", InstanceType: "ml.g4dn.xlarge", InitialInstanceCount: 1 }],
         ...(o.isolated ? { EnableNetworkIsolation: true } : {}),
-        ...(o.vpc ? { VpcConfig: VPC } : {}),
+        ...(o.vpc ? { VpcConfig: vpcConfig(o.vpc) } : {}),
       }),
     );
     return out.EndpointConfigArn as string;
@@ -259,12 +277,80 @@ export class AlertInbox {
   }
 }
 
+/** What a subnet's route table sends outside the VPC. */
+export type NetworkKind = "internet-gateway" | "nat-gateway" | "private";
+
+/**
+ * VPCs as a network team builds them, one per kind, each with the subnet a job runs in:
+ * `internet-gateway` (a public subnet: 0.0.0.0/0 to an internet gateway, explicit route table),
+ * `nat-gateway` (0.0.0.0/0 to a NAT gateway in a public subnet next to it), `private` (the VPC's main
+ * route table, with only its local route and an S3 gateway endpoint).
+ */
+export class Networks {
+  private next = 10;
+  constructor(readonly ec2: EC2Client) {}
+
+  async vpc(kind: NetworkKind): Promise<{ vpcId: string; subnetId: string; routeTableId: string | null }> {
+    const n = this.next++;
+    const vpcId = (await this.ec2.send(new CreateVpcCommand({ CidrBlock: `10.${n}.0.0/16` }))).Vpc?.VpcId as string;
+    const subnet = async (cidr: string) =>
+      (await this.ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr }))).Subnet?.SubnetId as string;
+    const subnetId = await subnet(`10.${n}.1.0/24`);
+    if (kind === "private") {
+      // The S3 gateway endpoint (a prefix-list route to vpce-) on the main table, which the subnet uses.
+      const main = await this.mainTable(vpcId);
+      await this.ec2.send(
+        new CreateVpcEndpointCommand({
+          VpcId: vpcId,
+          ServiceName: `com.amazonaws.${REGION}.s3`,
+          VpcEndpointType: "Gateway",
+          RouteTableIds: [main],
+        }),
+      );
+      return { vpcId, subnetId, routeTableId: null };
+    }
+    const igw = (await this.ec2.send(new CreateInternetGatewayCommand({}))).InternetGateway
+      ?.InternetGatewayId as string;
+    await this.ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId }));
+    const routeTableId = (await this.ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }))).RouteTable
+      ?.RouteTableId as string;
+    if (kind === "internet-gateway") {
+      await this.ec2.send(
+        new CreateRouteCommand({ RouteTableId: routeTableId, DestinationCidrBlock: "0.0.0.0/0", GatewayId: igw }),
+      );
+    } else {
+      const publicSubnet = await subnet(`10.${n}.2.0/24`);
+      const eip = (await this.ec2.send(new AllocateAddressCommand({ Domain: "vpc" }))).AllocationId as string;
+      const nat = (await this.ec2.send(new CreateNatGatewayCommand({ SubnetId: publicSubnet, AllocationId: eip })))
+        .NatGateway?.NatGatewayId as string;
+      await this.ec2.send(
+        new CreateRouteCommand({ RouteTableId: routeTableId, DestinationCidrBlock: "0.0.0.0/0", NatGatewayId: nat }),
+      );
+    }
+    await this.ec2.send(new AssociateRouteTableCommand({ RouteTableId: routeTableId, SubnetId: subnetId }));
+    return { vpcId, subnetId, routeTableId };
+  }
+
+  private async mainTable(vpcId: string): Promise<string> {
+    const out = await this.ec2.send(
+      new DescribeRouteTablesCommand({
+        Filters: [
+          { Name: "vpc-id", Values: [vpcId] },
+          { Name: "association.main", Values: ["true"] },
+        ],
+      }),
+    );
+    return out.RouteTables?.[0]?.RouteTableId as string;
+  }
+}
+
 export function clients(endpoint: string, maxAttempts = 3) {
   const cfg = clientConfig(endpoint, maxAttempts);
   return {
     sm: new SageMakerClient(cfg),
     sns: new SNSClient(cfg),
     sqs: new SQSClient(cfg),
+    ec2: new EC2Client(cfg),
     ddb: new DynamoDBClient(cfg),
     ct: new CloudTrailClient(cfg),
   };
@@ -272,7 +358,7 @@ export function clients(endpoint: string, maxAttempts = 3) {
 
 /** Records the name of every command the given SDK clients send (SDK middleware), for call counts. */
 export function countCalls(
-  clientsToCount: (SageMakerClient | SNSClient | DynamoDBClient | CloudTrailClient)[],
+  clientsToCount: (SageMakerClient | SNSClient | DynamoDBClient | CloudTrailClient | EC2Client)[],
   sink: string[],
 ): void {
   for (const c of clientsToCount) {

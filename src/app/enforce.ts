@@ -14,7 +14,16 @@ import {
 import type { Decision, ModelPosture, ResourceFacts, ResourceRef, ResourceType } from "../core/types.js";
 import { act, type HandleOutcome, ignoredOutcome } from "./act.js";
 import type { AlertRenderOptions } from "./alert-message.js";
-import type { AlertPort, CreatorLookup, Incarnation, IncarnationRecord, RecordStore, SageMakerPort } from "./ports.js";
+import { withRoutes } from "./egress.js";
+import type {
+  AlertPort,
+  CreatorLookup,
+  Incarnation,
+  IncarnationRecord,
+  RecordStore,
+  RoutesPort,
+  SageMakerPort,
+} from "./ports.js";
 
 export { type HandleOutcome, TAGS } from "./act.js";
 
@@ -37,6 +46,8 @@ export interface EnforcerDeps {
   record: RecordStore;
   /** Finds a creator no event named (CloudTrail LookupEvents); `null`: unknown creators are unverifiable. */
   creators: CreatorLookup | null;
+  /** Route tables of the subnets a VPC-reliant decision rests on (src/app/egress.ts). */
+  routes: RoutesPort;
   policy: Policy;
   /** Short id of the policy in force, written in the record and a tag so a sweep can tell stale decisions. */
   policyId: string;
@@ -213,13 +224,33 @@ export async function handleEvent(raw: unknown, deps: EnforcerDeps): Promise<Han
       ? { ...outcome, remedy: "gone" }
       : outcome;
   }
-  const incarnation = incarnationOf(found.facts.resource, found.createdAt);
-  const decision = await withCreator(decideFacts(found.facts, deps.policy, now, n.event), found, incarnation, deps);
-  const suspicious = n.kind === "facts" && violates(claimed) !== violates(decision) ? claimed : null;
+  // A decision that rests on a VPC also rests on its subnets' routes, read for the subnets Describe names.
+  const facts = await withRoutes(found.facts, deps);
+  const incarnation = incarnationOf(facts.resource, found.createdAt);
+  const decision = await withCreator(
+    decideFacts(facts, deps.policy, now, n.event),
+    { ...found, facts },
+    incarnation,
+    deps,
+  );
+  const suspicious =
+    n.kind === "facts" && violates(claimedWithRoutes(n.facts, facts, deps.policy, now)) !== violates(decision)
+      ? claimed
+      : null;
   return act({ decision, status: found.status, incarnation, eventCaller: request.caller, suspicious }, deps);
 }
 
 const violates = (d: Decision) => d.verdict === "NON_COMPLIANT";
+
+/**
+ * What the event claimed, decided with the route tables read for the resource: an event cannot know
+ * routes, so without them every route finding would read as an event that disagrees with the resource.
+ * No further lookup before the stop: a claim naming subnets Describe does not still waits for their
+ * routes, counts as no violation, and so is reported as disagreeing when the resource violates.
+ */
+function claimedWithRoutes(claimed: ResourceFacts, described: ResourceFacts, policy: Policy, now: number): Decision {
+  return decideFacts({ ...claimed, routes: { ...claimed.routes, ...described.routes } }, policy, now);
+}
 
 function incarnationOf(r: ResourceRef, createdAt: string | null): Incarnation {
   return { arn: r.arn ?? `${r.type}/${r.name}`, createdAt };
@@ -289,10 +320,11 @@ export async function enforceResource(
     trigger: "state-change",
   });
   if ("ignored" in found) return ignoredOutcome({ ...base, resource, reason: found.ignored });
-  const incarnation = incarnationOf(found.facts.resource, found.createdAt);
+  const facts = await withRoutes(found.facts, deps);
+  const incarnation = incarnationOf(facts.resource, found.createdAt);
   const decision = await withCreator(
-    decideFacts(found.facts, deps.policy, deps.now(), event),
-    found,
+    decideFacts(facts, deps.policy, deps.now(), event),
+    { ...found, facts },
     incarnation,
     deps,
     options.known,

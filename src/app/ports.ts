@@ -1,3 +1,4 @@
+import type { SubnetRoutes } from "../core/egress.js";
 import type { Caller, ResourceType } from "../core/types.js";
 
 /** Outcome of a Stop call. `not-running`: SageMaker refused because the job is no longer InProgress. */
@@ -26,6 +27,12 @@ export interface AlertMessage {
 export interface AlertPort {
   /** Publishes and returns the message id; throws when delivery to the topic failed. */
   publish(alert: AlertMessage): Promise<string>;
+}
+
+/** What the egress check needs from EC2 (src/adapters/ec2.ts): each subnet's route table, by subnet id. */
+export interface RoutesPort {
+  /** Every requested subnet has an entry (`found: false` when it does not exist or cannot be read); throws on failures that a retry may cure. */
+  subnetRoutes(subnets: string[]): Promise<Record<string, SubnetRoutes>>;
 }
 
 /**

@@ -1,4 +1,5 @@
 import picomatch from "picomatch";
+import { judgeSubnet, type SubnetVerdict } from "./egress.js";
 import { InvalidEventError } from "./errors.js";
 import { frameworkImageMatcher } from "./images.js";
 import type { NormalizedEvent } from "./normalize.js";
@@ -23,6 +24,14 @@ import type {
 interface CompiledPolicy {
   isFrameworkImage: (uri: string | null) => boolean;
   exemptions: { exemption: Exemption; matchName: (s: string) => boolean; matchPrincipal: (s: string) => boolean }[];
+  approvedEgress: ReadonlySet<string>;
+}
+
+/** Per decision: the route facts at hand, the subnets still to look up, and each judged subnet's verdict. */
+interface EgressContext {
+  routes: ResourceFacts["routes"];
+  pending: Set<string>;
+  verdicts: Map<string, SubnetVerdict>;
 }
 const compiled = new WeakMap<Policy, CompiledPolicy>();
 
@@ -39,6 +48,7 @@ function compile(policy: Policy): CompiledPolicy {
         matchName: exemption.resourceName ? picomatch(exemption.resourceName, { ...GLOB, nocase: true }) : () => true,
         matchPrincipal: exemption.principal ? picomatch(exemption.principal, GLOB) : () => true,
       })),
+      approvedEgress: new Set(policy.approvedEgressTargets),
     };
     compiled.set(policy, c);
   }
@@ -66,6 +76,7 @@ function unitFindings(
   policy: Policy,
   c: CompiledPolicy,
   notes: string[],
+  egress: EgressContext | null,
   pathPrefix = "",
   wherePrefix = "",
 ): Finding[] {
@@ -138,6 +149,41 @@ function unitFindings(
       });
     }
   }
+  if (egress && unit.vpc && !unit.networkIsolation && policy.vpcEgress === "verify") {
+    // The decision rests on the VPC when, without it, the unit would need one (framework images, requireVpc,
+    // types that cannot be isolated): then only its routes say whether the container is off the internet.
+    const withoutVpc = unitFindings({ ...unit, vpc: null }, type, policy, c, [], null, pathPrefix, wherePrefix);
+    if (withoutVpc.some((f) => f.rule === "vpc-config-missing")) {
+      findings.push(...routeFindings(unit.vpc.subnets, egress, c, p(`${unit.vpcPath}.subnets`), where));
+    }
+  }
+  return findings;
+}
+
+/** Findings of the subnets a VPC-reliant unit runs in; subnets without route facts are left for the lookup. */
+function routeFindings(subnets: string[], egress: EgressContext, c: CompiledPolicy, path: string, where: string) {
+  const findings: Finding[] = [];
+  if (subnets.length === 0) {
+    findings.push({
+      rule: "egress-unverifiable",
+      severity: "medium",
+      message: `the VPC configuration${where} names no subnet, so its routes cannot be checked`,
+      path,
+      fix: "Name the private subnets the container runs in.",
+    });
+  }
+  for (const subnet of subnets) {
+    const facts = egress.routes?.[subnet];
+    if (!facts) {
+      egress.pending.add(subnet);
+      continue;
+    }
+    const judged = judgeSubnet(facts, c.approvedEgress);
+    egress.verdicts.set(subnet, judged.verdict);
+    for (const f of judged.findings) {
+      findings.push({ rule: f.rule, severity: f.severity, message: `${f.message}${where}`, path, fix: f.fix });
+    }
+  }
   return findings;
 }
 
@@ -145,9 +191,15 @@ function unitFindings(
  * A resource's own units (a job's settings; an endpoint config's top-level settings; an inference
  * component's own containers under its endpoint config's) and, for model consumers, each model's.
  */
-function findingsFor(facts: ResourceFacts, policy: Policy, c: CompiledPolicy, notes: string[]): Finding[] {
+function findingsFor(
+  facts: ResourceFacts,
+  policy: Policy,
+  c: CompiledPolicy,
+  notes: string[],
+  egress: EgressContext,
+): Finding[] {
   const type = facts.resource.type;
-  const findings = facts.units.flatMap((u) => unitFindings(u, type, policy, c, notes));
+  const findings = facts.units.flatMap((u) => unitFindings(u, type, policy, c, notes, egress));
   if (!isModelConsumer(type)) return findings;
   for (const model of facts.models ?? []) {
     if (model.units === null) {
@@ -163,7 +215,9 @@ function findingsFor(facts: ResourceFacts, policy: Policy, c: CompiledPolicy, no
       continue;
     }
     for (const u of model.units) {
-      findings.push(...unitFindings(u, "model", policy, c, notes, `models[${model.name}].`, `model ${model.name}`));
+      findings.push(
+        ...unitFindings(u, "model", policy, c, notes, egress, `models[${model.name}].`, `model ${model.name}`),
+      );
     }
   }
   return findings;
@@ -222,7 +276,8 @@ export function decideFacts(facts: ResourceFacts, policy: Policy, now: number, e
       event,
     };
   }
-  const findings = findingsFor(facts, policy, c, notes);
+  const egress = egressContext(facts);
+  const findings = findingsFor(facts, policy, c, notes, egress);
   if (facts.hostsComponentsOf && findings.length) {
     // An endpoint for inference components runs no container of its own: what its config leaves open
     // (isolation off, or a VPC) may be right for its components (a framework image in a VPC), so each
@@ -241,6 +296,27 @@ export function decideFacts(facts: ResourceFacts, policy: Policy, now: number, e
       exemption: null,
       event,
     };
+  }
+  const judged = egress.verdicts.size ? { egress: [...egress.verdicts.values()] } : {};
+  if (egress.pending.size) {
+    const subnets = [...egress.pending].join(", ");
+    if (!findings.length) {
+      notes.push(`a VPC is the only control; the route tables of ${subnets} decide whether it reaches the internet`);
+      return {
+        verdict: "NEEDS_LOOKUP",
+        reason: ROUTES_DECIDE,
+        resource: facts.resource,
+        caller: facts.caller,
+        findings,
+        actions: [],
+        mode,
+        notes,
+        exemption: null,
+        event,
+        ...judged,
+      };
+    }
+    notes.push(`routes of ${subnets} not checked: the resource breaks the policy whatever they are`);
   }
   let verdict: Verdict = findings.length ? "NON_COMPLIANT" : "COMPLIANT";
   let exemption: Decision["exemption"] = null;
@@ -293,7 +369,29 @@ export function decideFacts(facts: ResourceFacts, policy: Policy, now: number, e
     notes,
     exemption,
     event,
+    ...judged,
   };
+}
+
+/** The reason of a decision that waits for route tables (offline, or before the egress step ran). */
+export const ROUTES_DECIDE = "the VPC's routes decide";
+
+function egressContext(facts: ResourceFacts): EgressContext {
+  return { routes: facts.routes, pending: new Set(), verdicts: new Map() };
+}
+
+/**
+ * The subnets whose route tables can still change this resource's verdict: those of units that are
+ * compliant only because of their VPC, not yet in `facts.routes`. Empty when the policy trusts VPCs,
+ * when every container is isolated, or when the resource breaks the policy anyway (the stop waits for nothing).
+ *
+ * @example if (subnetsToVerify(facts, policy).length) facts = { ...facts, routes: await lookUpRoutes(...) };
+ */
+export function subnetsToVerify(facts: ResourceFacts, policy: Policy): string[] {
+  if (policy.vpcEgress === "trust") return [];
+  const egress = egressContext(facts);
+  const findings = findingsFor(facts, policy, compile(policy), [], egress);
+  return findings.length ? [] : [...egress.pending];
 }
 
 /**

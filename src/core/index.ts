@@ -1,5 +1,6 @@
 export * from "./arn.js";
 export * from "./decide.js";
+export * from "./egress.js";
 export * from "./errors.js";
 export * from "./images.js";
 export * from "./input-limits.js";

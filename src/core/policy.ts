@@ -1,3 +1,4 @@
+import { APPROVABLE_TARGET, INTERNET_TARGET } from "./egress.js";
 import { InvalidPolicyError } from "./errors.js";
 import { AWS_IMAGE_REGISTRY_ACCOUNTS, NON_ISOLATABLE_FRAMEWORK_REPOSITORIES } from "./framework-image-data.js";
 import { RESOURCE_TYPE_NAMES } from "./resource-types.js";
@@ -67,6 +68,27 @@ const PolicySchema = z.strictObject({
   ),
   allowedSecurityGroups: z.optional(
     z.array(z.string().check(z.regex(/^sg-[0-9a-f]+$/, "expected a security group id (sg-...)"))),
+  ),
+  /**
+   * `verify` (default): a resource that is compliant only because of its VPC is compliant only if its
+   * subnets' route tables keep it off the internet (src/core/egress.ts). `trust`: any VpcConfig counts.
+   */
+  vpcEgress: z._default(z.enum(["verify", "trust"]), "verify"),
+  /** Route targets whose far side is controlled egress (an inspection VPC behind a transit gateway...). */
+  approvedEgressTargets: z._default(
+    z.array(
+      z.string().check(
+        z.refine((t) => !INTERNET_TARGET.test(t), {
+          message:
+            "internet, NAT and egress-only internet gateways lead straight to the internet and cannot be approved (use an exemption)",
+        }),
+        z.regex(
+          APPROVABLE_TARGET,
+          "expected a transit gateway, peering connection, virtual private gateway, network interface, instance, carrier or local gateway, or Gateway Load Balancer endpoint id (tgw-..., pcx-..., vgw-..., eni-..., i-..., cagw-..., lgw-..., vpce-...) or a Cloud WAN core network ARN",
+        ),
+      ),
+    ),
+    [],
   ),
   frameworkImages: z._default(
     z.strictObject({

@@ -1,3 +1,4 @@
+import type { SubnetRoutes, SubnetVerdict } from "./egress.js";
 import type { ResourceType } from "./resource-types.js";
 
 /** SageMaker resource types the guard understands: one row each in resource-types.ts. */
@@ -11,7 +12,9 @@ export type RuleId =
   | "vpc-config-missing"
   | "subnet-not-allowed"
   | "security-group-not-allowed"
-  | "model-unverifiable";
+  | "model-unverifiable"
+  | "subnet-routes-to-internet"
+  | "egress-unverifiable";
 
 export type Action = "stop" | "delete" | "tag" | "alert";
 export type Mode = "enforce" | "audit";
@@ -81,6 +84,11 @@ export interface ResourceFacts {
    * top-level settings, and the config's name is here.
    */
   hostsComponentsOf?: string;
+  /**
+   * Route facts by subnet id, for the subnets whose VPC is what keeps a container off the internet
+   * (looked up by src/app/egress.ts; absent offline, where such a decision answers NEEDS_LOOKUP).
+   */
+  routes?: Record<string, SubnetRoutes>;
 }
 
 export interface Finding {
@@ -117,4 +125,6 @@ export interface Decision {
   notes: string[];
   exemption: { reason: string; expires: string; resourceName: string | null; principal: string | null } | null;
   event: EventInfo;
+  /** The route verdict of each subnet the decision rested on, when routes were looked up. */
+  egress?: SubnetVerdict[];
 }

@@ -86,6 +86,8 @@ export function judge(
       ? { agreement: "agree", note: [...new Set(decision.findings.map((f) => f.rule))].join(", ") }
       : { agreement: "DISAGREE", note: `denied a ${decision.verdict} request` };
   }
+  // No condition key sees a subnet's route table: a decision that waits for routes is the enforcer's alone.
+  if (decision.verdict === "NEEDS_LOOKUP") return { agreement: "detective-only", note: decision.reason ?? "" };
   if (!nonCompliant) return { agreement: "agree", note: "" };
   const why = facts ? whyAllowed(facts, policy, principalArn, now) : decision.reason;
   return why

@@ -1,7 +1,7 @@
 import { RESOURCE_TYPES } from "../core/resource-types.js";
 import type { ResourceType } from "../core/types.js";
 import type { SweptVerdict } from "../sweep/sweep.js";
-import { formatAge, type ScanReport } from "./model.js";
+import { formatAge, ROUTE_LABELS, type ScanReport } from "./model.js";
 
 const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
@@ -108,6 +108,14 @@ export function renderHtml(report: ScanReport): string {
     : report.complete
       ? `<p class="ok">No violations.</p>`
       : `<p class="warn-text">No violations among the resources examined; the scan is incomplete (see above).</p>`;
+  const subnets = report.subnets.length
+    ? `<h2>Subnets (${report.subnets.length})</h2><p class="muted">Where a VPC is a resource's only control, its subnets' route tables decide whether the container reaches the internet.</p><table id="subnets"><thead><tr><th>Subnet</th><th>Route table</th><th>Routes</th><th>Resources</th><th>Detail</th></tr></thead><tbody>${report.subnets
+        .map(
+          (s) =>
+            `<tr class="${s.verdict === "routes-to-internet" ? "high" : s.verdict === "unverifiable" ? "medium" : "ok"}" data-verdict="${s.verdict}"><td>${esc(s.subnet)}${s.vpc ? `<br><span class="muted">${esc(s.vpc)}</span>` : ""}</td><td>${esc(s.routeTable ?? "-")}${s.main ? ' <span class="muted">(main)</span>' : ""}</td><td>${esc(ROUTE_LABELS[s.verdict])}</td><td>${s.resources.length}</td><td>${esc(s.detail)}</td></tr>`,
+        )
+        .join("\n")}</tbody></table>`
+    : "";
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
@@ -142,6 +150,7 @@ ${share}
 ${chart(report)}
 <h2>Violations (${report.violations.length})</h2>
 ${violations}
+${subnets}
 <p class="muted">Network isolation keeps a container from reaching the internet; a VPC keeps its traffic in the company network. Resources are decided by the same rules as the real-time guard.</p>
 </body></html>
 `;

@@ -1,3 +1,4 @@
+import type { RouteVerdict } from "../core/egress.js";
 import { RESOURCE_TYPE_NAMES } from "../core/resource-types.js";
 import type { ResourceType } from "../core/types.js";
 import type { SweptResource, SweptVerdict } from "../sweep/sweep.js";
@@ -28,6 +29,19 @@ export interface ViolationRow {
   remedy: string | null;
 }
 
+/** One subnet that VPC-reliant resources run in: its route table's verdict and who uses it. */
+export interface SubnetRow {
+  subnet: string;
+  vpc: string | null;
+  routeTable: string | null;
+  /** The VPC's main route table decided (the subnet has no explicit association). */
+  main: boolean;
+  verdict: RouteVerdict;
+  detail: string;
+  /** ARNs of the resources whose decision rested on this subnet. */
+  resources: string[];
+}
+
 /** The scan's result, the same for every output format (`--format json` prints it as is). */
 export interface ScanReport {
   schema: "isolation-guard.scan/v1";
@@ -47,8 +61,39 @@ export interface ScanReport {
   violations: ViolationRow[];
   errors: { resource: string; message: string }[];
   fixApplied: boolean;
+  /** One row per subnet whose routes a decision rested on, open ones first. */
+  subnets: SubnetRow[];
   resources: SweptResource[];
 }
+
+const ROUTE_ORDER: Record<RouteVerdict, number> = {
+  "routes-to-internet": 0,
+  unverifiable: 1,
+  "approved-egress": 2,
+  "no-internet-route": 3,
+};
+
+function subnetRows(items: readonly SweptResource[]): SubnetRow[] {
+  const rows = new Map<string, SubnetRow>();
+  for (const item of items) {
+    for (const e of item.egress ?? []) {
+      const row = rows.get(e.subnet) ?? { ...e, resources: [] };
+      if (!row.resources.includes(item.arn)) row.resources.push(item.arn);
+      rows.set(e.subnet, row);
+    }
+  }
+  return [...rows.values()].sort(
+    (a, b) => ROUTE_ORDER[a.verdict] - ROUTE_ORDER[b.verdict] || a.subnet.localeCompare(b.subnet),
+  );
+}
+
+/** Short labels for route verdicts. */
+export const ROUTE_LABELS: Record<RouteVerdict, string> = {
+  "routes-to-internet": "routes to the internet",
+  unverifiable: "cannot be verified",
+  "approved-egress": "approved egress only",
+  "no-internet-route": "no internet route",
+};
 
 /** Every type the guard knows, in report order (the rows of core/resource-types.ts). */
 export const REPORT_TYPES: readonly ResourceType[] = RESOURCE_TYPE_NAMES;
@@ -129,6 +174,7 @@ export function buildReport(
     violations,
     errors,
     fixApplied: meta.fixApplied ?? false,
+    subnets: subnetRows(items),
     resources: [...items],
   };
 }

@@ -1,5 +1,5 @@
 import Table from "cli-table3";
-import { formatAge, type ScanReport, VERDICT_COLUMNS, VERDICT_LABELS } from "./model.js";
+import { formatAge, ROUTE_LABELS, type ScanReport, VERDICT_COLUMNS, VERDICT_LABELS } from "./model.js";
 
 const plain = { head: [] as string[], border: [] as string[] };
 
@@ -56,6 +56,23 @@ export function renderTable(report: ScanReport): string {
         ? "No violations."
         : "No violations among the resources examined, but the scan is incomplete (see above).",
     );
+  if (report.subnets.length) {
+    const t = new Table({
+      head: ["subnet", "route table", "routes", "resources", "detail"],
+      style: plain,
+      colWidths: [28, 36, 24, 11, 50],
+      wordWrap: true,
+    });
+    for (const s of report.subnets)
+      t.push([
+        s.subnet,
+        s.routeTable ? `${s.routeTable}${s.main ? " (main)" : ""}` : "-",
+        ROUTE_LABELS[s.verdict],
+        String(s.resources.length),
+        s.detail,
+      ]);
+    out.push(`${report.subnets.length} subnet(s) that a VPC-reliant decision rested on:`, t.toString());
+  }
   if (!report.complete) out.push(`Scan incomplete: ${missing} listing(s) or resource(s) not examined (listed above).`);
   return `${out.join("\n")}\n`;
 }

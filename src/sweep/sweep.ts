@@ -1,6 +1,7 @@
 import { type EnforcerDeps, enforceResource, type HandleOutcome } from "../app/enforce.js";
 import { type IncarnationRecord, incarnationKey } from "../app/ports.js";
 import { parseSageMakerArn } from "../core/arn.js";
+import type { SubnetVerdict } from "../core/egress.js";
 import { GuardError } from "../core/errors.js";
 import { SWEEP_TYPES } from "../core/resource-types.js";
 import type { Finding, Mode, ResourceRef, ResourceType, Verdict } from "../core/types.js";
@@ -42,6 +43,8 @@ export interface SweptResource {
   alerted: boolean;
   tagged: boolean;
   error: string | null;
+  /** The route verdict of each subnet its decision rested on (absent when no route was read). */
+  egress?: SubnetVerdict[];
 }
 
 /** Raised after a sweep in which some resources or listings failed, so the schedule's error alarm fires. */
@@ -271,6 +274,7 @@ function fromOutcome(o: HandleOutcome): Partial<SweptResource> {
     remedy: o.remedy,
     alerted: o.alerted,
     tagged: o.tagged,
+    ...(d.egress ? { egress: d.egress } : {}),
   };
 }
 

@@ -1,12 +1,14 @@
 import type { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import { createSageMakerClient, SageMakerAdapter } from "../adapters/sagemaker.js";
 import type { GuardConfig } from "../app/config.js";
+import { CachedRoutes } from "../app/egress.js";
 import { type EnforcerDeps, type HandleOutcome, handleEvent, type LogPort, type MetricsPort } from "../app/enforce.js";
 import { countOutcome, summarize } from "../app/outcome.js";
-import type { AlertPort, CreatorLookup, RecordStore, SageMakerPort } from "../app/ports.js";
+import type { AlertPort, CreatorLookup, RecordStore, RoutesPort, SageMakerPort } from "../app/ports.js";
 import { ConfigError, GuardError, InvalidEventError, TrustBoundaryError } from "../core/errors.js";
 
 export { countOutcome, summarize };
@@ -17,6 +19,7 @@ export interface AwsClients {
   sns?: SNSClient;
   dynamodb?: DynamoDBClient;
   cloudtrail?: CloudTrailClient;
+  ec2?: EC2Client;
 }
 
 /** Where the guard acts. Organization scale (issue 16) adds the assumed role's credentials here. */
@@ -81,6 +84,23 @@ function lazyCreators(config: GuardConfig, client?: CloudTrailClient): CreatorLo
   return { creatorOf: async (type, name, createdAt) => (await get()).creatorOf(type, name, createdAt) };
 }
 
+/** How long a warm container trusts a subnet's route table before reading it again. */
+export const ROUTE_CACHE_MS = 5 * 60_000;
+
+/**
+ * The EC2 adapter, loaded on first use like the SNS one: only a decision that rests on a VPC reads
+ * route tables, so an isolated resource's cold start never loads the EC2 client. Route tables are
+ * cached per subnet for `ttlMs` (src/app/egress.ts).
+ */
+export function lazyRoutes(region: string, client?: EC2Client, ttlMs = ROUTE_CACHE_MS, now = Date.now): RoutesPort {
+  const get = lazy(async () => {
+    const { createEc2Client, Ec2Routes } = await import("../adapters/ec2.js");
+    return new Ec2Routes(client ?? createEc2Client({ region }));
+  });
+  const inner: RoutesPort = { subnetRoutes: async (subnets) => (await get()).subnetRoutes(subnets) };
+  return new CachedRoutes(inner, ttlMs, now);
+}
+
 /** Who could have sent an event the resource contradicts, as the suspicious-event report names them. */
 function sendersOf(config: GuardConfig): string {
   const fn = config.functionName ? `the function ${config.functionName}` : "the guard's functions";
@@ -115,6 +135,8 @@ export function createRuntime(options: {
   clients?: AwsClients;
   metrics?: MetricsPort;
   now?: () => number;
+  /** How long route tables are trusted (default ROUTE_CACHE_MS; a scan passes its run's length). */
+  routeCacheMs?: number;
 }): Runtime {
   const { config, log } = options;
   const clients = options.clients ?? {};
@@ -125,6 +147,7 @@ export function createRuntime(options: {
     alerts: lazyAlerts(config, clients.sns),
     record: lazyRecord(config, now, clients.dynamodb),
     creators: lazyCreators(config, clients.cloudtrail),
+    routes: lazyRoutes(config.region, clients.ec2, options.routeCacheMs, now),
     policy: config.policy,
     policyId: config.policyId,
     self: { account: config.account, region: config.region },

@@ -8,7 +8,7 @@ import { guardRuntime } from "../../scripts/guard-runtime.js";
 import type { LogPort } from "../../src/app/enforce.js";
 import { ActionFailedError } from "../../src/core/errors.js";
 import type { Runtime } from "../../src/wiring/runtime.js";
-import { type AlertInbox, type clients, type Fixtures, PYTORCH_IMAGE } from "../support/aws.js";
+import { type AlertInbox, type clients, type Fixtures, Networks, PYTORCH_IMAGE } from "../support/aws.js";
 import { type Emulator, useEmulator } from "../support/emulator.js";
 import { sample, sampleFor, stateChange } from "../support/events.js";
 
@@ -97,11 +97,14 @@ describe("training jobs", () => {
     expect(await inbox.drain()).toHaveLength(0);
   });
 
-  it("keeps a framework image in a VPC running (compensating control)", async () => {
-    const arn = await fx.trainingJob("pytorch-in-vpc", { image: PYTORCH_IMAGE, vpc: true });
+  it("keeps a framework image in a private VPC running (compensating control)", async () => {
+    const { subnetId } = await new Networks(aws.ec2).vpc("private");
+    const arn = await fx.trainingJob("pytorch-in-vpc", { image: PYTORCH_IMAGE, vpc: [subnetId] });
 
     const outcome = await runtime().handle(
-      sampleFor("CreateTrainingJob.pytorch-framework-vpc.json", "pytorch-in-vpc", arn),
+      sampleFor("CreateTrainingJob.pytorch-framework-vpc.json", "pytorch-in-vpc", arn, (p) => {
+        p.vpcConfig.subnets = [subnetId];
+      }),
     );
 
     expect(outcome.decision.verdict).toBe("COMPLIANT");

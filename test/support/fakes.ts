@@ -8,8 +8,10 @@ import {
   type IncarnationRecord,
   incarnationKey,
   type RecordStore,
+  type RoutesPort,
   type SageMakerPort,
 } from "../../src/app/ports.js";
+import type { SubnetRoutes } from "../../src/core/egress.js";
 import { DEFAULT_POLICY } from "../../src/core/policy.js";
 import type { Caller, ResourceType } from "../../src/core/types.js";
 import type { ResourceLister } from "../../src/sweep/sweep.js";
@@ -187,6 +189,18 @@ export class FakeCreators implements CreatorLookup {
   }
 }
 
+/** Route tables in memory, by subnet id; records the subnets each lookup asked for. */
+export class FakeRoutes implements RoutesPort {
+  readonly asked: string[][] = [];
+  constructor(readonly tables: Record<string, SubnetRoutes> = {}) {}
+  async subnetRoutes(subnets: string[]) {
+    this.asked.push([...subnets]);
+    return Object.fromEntries(
+      subnets.map((s) => [s, this.tables[s] ?? { subnet: s, found: false as const, problem: "no such subnet" }]),
+    );
+  }
+}
+
 export function depsWith(
   sm: FakeSageMaker,
   alerts = new FakeAlerts(),
@@ -199,6 +213,7 @@ export function depsWith(
     alerts,
     record,
     creators,
+    routes: new FakeRoutes(),
     policy: DEFAULT_POLICY,
     policyId,
     self: { account: ACCOUNT, region: REGION },

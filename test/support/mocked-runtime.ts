@@ -1,5 +1,6 @@
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { EC2Client } from "@aws-sdk/client-ec2";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { loadConfig } from "../../src/app/config.js";
@@ -28,6 +29,7 @@ export function mockedRuntime(
       sns: new SNSClient({ region: "us-east-1" }),
       dynamodb: new DynamoDBClient({ region: "us-east-1" }),
       cloudtrail: new CloudTrailClient({ region: "us-east-1" }),
+      ec2: new EC2Client({ region: "us-east-1" }),
     },
   });
   if (!options.realRecord) {
@@ -35,4 +37,35 @@ export function mockedRuntime(
     rt.deps.creators = new FakeCreators();
   }
   return rt;
+}
+
+/** EC2 answers every lookup with a subnet whose main route table sends 0.0.0.0/0 to a NAT gateway. */
+export function natRoutes(input: { Filters?: { Values?: string[] }[] }) {
+  const ids = input.Filters?.[0]?.Values ?? [];
+  return {
+    Subnets: ids.map((id) => ({ SubnetId: id, VpcId: id.startsWith("vpc-") ? id : "vpc-0a1" })),
+    RouteTables: [
+      {
+        RouteTableId: "rtb-0a1",
+        VpcId: "vpc-0a1",
+        Associations: [{ Main: true }],
+        Routes: [{ DestinationCidrBlock: "0.0.0.0/0", NatGatewayId: "nat-0a1", State: "active" }],
+      },
+    ],
+  };
+}
+
+/** EC2 answers every lookup with a subnet whose main route table has only its local route and an S3 endpoint. */
+export function privateRoutes(input: { Filters?: { Values?: string[] }[] }) {
+  const out = natRoutes(input);
+  return {
+    ...out,
+    RouteTables: out.RouteTables.map((t) => ({
+      ...t,
+      Routes: [
+        { DestinationCidrBlock: "10.0.0.0/16", GatewayId: "local", State: "active" },
+        { DestinationPrefixListId: "pl-63a5400a", GatewayId: "vpce-0s3", State: "active" },
+      ],
+    })),
+  };
 }

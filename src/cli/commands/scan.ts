@@ -2,6 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
+import { createEc2Client } from "../../adapters/ec2.js";
 import { createSageMakerClient } from "../../adapters/sagemaker.js";
 import { SageMakerLister } from "../../adapters/sagemaker-list.js";
 import { configFrom, DEFAULT_RECORD_TABLE } from "../../app/config.js";
@@ -100,7 +101,13 @@ async function depsFor(region: string, args: ScanArgs, env: NodeJS.ProcessEnv) {
     topic && topic[1] !== region
       ? (await import("../../adapters/sns.js")).createSnsClient({ region: topic[1] })
       : undefined;
-  const rt = createRuntime({ config, log: stderrLog(true), clients: { sagemaker, sns } });
+  const rt = createRuntime({
+    config,
+    log: stderrLog(true),
+    clients: { sagemaker, sns, ec2: createEc2Client({ region }) },
+    // Route tables are read once per subnet for the whole run (the report is one moment's posture).
+    routeCacheMs: Number.POSITIVE_INFINITY,
+  });
   return { deps: rt.deps, lister: new SageMakerLister(sagemaker) };
 }
 

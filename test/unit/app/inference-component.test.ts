@@ -1,3 +1,4 @@
+import { EC2Client } from "@aws-sdk/client-ec2";
 import {
   AddTagsCommand,
   DeleteEndpointCommand,
@@ -12,7 +13,7 @@ import {
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { sample } from "../../support/events.js";
-import { mockedRuntime } from "../../support/mocked-runtime.js";
+import { mockedRuntime, privateRoutes } from "../../support/mocked-runtime.js";
 
 /* Inference components put a model on a shared endpoint: their posture is that model's. */
 const sm = mockClient(SageMakerClient);
@@ -173,7 +174,9 @@ describe("inference components with their own container", () => {
     expect(sm.commandCalls(DeleteInferenceComponentCommand)).toHaveLength(0);
   });
 
-  it("accepts a framework image in the config's VPC as the compensating control, and requires the VPC otherwise", async () => {
+  it("accepts a framework image in the config's private VPC as the compensating control, and requires the VPC otherwise", async () => {
+    const ec2 = mockClient(EC2Client);
+    ec2.onAnyCommand().callsFake(privateRoutes);
     const event = sample("CreateInferenceComponent.own-container.json");
     event.detail.requestParameters.specification.container.image = PYTORCH_INFERENCE;
     sm.on(DescribeEndpointCommand).resolves(endpoint);
@@ -188,6 +191,7 @@ describe("inference components with their own container", () => {
     expect(outcome.decision.findings.map((f) => [f.rule, f.path])).toEqual([
       ["vpc-config-missing", "endpointConfig[llm-host-config].vpcConfig"],
     ]);
+    ec2.restore();
   });
 
   it("reports the component as unverifiable when its endpoint's config cannot be found", async () => {

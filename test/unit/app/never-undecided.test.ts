@@ -1,4 +1,5 @@
 import { readdirSync } from "node:fs";
+import { EC2Client } from "@aws-sdk/client-ec2";
 import * as SageMaker from "@aws-sdk/client-sagemaker";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
@@ -6,7 +7,7 @@ import { enforceResource } from "../../../src/app/enforce.js";
 import { RESOURCE_TYPE_NAMES } from "../../../src/core/resource-types.js";
 import type { Decision, ResourceType } from "../../../src/core/types.js";
 import { EVENTS_DIR, sample } from "../../support/events.js";
-import { mockedRuntime } from "../../support/mocked-runtime.js";
+import { mockedRuntime, natRoutes } from "../../support/mocked-runtime.js";
 
 /*
  * The enforcement path never ends undecided: after its lookup every resource is COMPLIANT,
@@ -15,6 +16,8 @@ import { mockedRuntime } from "../../support/mocked-runtime.js";
  */
 const sm = mockClient(SageMaker.SageMakerClient);
 const sns = mockClient(SNSClient);
+// Framework images in a VPC are decided by their subnets' routes (src/app/egress.ts).
+const ec2 = mockClient(EC2Client);
 const ARN = "arn:aws:sagemaker:us-east-1:123456789012:";
 const IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1";
 
@@ -81,6 +84,8 @@ function answer(isolated: boolean, components: boolean) {
   }
   sns.reset();
   sns.onAnyCommand().resolves({ MessageId: "1" });
+  ec2.reset();
+  ec2.onAnyCommand().callsFake(natRoutes);
 }
 
 function undecided(d: Decision): string | null {

@@ -151,12 +151,26 @@ describe("isolation-guard evaluate (human output)", () => {
     expect(() => JSON.parse(r.stdout)).toThrow();
   });
 
-  it("shows a compliant verdict and the compensating control of a framework image", () => {
+  it("says that the VPC's routes decide for a framework image in a VPC, and names the compensating control", () => {
     const r = cli(["evaluate", event("CreateTrainingJob.pytorch-framework-vpc.json")]);
 
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain("COMPLIANT");
+    expect(r.stdout).toContain("NEEDS_LOOKUP");
+    expect(r.stdout).toContain("the VPC's routes decide");
     expect(r.stdout).toContain("compensating control");
+  });
+
+  it("shows a compliant verdict for a framework image in a VPC the policy trusts (vpcEgress: trust)", () => {
+    const r = cli([
+      "evaluate",
+      event("CreateTrainingJob.pytorch-framework-vpc.json"),
+      "--policy",
+      join(POLICIES, "trust-vpc.yaml"),
+      "--json",
+    ]);
+
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ verdict: "COMPLIANT", findings: [] });
   });
 
   it("says why an ignored event was ignored", () => {

@@ -28,6 +28,8 @@ function decideEvent(event: SampleEvent, policy: Policy = DEFAULT_POLICY): Decis
 }
 
 const rulesOf = (d: Decision) => d.findings.map((f) => f.rule);
+/** The guard's behaviour before route checks: any VpcConfig counts (route checks: egress.test.ts). */
+const TRUST_VPC = policyFromObject({ vpcEgress: "trust" });
 
 describe("network-isolation-disabled", () => {
   it("flags a training job whose request leaves enableNetworkIsolation out (AWS's default is off)", () => {
@@ -252,8 +254,8 @@ describe("framework images that cannot run isolated", () => {
     expect(d.findings[0]?.message).toContain("pytorch-training");
   });
 
-  it("accepts an AWS PyTorch image in a VPC and notes the compensating control", () => {
-    const d = decideEvent(loadEvent("CreateTrainingJob.pytorch-framework-vpc.json"));
+  it("accepts an AWS PyTorch image in a trusted VPC and notes the compensating control", () => {
+    const d = decideEvent(loadEvent("CreateTrainingJob.pytorch-framework-vpc.json"), TRUST_VPC);
 
     expect(d.verdict).toBe("COMPLIANT");
     expect(d.notes).toEqual([expect.stringContaining("compensating control")]);
@@ -272,8 +274,8 @@ describe("framework images that cannot run isolated", () => {
     expect(d.notes).toEqual([]);
   });
 
-  it("accepts an AWS scikit-learn processing image in a VPC", () => {
-    const d = decideEvent(loadEvent("CreateProcessingJob.sklearn-framework-vpc.json"));
+  it("accepts an AWS scikit-learn processing image in a trusted VPC", () => {
+    const d = decideEvent(loadEvent("CreateProcessingJob.sklearn-framework-vpc.json"), TRUST_VPC);
 
     expect(d.verdict).toBe("COMPLIANT");
     expect(d.notes.join(" ")).toContain("compensating control");
@@ -293,8 +295,8 @@ describe("framework images that cannot run isolated", () => {
     expect(d.notes).toEqual([]);
   });
 
-  it("accepts a model whose containers are all AWS framework images in a VPC", () => {
-    const d = decideEvent(loadEvent("CreateModel.multi-container-pytorch-vpc.json"));
+  it("accepts a model whose containers are all AWS framework images in a trusted VPC", () => {
+    const d = decideEvent(loadEvent("CreateModel.multi-container-pytorch-vpc.json"), TRUST_VPC);
 
     expect(d.verdict).toBe("COMPLIANT");
     expect(d.notes).toHaveLength(1);
@@ -352,7 +354,7 @@ describe("framework images that cannot run isolated", () => {
       ],
     });
 
-    const d = decideFacts(f, DEFAULT_POLICY, NOW);
+    const d = decideFacts(f, TRUST_VPC, NOW);
 
     expect(d.verdict).toBe("COMPLIANT");
     expect(d.notes[0]).toContain("model vision-model");

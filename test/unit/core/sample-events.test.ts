@@ -10,6 +10,7 @@ const policies: Record<string, Policy> = {
   default: DEFAULT_POLICY,
   exemptions: parsePolicy(readFileSync(join(EVENTS, "policies/exemptions.yaml"), "utf8")),
   strict: parsePolicy(readFileSync(join(EVENTS, "policies/strict.yaml"), "utf8")),
+  "trust-vpc": parsePolicy(readFileSync(join(EVENTS, "policies/trust-vpc.yaml"), "utf8")),
 };
 const NOW = Date.parse("2026-11-26T12:00:00Z");
 

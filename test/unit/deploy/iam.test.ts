@@ -1,13 +1,15 @@
 import { readdirSync } from "node:fs";
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { EC2Client } from "@aws-sdk/client-ec2";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { readServerlessYml } from "../../../scripts/serverless-yml.js";
+import { EC2_IAM_ACTIONS } from "../../../src/adapters/ec2.js";
 import { RESOURCE_TYPES } from "../../../src/core/resource-types.js";
 import { EVENTS_DIR, sample } from "../../support/events.js";
-import { mockedRuntime } from "../../support/mocked-runtime.js";
+import { mockedRuntime, natRoutes } from "../../support/mocked-runtime.js";
 
 const sls = readServerlessYml();
 
@@ -31,7 +33,14 @@ function granted(fn: string): Set<string> {
 async function callsMadeFor(detailTypes: (dt: string) => boolean): Promise<Set<string>> {
   const sm = mockClient(SageMakerClient);
   const sns = mockClient(SNSClient);
-  const describedBad = { EnableNetworkIsolation: false };
+  const ec2 = mockClient(EC2Client);
+  ec2.onAnyCommand().callsFake(natRoutes);
+  // A training job that only its VPC keeps off the internet: its decision reads route tables.
+  const describedBad = {
+    EnableNetworkIsolation: false,
+    VpcConfig: { Subnets: ["subnet-0a1"], SecurityGroupIds: ["sg-0a1"] },
+    AlgorithmSpecification: { TrainingImage: "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.3.0" },
+  };
   sm.onAnyCommand().callsFake((input: Record<string, unknown>) => {
     const name = Object.values(input)[0];
     return {
@@ -74,10 +83,11 @@ async function callsMadeFor(detailTypes: (dt: string) => boolean): Promise<Set<s
   const made = new Set([
     ...sm.calls().map((c) => `sagemaker:${name(c)}`),
     ...sns.calls().map((c) => `sns:${name(c)}`),
+    ...ec2.calls().map((c) => `ec2:${name(c)}`),
     ...ddb.calls().map((c) => `dynamodb:${name(c)}`),
     ...ct.calls().map((c) => `cloudtrail:${name(c)}`),
   ]);
-  for (const m of [sm, sns, ddb, ct]) m.restore();
+  for (const m of [sm, sns, ec2, ddb, ct]) m.restore();
   return made;
 }
 
@@ -90,6 +100,9 @@ describe("least-privilege roles in serverless.yml", () => {
     expect(made).toContain("sagemaker:StopTrainingJob");
     expect(made).toContain("sagemaker:DeleteModel");
     expect(made).toContain("dynamodb:PutItem");
+    // A PyTorch job in a VPC (events/CreateTrainingJob.pytorch-framework-vpc.json) reads its routes.
+    expect([...made].filter((a) => a.startsWith("ec2:")).sort()).toEqual([...EC2_IAM_ACTIONS].sort());
+    expect([...role].filter((a) => a.startsWith("ec2:")).sort()).toEqual([...EC2_IAM_ACTIONS].sort());
     // Least privilege: nothing beyond what the resource table says the enforcer may need.
     const possible = new Set(
       Object.values(RESOURCE_TYPES).flatMap((t) =>
@@ -107,6 +120,7 @@ describe("least-privilege roles in serverless.yml", () => {
     expect([...made].filter((a) => !role.has(a))).toEqual([]);
     expect(made).toContain("sagemaker:DescribeTrainingJob");
     expect(made).toContain("cloudtrail:LookupEvents");
+    expect([...made].filter((a) => a.startsWith("ec2:")).sort()).toEqual([...EC2_IAM_ACTIONS].sort());
     // Endpoints are deleted when they reach InService (SageMaker refuses while Creating), models when
     // their "Model State Change" announces them; nothing else (inference components have no state change).
     expect(made).toContain("sagemaker:DeleteModel");
@@ -122,6 +136,15 @@ describe("least-privilege roles in serverless.yml", () => {
         const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
         expect(actions.some((a) => a.includes("*"))).toBe(false);
         const resources = JSON.stringify(s.Resource);
+        if (actions.some((a) => a.startsWith("ec2:"))) {
+          // EC2 Describe* actions take no resource ARNs: "*", kept to this region by ec2:Region.
+          expect(actions.every((a) => a.startsWith("ec2:Describe"))).toBe(true);
+          expect(s.Resource).toBe("*");
+          expect((s as Statement & { Condition?: unknown }).Condition).toEqual({
+            StringEquals: { "ec2:Region": { Ref: "AWS::Region" } },
+          });
+          continue;
+        }
         // LookupEvents supports no resource-level permissions (CloudTrail's service authorization reference).
         if (!actions.every((a) => a === "cloudtrail:LookupEvents")) expect(resources).not.toBe('"*"');
         if (actions.some((a) => a.startsWith("dynamodb:"))) expect(resources).toContain("table/");

@@ -1,12 +1,15 @@
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { EC2Client } from "@aws-sdk/client-ec2";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { readServerlessYml } from "../../../scripts/serverless-yml.js";
+import { EC2_IAM_ACTIONS } from "../../../src/adapters/ec2.js";
 import { LIST_IAM_ACTIONS } from "../../../src/adapters/sagemaker-list.js";
 import { loadSweepConfig } from "../../../src/app/config-sweep.js";
 import { createSweepRuntime } from "../../../src/wiring/sweep-runtime.js";
+import { natRoutes } from "../../support/mocked-runtime.js";
 
 const sls = readServerlessYml();
 type Statement = { Action: string | string[]; Resource: unknown };
@@ -19,6 +22,8 @@ describe("the sweep's least-privilege role", () => {
   it("grants every call a sweep makes, in enforce and audit mode, and the List actions on * only", async () => {
     const sm = mockClient(SageMakerClient);
     const sns = mockClient(SNSClient);
+    const ec2 = mockClient(EC2Client);
+    ec2.onAnyCommand().callsFake(natRoutes);
     const arn = (t: string) => `arn:aws:sagemaker:us-east-1:123456789012:${t}/x`;
     sm.onAnyCommand().callsFake(() => ({
       TrainingJobSummaries: [{ TrainingJobName: "x", TrainingJobArn: arn("training-job") }],
@@ -35,6 +40,9 @@ describe("the sweep's least-privilege role", () => {
       Specification: { ModelName: "x" },
       Tags: [],
       EnableNetworkIsolation: false,
+      // The training job runs a PyTorch image in a VPC: only its routes decide.
+      VpcConfig: { Subnets: ["subnet-0a1"], SecurityGroupIds: ["sg-0a1"] },
+      AlgorithmSpecification: { TrainingImage: "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.3.0" },
       TrainingJobDefinition: { EnableNetworkIsolation: false },
       ModelName: "x",
       EndpointConfigName: "x",
@@ -72,6 +80,7 @@ describe("the sweep's least-privilege role", () => {
             sns: new SNSClient({ region: "us-east-1" }),
             dynamodb: new DynamoDBClient({ region: "us-east-1" }),
             cloudtrail: new CloudTrailClient({ region: "us-east-1" }),
+            ec2: new EC2Client({ region: "us-east-1" }),
           },
         });
         await rt.sweep().catch(() => undefined);
@@ -81,10 +90,11 @@ describe("the sweep's least-privilege role", () => {
     const made = new Set([
       ...sm.calls().map((c) => `sagemaker:${name(c)}`),
       ...sns.calls().map((c) => `sns:${name(c)}`),
+      ...ec2.calls().map((c) => `ec2:${name(c)}`),
       ...ddb.calls().map((c) => `dynamodb:${name(c)}`),
       ...ct.calls().map((c) => `cloudtrail:${name(c)}`),
     ]);
-    for (const m of [sm, sns, ddb, ct]) m.restore();
+    for (const m of [sm, sns, ec2, ddb, ct]) m.restore();
     const granted = new Set(statements.flatMap(actions));
 
     expect([...made].filter((a) => !granted.has(a))).toEqual([]);
@@ -95,9 +105,12 @@ describe("the sweep's least-privilege role", () => {
     expect(made).toContain("cloudtrail:LookupEvents");
     for (const s of statements) {
       const listing = actions(s).filter((a) => LIST_IAM_ACTIONS.includes(a));
+      const describing = actions(s).filter((a) => a.startsWith("ec2:"));
       if (listing.length) expect([listing, s.Resource]).toEqual([[...LIST_IAM_ACTIONS], "*"]);
+      else if (describing.length) expect([describing.sort(), s.Resource]).toEqual([[...EC2_IAM_ACTIONS].sort(), "*"]);
       else if (!actions(s).every((a) => a === "cloudtrail:LookupEvents")) expect(s.Resource).not.toBe("*");
     }
+    expect([...made].filter((a) => a.startsWith("ec2:")).sort()).toEqual([...EC2_IAM_ACTIONS].sort());
     expect([...granted].filter((a) => a.startsWith("sagemaker:") && !made.has(a))).toEqual([]);
   });
 

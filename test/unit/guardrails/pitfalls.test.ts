@@ -51,9 +51,10 @@ describe("absent keys and false values", () => {
 });
 
 describe("framework images that cannot run isolated", () => {
-  it("never denies a PyTorch job in a VPC without isolation, which the detective core allows", async () => {
+  it("never denies a PyTorch job in a VPC without isolation, which the detective core decides by its routes", async () => {
     const event = loadEvent("CreateTrainingJob.pytorch-framework-vpc.json");
-    expect(await answer(event, policy())).toEqual({ verdict: "COMPLIANT", denied: false });
+    expect(await answer(event, policy())).toEqual({ verdict: "NEEDS_LOOKUP", denied: false });
+    expect(await answer(event, policy({ vpcEgress: "trust" }))).toEqual({ verdict: "COMPLIANT", denied: false });
   });
 
   it("denies isolation off without a VPC, which is non-compliant for every image", async () => {

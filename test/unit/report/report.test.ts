@@ -221,3 +221,46 @@ describe("posture report", () => {
     });
   });
 });
+
+describe("subnet rows", () => {
+  const verdict = (subnet: string, v: "routes-to-internet" | "no-internet-route") => ({
+    subnet,
+    vpc: "vpc-1",
+    routeTable: "rtb-1",
+    main: v === "no-internet-route",
+    verdict: v,
+    detail: v === "routes-to-internet" ? "0.0.0.0/0 (all addresses) -> nat-1" : "no route leaves private address space",
+  });
+  const shared = [
+    item({ name: "a", arn: "arn:a", egress: [verdict("subnet-private", "no-internet-route")] }),
+    item({
+      name: "b",
+      arn: "arn:b",
+      verdict: "NON_COMPLIANT",
+      egress: [verdict("subnet-private", "no-internet-route"), verdict("subnet-open", "routes-to-internet")],
+    }),
+    item({ name: "c", arn: "arn:c" }),
+  ];
+
+  it("has one row per subnet, open ones first, with the resources that rest on it", () => {
+    const r = buildReport(shared, { now: NOW, regions: ["us-east-1"], policyId: "p", scope: "s" });
+
+    expect(r.subnets.map((s) => [s.subnet, s.verdict, s.resources])).toEqual([
+      ["subnet-open", "routes-to-internet", ["arn:b"]],
+      ["subnet-private", "no-internet-route", ["arn:a", "arn:b"]],
+    ]);
+  });
+
+  it("prints the rows in the table and the HTML page, and none when no decision read routes", () => {
+    const r = buildReport(shared, { now: NOW, regions: ["us-east-1"], policyId: "p", scope: "s" });
+    const none = buildReport([item({})], { now: NOW, regions: ["us-east-1"], policyId: "p", scope: "s" });
+
+    expect(renderTable(r)).toMatch(/subnet-open.*rtb-1.*routes to the internet/s);
+    expect(renderTable(r)).toContain("2 subnet(s)");
+    expect(renderHtml(r)).toContain('data-verdict="routes-to-internet"');
+    expect(JSON.parse(renderJson(r)).subnets).toHaveLength(2);
+    expect(none.subnets).toEqual([]);
+    expect(renderTable(none)).not.toContain("subnet(s)");
+    expect(renderHtml(none)).not.toContain('id="subnets"');
+  });
+});
