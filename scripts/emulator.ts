@@ -18,6 +18,8 @@ export interface Emulator {
   }): Promise<void>;
   setJobStatus(type: string, name: string, status: string): Promise<void>;
   settings(values: { refuseDeleteWhileCreating?: boolean }): Promise<void>;
+  /** AssumeRole into these accounts answers AccessDenied (as AWS does for a missing or untrusting role). */
+  denyAssumeRole(accounts: string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -80,6 +82,9 @@ export async function startEmulator(): Promise<Emulator> {
     },
     settings: async (values) => {
       await call("POST", "/guard-api/settings", values);
+    },
+    denyAssumeRole: async (accounts) => {
+      await call("POST", "/guard-api/deny-assume-role", { accounts });
     },
     setJobStatus: async (type, name, status) => {
       await call("POST", "/guard-api/job-status", { type, name, status });

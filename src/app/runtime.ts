@@ -3,6 +3,8 @@ import type { SNSClient } from "@aws-sdk/client-sns";
 import { createSageMakerClient, SageMakerAdapter } from "../adapters/sagemaker.js";
 import { GuardError, InvalidEventError, TrustBoundaryError } from "../core/errors.js";
 import type { Policy } from "../core/policy.js";
+import { loadOrgConfig, needsOrgWiring, type OrgConfig } from "../org/config.js";
+import type { OrgClients } from "../org/wiring.js";
 import { type GuardConfig, loadConfig } from "./config.js";
 import { type EnforcerDeps, type HandleOutcome, handleEvent, type LogPort, type MetricsPort } from "./enforce.js";
 import type { AlertPort } from "./ports.js";
@@ -63,6 +65,8 @@ export function countOutcome(metrics: MetricsPort, o: HandleOutcome): void {
 /** The enforcer with its clients, built once per container (cold start) and reused. */
 export interface Runtime {
   config: GuardConfig;
+  /** Organization and Security Hub settings (inactive in single-account mode). */
+  org: OrgConfig;
   deps: EnforcerDeps;
   handle(event: unknown): Promise<HandleOutcome>;
 }
@@ -78,9 +82,12 @@ export function createRuntime(options: {
   sns?: SNSClient;
   parsePolicyText?: (text: string, source: string) => Policy;
   metrics?: MetricsPort;
+  /** Clients of the organization wiring (STS, Organizations, Security Hub, member SageMaker config). */
+  org?: OrgClients;
 }): Runtime {
   const metrics = options.metrics ?? { count() {} };
   const config = loadConfig(options.env, options.parsePolicyText);
+  const org = loadOrgConfig(options.env ?? process.env, config);
   const deps: EnforcerDeps = {
     sagemaker: new SageMakerAdapter(options.sagemaker ?? createSageMakerClient({ region: config.region })),
     alerts: lazyAlerts(config, options.sns),
@@ -93,12 +100,21 @@ export function createRuntime(options: {
     settleMs: config.settleMs,
     alertRendering: { format: config.alertFormat, runbookUrl: config.runbookUrl ?? undefined },
   };
+  // Loaded only when configured: a single-account guard's cold start loads no STS/Organizations client.
+  let orgHandler: Promise<(event: unknown) => Promise<HandleOutcome>> | null = null;
+  const run = needsOrgWiring(org)
+    ? async (event: unknown) => {
+        orgHandler ??= import("../org/wiring.js").then((m) => m.createOrgHandler(org, deps, options.org));
+        return (await orgHandler)(event);
+      }
+    : (event: unknown) => handleEvent(event, deps);
   return {
     config,
+    org,
     deps,
     async handle(event) {
       try {
-        const outcome = await handleEvent(event, deps);
+        const outcome = await run(event);
         options.log.info("event handled", summarize(outcome));
         countOutcome(metrics, outcome);
         return outcome;
