@@ -18,6 +18,10 @@ Usage:
                        [--concurrency n] [--include-finished] [--policy <file>]
       The account's isolation posture, every supported resource type.
       Exit 0 clean, 1 violations found, 2 bad arguments, 3 scan incomplete.
+  isolation-guard scan --org --role-name <name> [--regions r,...] [--accounts id,...] [--concurrency n]
+                       [--format table|json|html] [--out <file>] [--fix [--yes]]
+      Every ACTIVE account of the organization through its member role, every region, one report;
+      an account or region that cannot be examined makes the report incomplete (exit 3).
   isolation-guard redrive --queue-url <url>
       Replay dead-lettered events through the enforcer, idempotently.
 `;
