@@ -22,6 +22,9 @@ Usage:
                        [--format table|json|html] [--out <file>] [--fix [--yes]]
       Every ACTIVE account of the organization through its member role, every region, one report;
       an account or region that cannot be examined makes the report incomplete (exit 3).
+  isolation-guard org-template --out <dir> --central-account <id> --organization-id <o-...>
+                               [--central-region r] [--regions r,...] [--stage s] [--role-name n]
+      Write the member account template and the StackSet parameters (offline).
   isolation-guard redrive --queue-url <url>
       Replay dead-lettered events through the enforcer, idempotently.
 `;
@@ -50,6 +53,7 @@ const COMMANDS: Record<string, Command> = {
   guardrails: async (argv) => (await import("./commands/guardrails.js")).run(argv),
   scan: async (argv) => (await import("./commands/scan.js")).run(argv),
   redrive: async (argv) => (await import("./commands/redrive.js")).run(argv),
+  "org-template": async (argv) => (await import("./commands/org-template.js")).run(argv),
 };
 
 /** Runs the CLI and returns the exit status. */
