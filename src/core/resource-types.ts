@@ -1,10 +1,14 @@
-import type { IsolationUnit, ResourceType } from "./types.js";
+import type { IsolationUnit } from "./types.js";
 import "./zod.js";
 import * as z from "zod/mini";
 
 /*
- * One table for every SageMaker resource type: which CloudTrail calls create it, where its isolation
- * settings live, how it is described, stopped or deleted, and which state-change event announces it.
+ * One row per SageMaker resource type, holding every fact the guard knows about the type: its names,
+ * which CloudTrail calls create it, how its settings become facts (`parse`), how it is described,
+ * listed, stopped or deleted, which state-change event announces it, which parent launches it, and where
+ * the sweep takes it. Every other table (the resource type union, the sweep order, the adapters'
+ * command and paginator tables, the report's rows) is derived from these rows, so a new type is one
+ * row and the compiler lists whatever else it still needs.
  * Request parameters (CloudTrail) and Describe outputs (PascalCase, lowered by `lowerCamelKeys`) share
  * member names, so one schema reads both.
  */
@@ -74,13 +78,31 @@ const EndpointConfig = lazy(() =>
     endpointConfigName: Name(),
     productionVariants: z.nullish(z.array(Variant())),
     shadowProductionVariants: z.nullish(z.array(Variant())),
+    enableNetworkIsolation: OptBool(),
+    vpcConfig: z.nullish(Vpc()),
   }),
 );
 const Endpoint = lazy(() => z.object({ endpointName: Name(), endpointConfigName: Name() }));
+const ComponentSpecification = lazy(() =>
+  z.object({
+    modelName: OptString(),
+    // The request names the image; Describe answers with DeployedImage (the image as specified, and
+    // the digest it resolved to).
+    container: z.nullish(
+      z.object({
+        image: OptString(),
+        deployedImage: z.nullish(z.object({ specifiedImage: OptString(), resolvedImage: OptString() })),
+      }),
+    ),
+    baseInferenceComponentName: OptString(),
+  }),
+);
 const InferenceComponent = lazy(() =>
   z.object({
     inferenceComponentName: Name(),
-    specification: z.nullish(z.object({ modelName: OptString() })),
+    endpointName: OptString(),
+    specification: z.nullish(ComponentSpecification()),
+    specifications: z.nullish(z.array(ComponentSpecification())),
   }),
 );
 
@@ -110,46 +132,134 @@ function trainingUnit(def: z.infer<ReturnType<typeof TrainingDefinition>>, baseP
 export interface ModelSource {
   modelNames: string[];
   endpointConfigName: string | null;
+  /**
+   * Containers it runs itself, without a model (an inference component's `Container`): they run under
+   * the settings of the endpoint config behind `endpointName` (`null`: describe the component for it).
+   */
+  containers?: { images: IsolationUnit["images"]; endpointName: string | null };
+  /** An adapter component names no model or container: it runs in its base component's container. */
+  baseComponentName?: string;
 }
 
-export interface ResourceTypeSpec {
-  type: ResourceType;
+/** Isolation settings without the images: what an endpoint config sets for every container deployed to it. */
+export type HostSettings = Omit<IsolationUnit, "images">;
+
+/** What a row's `parse` makes of a request or a Describe output. */
+export interface ParsedSettings {
+  name: string;
+  /** Its own isolation settings (jobs, models): each unit is judged by the rules. */
+  units?: IsolationUnit[];
+  /** The models it puts to work, when it names them (transform jobs, endpoint configs, endpoints...). */
+  models?: ModelSource;
+  /** An endpoint config's top-level settings: those of the containers deployed to it without a model. */
+  hostSettings?: HostSettings;
+}
+
+/** The SageMaker API side of a type: operations without the `Command` suffix, and their name parameter. */
+export interface ApiSpec {
+  nameParam: string;
+  describe: string;
+  /** Its List* operation (always paginated) and the summary members the lister reads. */
+  list: {
+    operation: string;
+    summaries: string;
+    nameKey: string;
+    arnKey: string;
+    statusKey: string | null;
+    /**
+     * The `StatusEquals` value of a resource that is still at work, for the sweep's "running only"
+     * listing (`InProgress` for jobs); `null`: the type has no such filter and every one is listed.
+     */
+    activeStatus: string | null;
+  };
+  stop?: string;
+  delete?: string;
+}
+
+/**
+ * The remedy in enforce mode, with the operation that carries it out: a type cannot name a remedy its
+ * API lacks. `stopWhile`: Describe statuses in which the Stop applies (a job `InProgress`, a notebook
+ * `InService`); in any other a Stop is not attempted and the resource is reported as no longer running.
+ * `null`: tag and alert only.
+ */
+export type RemedySpec =
+  | { remedy: "stop"; api: ApiSpec & { stop: string }; stopWhile: readonly string[] }
+  | { remedy: "delete"; api: ApiSpec & { delete: string } }
+  | { remedy: null; api: ApiSpec };
+
+/** Every fact about one resource type. The row's key is the type (the SageMaker ARN resource segment). */
+export type ResourceTypeRow = RemedySpec & {
+  /** How alerts (`one`) and reports (`many`) name it. */
+  names: { one: string; many: string };
+  /**
+   * The SageMaker Python SDK spelling of its isolation setting, for the fix line; `null` for types
+   * whose posture is their models' (the fix names the model's setting).
+   */
+  sdkHint: string | null;
+  /** Its posture is that of the models it puts to work (looked up by name), not settings of its own. */
+  putsModelsToWork: boolean;
   /** CloudTrail event names whose request creates or re-points this resource. */
   events: readonly string[];
   /** Request / Describe member holding the name, and responseElements / Describe member holding the ARN. */
   nameKey: string;
   arnKey: string;
-  /** The remedy in enforce mode; `null`: tag and alert only. */
-  remedy: "stop" | "delete" | null;
-  /** Parses the (lower-camel) parameters; throws ZodError on wrong types. */
-  parse: (params: unknown) => { name: string; units?: IsolationUnit[]; models?: ModelSource };
-  /** SageMaker API operations (without the `Command` suffix) and their name parameter. */
-  api: { describe: string; stop?: string; delete?: string; nameParam: string; listTags: true };
-  /** SageMaker's own "... State Change" event for this type, and its status member. */
+  /** Where the type's settings become facts: parses (lower-camel) parameters; throws ZodError on wrong types. */
+  parse: (params: unknown) => ParsedSettings;
+  /** SageMaker's own "... State Change" event for this type, and its members. */
   stateChange: {
     detailType: string;
-    statusKey: string;
+    /** `null`: the type has no status (a model's event marks its creation or deletion). */
+    statusKey: string | null;
     nameKey: string;
     arnKey: string;
     /** Statuses in which the resource runs (or can be remedied) and must be decided. */
     activeStatuses: readonly string[];
   } | null;
+  /**
+   * Describe / state-change members (PascalCase) naming the resource SageMaker launched it for (a tuning
+   * job's training jobs): such a child is decided with its parent, never on its own.
+   */
+  parentKeys: readonly string[];
+  /** Where the sweep and scan take it: lower first (running jobs are the most urgent to stop). */
+  sweepOrder: number;
   /** Console fragment after `#/`. */
   consolePath: string;
+};
+
+/** Keeps the rows' literal operation names, so the adapters' tables can be checked against them. */
+function defineRows<const T extends Record<string, ResourceTypeRow>>(rows: T): T {
+  return rows;
 }
 
-export const RESOURCE_TYPES: Readonly<Record<ResourceType, ResourceTypeSpec>> = {
+const JOB_STOP = ["InProgress"] as const;
+
+const ROWS = defineRows({
   "training-job": {
-    type: "training-job",
+    names: { one: "training job", many: "Training jobs" },
+    sdkHint: "Estimator(..., enable_network_isolation=True)",
+    putsModelsToWork: false,
     events: ["CreateTrainingJob"],
     nameKey: "trainingJobName",
     arnKey: "trainingJobArn",
-    remedy: "stop",
     parse: (p) => {
       const job = TrainingJob().parse(p);
       return { name: job.trainingJobName, units: [trainingUnit(job, "")] };
     },
-    api: { describe: "DescribeTrainingJob", stop: "StopTrainingJob", nameParam: "TrainingJobName", listTags: true },
+    remedy: "stop",
+    stopWhile: JOB_STOP,
+    api: {
+      nameParam: "TrainingJobName",
+      describe: "DescribeTrainingJob",
+      stop: "StopTrainingJob",
+      list: {
+        operation: "ListTrainingJobs",
+        summaries: "TrainingJobSummaries",
+        nameKey: "TrainingJobName",
+        arnKey: "TrainingJobArn",
+        statusKey: "TrainingJobStatus",
+        activeStatus: "InProgress",
+      },
+    },
     stateChange: {
       detailType: "SageMaker Training Job State Change",
       statusKey: "TrainingJobStatus",
@@ -157,14 +267,18 @@ export const RESOURCE_TYPES: Readonly<Record<ResourceType, ResourceTypeSpec>> = 
       arnKey: "TrainingJobArn",
       activeStatuses: ["InProgress"],
     },
+    // Training jobs SageMaker launches for a tuning job, an AutoML job or a labeling job's active learning.
+    parentKeys: ["TuningJobArn", "AutoMLJobArn", "LabelingJobArn"],
+    sweepOrder: 10,
     consolePath: "jobs",
   },
   "hyper-parameter-tuning-job": {
-    type: "hyper-parameter-tuning-job",
+    names: { one: "hyperparameter tuning job", many: "Tuning jobs" },
+    sdkHint: "the tuner's Estimator(..., enable_network_isolation=True)",
+    putsModelsToWork: false,
     events: ["CreateHyperParameterTuningJob"],
     nameKey: "hyperParameterTuningJobName",
     arnKey: "hyperParameterTuningJobArn",
-    remedy: "stop",
     parse: (p) => {
       const job = TuningJob().parse(p);
       const units: IsolationUnit[] = [];
@@ -174,11 +288,20 @@ export const RESOURCE_TYPES: Readonly<Record<ResourceType, ResourceTypeSpec>> = 
       });
       return { name: job.hyperParameterTuningJobName, units };
     },
+    remedy: "stop",
+    stopWhile: JOB_STOP,
     api: {
+      nameParam: "HyperParameterTuningJobName",
       describe: "DescribeHyperParameterTuningJob",
       stop: "StopHyperParameterTuningJob",
-      nameParam: "HyperParameterTuningJobName",
-      listTags: true,
+      list: {
+        operation: "ListHyperParameterTuningJobs",
+        summaries: "HyperParameterTuningJobSummaries",
+        nameKey: "HyperParameterTuningJobName",
+        arnKey: "HyperParameterTuningJobArn",
+        statusKey: "HyperParameterTuningJobStatus",
+        activeStatus: "InProgress",
+      },
     },
     stateChange: {
       detailType: "SageMaker HyperParameter Tuning Job State Change",
@@ -187,14 +310,17 @@ export const RESOURCE_TYPES: Readonly<Record<ResourceType, ResourceTypeSpec>> = 
       arnKey: "HyperParameterTuningJobArn",
       activeStatuses: ["InProgress"],
     },
+    parentKeys: [],
+    sweepOrder: 20,
     consolePath: "hyper-tuning-jobs",
   },
   "processing-job": {
-    type: "processing-job",
+    names: { one: "processing job", many: "Processing jobs" },
+    sdkHint: "Processor(..., network_config=NetworkConfig(enable_network_isolation=True))",
+    putsModelsToWork: false,
     events: ["CreateProcessingJob"],
     nameKey: "processingJobName",
     arnKey: "processingJobArn",
-    remedy: "stop",
     parse: (p) => {
       const job = ProcessingJob().parse(p);
       // A missing networkConfig means SageMaker's defaults: no isolation, no VPC.
@@ -210,11 +336,20 @@ export const RESOURCE_TYPES: Readonly<Record<ResourceType, ResourceTypeSpec>> = 
       };
       return { name: job.processingJobName, units: [unit] };
     },
+    remedy: "stop",
+    stopWhile: JOB_STOP,
     api: {
+      nameParam: "ProcessingJobName",
       describe: "DescribeProcessingJob",
       stop: "StopProcessingJob",
-      nameParam: "ProcessingJobName",
-      listTags: true,
+      list: {
+        operation: "ListProcessingJobs",
+        summaries: "ProcessingJobSummaries",
+        nameKey: "ProcessingJobName",
+        arnKey: "ProcessingJobArn",
+        statusKey: "ProcessingJobStatus",
+        activeStatus: "InProgress",
+      },
     },
     stateChange: {
       detailType: "SageMaker Processing Job State Change",
@@ -223,14 +358,57 @@ export const RESOURCE_TYPES: Readonly<Record<ResourceType, ResourceTypeSpec>> = 
       arnKey: "ProcessingJobArn",
       activeStatuses: ["InProgress"],
     },
+    // Debugger/Profiler rule jobs (TrainingJobArn; the SDK turns the profiler report on by default),
+    // AutoML's jobs and Model Monitor runs (DescribeProcessingJob).
+    parentKeys: ["TrainingJobArn", "AutoMLJobArn", "MonitoringScheduleArn"],
+    sweepOrder: 30,
     consolePath: "processing-jobs",
   },
+  "transform-job": {
+    names: { one: "batch transform job", many: "Batch transform jobs" },
+    sdkHint: null,
+    putsModelsToWork: true,
+    events: ["CreateTransformJob"],
+    nameKey: "transformJobName",
+    arnKey: "transformJobArn",
+    parse: (p) => {
+      const job = TransformJob().parse(p);
+      return { name: job.transformJobName, models: { modelNames: [job.modelName], endpointConfigName: null } };
+    },
+    remedy: "stop",
+    stopWhile: JOB_STOP,
+    api: {
+      nameParam: "TransformJobName",
+      describe: "DescribeTransformJob",
+      stop: "StopTransformJob",
+      list: {
+        operation: "ListTransformJobs",
+        summaries: "TransformJobSummaries",
+        nameKey: "TransformJobName",
+        arnKey: "TransformJobArn",
+        statusKey: "TransformJobStatus",
+        activeStatus: "InProgress",
+      },
+    },
+    stateChange: {
+      detailType: "SageMaker Transform Job State Change",
+      statusKey: "TransformJobStatus",
+      nameKey: "TransformJobName",
+      arnKey: "TransformJobArn",
+      activeStatuses: ["InProgress"],
+    },
+    // AutoML's and labeling jobs' batch transforms (DescribeTransformJob).
+    parentKeys: ["AutoMLJobArn", "LabelingJobArn"],
+    sweepOrder: 40,
+    consolePath: "transform-jobs",
+  },
   model: {
-    type: "model",
+    names: { one: "model", many: "Models" },
+    sdkHint: "Model(..., enable_network_isolation=True)",
+    putsModelsToWork: false,
     events: ["CreateModel"],
     nameKey: "modelName",
     arnKey: "modelArn",
-    remedy: "delete",
     parse: (p) => {
       const m = Model().parse(p);
       const images: IsolationUnit["images"] = [];
@@ -251,59 +429,124 @@ export const RESOURCE_TYPES: Readonly<Record<ResourceType, ResourceTypeSpec>> = 
       };
       return { name: m.modelName, units: [unit] };
     },
-    api: { describe: "DescribeModel", delete: "DeleteModel", nameParam: "ModelName", listTags: true },
-    stateChange: null,
+    remedy: "delete",
+    api: {
+      nameParam: "ModelName",
+      describe: "DescribeModel",
+      delete: "DeleteModel",
+      list: {
+        operation: "ListModels",
+        summaries: "Models",
+        nameKey: "ModelName",
+        arnKey: "ModelArn",
+        statusKey: null,
+        activeStatus: null,
+      },
+    },
+    // "SageMaker Model State Change" (EventBridge, events SageMaker sends): sent when a model is
+    // created or deleted, so a model whose CloudTrail event was lost is decided in seconds, not at the
+    // next sweep. A deleted model's Describe finds nothing: the event is then ignored.
+    stateChange: {
+      detailType: "SageMaker Model State Change",
+      statusKey: null,
+      nameKey: "ModelName",
+      arnKey: "ModelArn",
+      activeStatuses: [],
+    },
+    parentKeys: [],
+    sweepOrder: 70,
     consolePath: "models",
   },
-  "transform-job": {
-    type: "transform-job",
-    events: ["CreateTransformJob"],
-    nameKey: "transformJobName",
-    arnKey: "transformJobArn",
-    remedy: "stop",
-    parse: (p) => {
-      const job = TransformJob().parse(p);
-      return { name: job.transformJobName, models: { modelNames: [job.modelName], endpointConfigName: null } };
-    },
-    api: { describe: "DescribeTransformJob", stop: "StopTransformJob", nameParam: "TransformJobName", listTags: true },
-    stateChange: {
-      detailType: "SageMaker Transform Job State Change",
-      statusKey: "TransformJobStatus",
-      nameKey: "TransformJobName",
-      arnKey: "TransformJobArn",
-      activeStatuses: ["InProgress"],
-    },
-    consolePath: "transform-jobs",
-  },
   "endpoint-config": {
-    type: "endpoint-config",
+    names: { one: "endpoint configuration", many: "Endpoint configs" },
+    sdkHint: null,
+    putsModelsToWork: true,
     events: ["CreateEndpointConfig"],
     nameKey: "endpointConfigName",
     arnKey: "endpointConfigArn",
-    remedy: null,
     parse: (p) => {
       const c = EndpointConfig().parse(p);
-      const names = [...(c.productionVariants ?? []), ...(c.shadowProductionVariants ?? [])]
-        .map((v) => v.modelName)
-        .filter((n): n is string => typeof n === "string" && n.length > 0);
-      return { name: c.endpointConfigName, models: { modelNames: [...new Set(names)], endpointConfigName: null } };
+      const variants = [...(c.productionVariants ?? []), ...(c.shadowProductionVariants ?? [])];
+      const names = variants.map((v) => v.modelName).filter((n): n is string => typeof n === "string" && n.length > 0);
+      /*
+       * Which source decides. A variant that names a model runs that model's containers, with the
+       * model's own EnableNetworkIsolation and VpcConfig: CreateModel documents them as isolating "the
+       * model container" and VpcConfig as "used in hosting services". The config's top-level
+       * EnableNetworkIsolation / VpcConfig ("whether all model containers deployed to the endpoint are
+       * isolated", CreateEndpointConfig, API reference) were added for endpoints that host inference
+       * components, whose variants name no model; AWS documents no rule by which they override or add
+       * to a model's own settings. So the models decide model-based variants (a config-level `true` is
+       * never credited to a model without isolation), and the top-level fields decide the variants
+       * without a model: the config itself, and the containers its inference components run.
+       */
+      const hostSettings: HostSettings = {
+        basePath: "",
+        label: null,
+        networkIsolation: c.enableNetworkIsolation === true,
+        networkIsolationPath: "enableNetworkIsolation",
+        vpc: vpcFacts(c.vpcConfig),
+        vpcPath: "vpcConfig",
+      };
+      const forComponents = variants.length === 0 || variants.some((v) => !v.modelName);
+      return {
+        name: c.endpointConfigName,
+        models: { modelNames: [...new Set(names)], endpointConfigName: null },
+        hostSettings,
+        units: forComponents ? [{ ...hostSettings, images: [] }] : [],
+      };
     },
-    api: { describe: "DescribeEndpointConfig", nameParam: "EndpointConfigName", listTags: true },
-    stateChange: null,
+    remedy: null,
+    api: {
+      nameParam: "EndpointConfigName",
+      describe: "DescribeEndpointConfig",
+      list: {
+        operation: "ListEndpointConfigs",
+        summaries: "EndpointConfigs",
+        nameKey: "EndpointConfigName",
+        arnKey: "EndpointConfigArn",
+        statusKey: null,
+        activeStatus: null,
+      },
+    },
+    // "SageMaker Endpoint Config State Change" (EventBridge reference for SageMaker): the second trigger
+    // for an endpoint config, whose top-level settings decide the inference components it hosts.
+    stateChange: {
+      detailType: "SageMaker Endpoint Config State Change",
+      statusKey: null,
+      nameKey: "EndpointConfigName",
+      arnKey: "EndpointConfigArn",
+      activeStatuses: [],
+    },
+    parentKeys: [],
+    sweepOrder: 80,
     consolePath: "endpointConfig",
   },
   endpoint: {
-    type: "endpoint",
+    names: { one: "endpoint", many: "Endpoints" },
+    sdkHint: null,
+    putsModelsToWork: true,
     // UpdateEndpoint points a live endpoint at a new config, so it puts (possibly other) models to work.
     events: ["CreateEndpoint", "UpdateEndpoint"],
     nameKey: "endpointName",
     arnKey: "endpointArn",
-    remedy: "delete",
     parse: (p) => {
       const e = Endpoint().parse(p);
       return { name: e.endpointName, models: { modelNames: [], endpointConfigName: e.endpointConfigName } };
     },
-    api: { describe: "DescribeEndpoint", delete: "DeleteEndpoint", nameParam: "EndpointName", listTags: true },
+    remedy: "delete",
+    api: {
+      nameParam: "EndpointName",
+      describe: "DescribeEndpoint",
+      delete: "DeleteEndpoint",
+      list: {
+        operation: "ListEndpoints",
+        summaries: "Endpoints",
+        nameKey: "EndpointName",
+        arnKey: "EndpointArn",
+        statusKey: "EndpointStatus",
+        activeStatus: null,
+      },
+    },
     // SageMaker refuses to delete an endpoint while it is Creating or Updating: the InService state
     // change (event spelling IN_SERVICE, Describe spelling InService) is when it can be removed.
     stateChange: {
@@ -313,34 +556,100 @@ export const RESOURCE_TYPES: Readonly<Record<ResourceType, ResourceTypeSpec>> = 
       arnKey: "EndpointArn",
       activeStatuses: ["IN_SERVICE", "InService"],
     },
+    parentKeys: [],
+    sweepOrder: 50,
     consolePath: "endpoints",
   },
   "inference-component": {
-    type: "inference-component",
+    names: { one: "inference component", many: "Inference components" },
+    sdkHint: null,
+    putsModelsToWork: true,
     // Places a model on an endpoint built for inference components; an update may swap the model.
     events: ["CreateInferenceComponent", "UpdateInferenceComponent"],
     nameKey: "inferenceComponentName",
     arnKey: "inferenceComponentArn",
-    remedy: "delete",
     parse: (p) => {
       const ic = InferenceComponent().parse(p);
-      const model = ic.specification?.modelName;
-      // No model in the request (an update of the runtime config only): describe the component.
+      // One Specification, or up to five Specifications[] (CreateInferenceComponent, API reference):
+      // each names a model, runs its own container, or (an adapter) builds on a base component.
+      const specs = [
+        ...(ic.specification ? [{ spec: ic.specification, path: "specification" }] : []),
+        ...(ic.specifications ?? []).map((spec, i) => ({ spec, path: `specifications[${i}]` })),
+      ];
+      const modelNames = specs.map((s) => s.spec.modelName).filter((n): n is string => !!n);
+      const images = specs.flatMap(({ spec, path }) => {
+        if (spec.modelName || !spec.container) return [];
+        const c = spec.container;
+        const uri = c.image ?? c.deployedImage?.specifiedImage ?? c.deployedImage?.resolvedImage ?? null;
+        return [{ uri, path: `${path}.container.image` }];
+      });
+      const base = specs.find((s) => !s.spec.modelName && !s.spec.container)?.spec.baseInferenceComponentName;
+      // Nothing in the request (an update of the runtime config only): the component is described.
+      if (modelNames.length === 0 && images.length === 0 && !base) return { name: ic.inferenceComponentName };
       return {
         name: ic.inferenceComponentName,
-        models: model ? { modelNames: [model], endpointConfigName: null } : undefined,
+        models: {
+          modelNames: [...new Set(modelNames)],
+          endpointConfigName: null,
+          ...(images.length ? { containers: { images, endpointName: ic.endpointName ?? null } } : {}),
+          ...(base ? { baseComponentName: base } : {}),
+        },
       };
     },
+    remedy: "delete",
     api: {
+      nameParam: "InferenceComponentName",
       describe: "DescribeInferenceComponent",
       delete: "DeleteInferenceComponent",
-      nameParam: "InferenceComponentName",
-      listTags: true,
+      list: {
+        operation: "ListInferenceComponents",
+        summaries: "InferenceComponents",
+        nameKey: "InferenceComponentName",
+        arnKey: "InferenceComponentArn",
+        statusKey: "InferenceComponentStatus",
+        activeStatus: null,
+      },
     },
     stateChange: null,
+    parentKeys: [],
+    sweepOrder: 60,
     consolePath: "inference-components",
   },
-};
+});
+
+type Rows = typeof ROWS;
+
+/** SageMaker resource types the guard understands: the rows' keys (the SageMaker ARN resource segment). */
+export type ResourceType = keyof Rows & string;
+
+/** A row with its own type name. */
+export type ResourceTypeSpec = ResourceTypeRow & { type: ResourceType };
+
+type OperationsOf<A> =
+  | (A extends { describe: infer D } ? D : never)
+  | (A extends { stop: infer S } ? S : never)
+  | (A extends { delete: infer D } ? D : never);
+
+/** Every SageMaker operation the rows name for describing or remedying (the adapter maps each to its command). */
+export type SageMakerOperation = { [K in ResourceType]: OperationsOf<Rows[K]["api"]> }[ResourceType];
+
+/** Every List* operation the rows name (the lister maps each to its paginator). */
+export type ListOperation = { [K in ResourceType]: Rows[K]["api"]["list"]["operation"] }[ResourceType];
+
+/** Every type, in report order (the rows' order). */
+export const RESOURCE_TYPE_NAMES = Object.keys(ROWS) as [ResourceType, ...ResourceType[]];
+
+/** Every row with its type name, keyed by type. */
+export const RESOURCE_TYPES: Readonly<Record<ResourceType, ResourceTypeSpec>> = (() => {
+  const specs = {} as Record<ResourceType, ResourceTypeSpec>;
+  for (const type of RESOURCE_TYPE_NAMES) specs[type] = { ...ROWS[type], type };
+  return specs;
+})();
+
+/** Every type in the order the sweep and scan take them: running jobs first, the most urgent to stop. */
+export const SWEEP_TYPES: readonly ResourceType[] = [...RESOURCE_TYPE_NAMES].sort(
+  (a, b) => ROWS[a].sweepOrder - ROWS[b].sweepOrder,
+);
 
 /** CloudTrail event name → resource type, derived from the table. */
 export const EVENT_RESOURCE_TYPES: ReadonlyMap<string, ResourceTypeSpec> = new Map(
@@ -356,7 +665,57 @@ export const STATE_CHANGE_TYPES: ReadonlyMap<string, ResourceTypeSpec> = new Map
 
 /** Resource types whose posture is that of the models they put to work. */
 export function isModelConsumer(type: ResourceType): boolean {
-  return (
-    type === "transform-job" || type === "endpoint-config" || type === "endpoint" || type === "inference-component"
-  );
+  return RESOURCE_TYPES[type].putsModelsToWork;
+}
+
+/**
+ * Whether a Stop applies to a resource in this (Describe) status; `false` for types without a stop.
+ * @example stopApplies("training-job", "Completed") // false
+ */
+export function stopApplies(type: ResourceType, status: string): boolean {
+  const spec = RESOURCE_TYPES[type];
+  return spec.remedy === "stop" && spec.stopWhile.includes(status);
+}
+
+/** Why a child is not decided on its own (the contract's wording). */
+export function launchedBy(parentArn: string): string {
+  return `launched by ${parentArn}: decided with its parent`;
+}
+
+/**
+ * The parent ARN a Describe output or state-change detail names (PascalCase members), if any.
+ * @example parentOf("training-job", { TuningJobArn: "arn:aws:sagemaker:...:hyper-parameter-tuning-job/t" })
+ */
+export function parentOf(type: ResourceType, described: Record<string, unknown> | null | undefined): string | null {
+  for (const key of RESOURCE_TYPES[type].parentKeys) {
+    const v = described?.[key];
+    if (typeof v === "string" && v.length > 0) return v;
+  }
+  return null;
+}
+
+/**
+ * Whether parsed request parameters leave something to look up (models, an endpoint's config, the
+ * endpoint behind an inference component's own containers): then the event is decided after Describe.
+ */
+export function needsLookup(parsed: ParsedSettings): boolean {
+  const m = parsed.models;
+  if (!m) return false;
+  return m.modelNames.length > 0 || m.endpointConfigName !== null || !!m.containers || !!m.baseComponentName;
+}
+
+/**
+ * The unit of an inference component's own containers: their images, under the settings of the
+ * endpoint config they are deployed with (its top-level EnableNetworkIsolation / VpcConfig).
+ * @example componentUnit(images, "my-config", parseDescribed("endpoint-config", out).hostSettings)
+ */
+export function componentUnit(images: IsolationUnit["images"], configName: string, host: HostSettings): IsolationUnit {
+  const at = `endpointConfig[${configName}]`;
+  return {
+    ...host,
+    networkIsolationPath: `${at}.${host.networkIsolationPath}`,
+    vpcPath: `${at}.${host.vpcPath}`,
+    isolationSetting: { on: "true", off: `network isolation is off on endpoint config ${configName}` },
+    images,
+  };
 }

@@ -1,16 +1,7 @@
-/** SageMaker resource types the guard understands (the SageMaker ARN resource segment). */
-export const RESOURCE_TYPE_NAMES = [
-  "training-job",
-  "hyper-parameter-tuning-job",
-  "processing-job",
-  "transform-job",
-  "model",
-  "endpoint-config",
-  "endpoint",
-  "inference-component",
-] as const;
+import type { ResourceType } from "./resource-types.js";
 
-export type ResourceType = (typeof RESOURCE_TYPE_NAMES)[number];
+/** SageMaker resource types the guard understands: one row each in resource-types.ts. */
+export type { ResourceType };
 
 export type Verdict = "COMPLIANT" | "NON_COMPLIANT" | "EXEMPT" | "IGNORED" | "NEEDS_LOOKUP";
 
@@ -56,8 +47,15 @@ export interface VpcFacts {
 export interface IsolationUnit {
   basePath: string;
   label: string | null;
+  /** Whether the unit's own setting keeps its containers off the internet. */
   networkIsolation: boolean;
   networkIsolationPath: string;
+  /**
+   * For a setting other than `EnableNetworkIsolation` (a notebook's `DirectInternetAccess`): the value
+   * that isolates (`on`, written in the fix) and what the unisolated value means (`off`, in the
+   * message). Omitted: `true`, "network isolation is off".
+   */
+  isolationSetting?: { on: string; off: string };
   vpc: VpcFacts | null;
   vpcPath: string;
   /** Container images with their request paths; `null` uri = no image URI (algorithm, model package). */
@@ -78,6 +76,11 @@ export interface ResourceFacts {
   units: IsolationUnit[];
   /** Only for resources whose posture is their models'. */
   models?: ModelPosture[];
+  /**
+   * An endpoint whose config names no model hosts inference components: `units` are the config's
+   * top-level settings, and the config's name is here.
+   */
+  hostsComponentsOf?: string;
 }
 
 export interface Finding {
@@ -89,7 +92,13 @@ export interface Finding {
 }
 
 export interface EventInfo {
+  /**
+   * The event's own id: CloudTrail's `eventID` for a recorded call, EventBridge's `id` for SageMaker's
+   * own state-change events (they have no other). The same call delivered twice keeps its `id`.
+   */
   id: string | null;
+  /** EventBridge's envelope `id`: one delivery of the event (logs carry it as `deliveryId`). */
+  deliveryId: string | null;
   name: string | null;
   time: string | null;
   source: string | null;

@@ -74,6 +74,7 @@ export function buildOrgReport(base: ScanReport, units: OrgUnit[], names: Map<st
     ...base,
     account: null,
     errors,
+    complete: errors.length === 0,
     violations: base.violations.map((v) => {
       const account = parseSageMakerArn(v.arn)?.account ?? "";
       return { ...v, account, accountName: names.get(account) ?? null };

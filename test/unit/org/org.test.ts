@@ -188,7 +188,7 @@ describe("Security Hub findings", () => {
         mode: "enforce",
         notes: [],
         exemption: null,
-        event: { id: null, name: null, time: null, source: null, detailType: null },
+        event: { id: null, deliveryId: null, name: null, time: null, source: null, detailType: null },
       },
       remedy,
       tagAction: null,
