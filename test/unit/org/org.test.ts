@@ -274,3 +274,24 @@ describe("Security Hub findings", () => {
     expect(hub.stored.size).toBe(1);
   });
 });
+
+describe("alerts of a central guard name the member account", () => {
+  it("shows the account's name next to its id in the email, the JSON document, Slack and Chatbot", async () => {
+    const { renderAlert } = await import("../../../src/app/alert-message.js");
+    const { readTopicMessage } = await import("../../../src/notify/alert-document.js");
+    const { renderSlackMessage, slackMessageAsText } = await import("../../../src/notify/slack-message.js");
+    const { decisionFor, STOPPED } = await import("../notify/fixtures.js");
+    const d = decisionFor("CreateTrainingJob.no-isolation.json");
+
+    const named = renderAlert(d, STOPPED, { accountName: "ml-dev", format: "chatbot" });
+    const plain = renderAlert(d, STOPPED, {});
+
+    expect(named.bodies.email).toContain("account 123456789012 (ml-dev), region us-east-1");
+    expect(plain.bodies.email).toContain("account 123456789012, region us-east-1");
+    expect(JSON.parse(named.bodies.sqs as string).resource.accountName).toBe("ml-dev");
+    expect(JSON.parse(plain.bodies.sqs as string).resource).not.toHaveProperty("accountName");
+    const slack = slackMessageAsText(renderSlackMessage(readTopicMessage(named.bodies.sqs as string)));
+    expect(slack).toMatch(/123456789012`? \(ml-dev\)/);
+    expect(named.bodies.default).toContain("123456789012 (ml-dev)");
+  });
+});
