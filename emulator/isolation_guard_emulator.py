@@ -284,21 +284,29 @@ sm_models.SageMakerModelBackend.delete_endpoint = _delete_endpoint
 #     the endpoint must exist, the component starts "Creating", List* pages with NextToken and
 #     filters on StatusEquals / EndpointNameEquals / NameContains / CreationTimeAfter|Before, and a
 #     missing component is a ValidationException 'Could not find inference component "<arn>".'
+def _described_specification(specification: dict | None) -> dict:
+    """A Specification as Describe answers it: a container's Image comes back as DeployedImage."""
+    spec = dict(specification or {})
+    container = spec.get("Container")
+    if isinstance(container, dict) and "Image" in container:
+        container = {k: v for k, v in container.items() if k != "Image"}
+        container["DeployedImage"] = {"SpecifiedImage": spec["Container"]["Image"]}
+        spec["Container"] = container
+    return spec
+
+
 class FakeInferenceComponent:
     def __init__(self, backend: Any, name: str, endpoint: Any, variant_name: str,
-                 specification: dict, runtime_config: dict, tags: list[dict[str, str]]) -> None:
+                 specification: dict, runtime_config: dict, tags: list[dict[str, str]],
+                 specifications: list[dict] | None = None) -> None:
         self.inference_component_name = name
         self.arn = sm_models.arn_formatter("inference-component", name, backend.account_id, backend.region_name)
         self.endpoint_name = endpoint.endpoint_name
         self.endpoint_arn = endpoint.arn
         self.variant_name = variant_name
-        spec = dict(specification or {})
-        container = spec.get("Container")
-        if isinstance(container, dict) and "Image" in container:  # Describe echoes it as DeployedImage
-            container = {k: v for k, v in container.items() if k != "Image"}
-            container["DeployedImage"] = {"SpecifiedImage": specification["Container"]["Image"]}
-            spec["Container"] = container
-        self.specification = spec
+        self.specification = _described_specification(specification) if specification else None
+        # Up to five Specifications[] (CreateInferenceComponent), echoed like Specification.
+        self.specifications = [_described_specification(x) for x in specifications] if specifications else None
         copies = (runtime_config or {}).get("CopyCount", 1)
         self.runtime_config = {"DesiredCopyCount": copies, "CurrentCopyCount": copies}
         self.tags = tags or []
@@ -312,7 +320,12 @@ class FakeInferenceComponent:
                 "InferenceComponentStatus": self.status, "LastModifiedTime": self.last_modified_time}
 
     def describe(self) -> dict[str, Any]:
-        return {**self.summary(), "Specification": self.specification, "RuntimeConfig": self.runtime_config}
+        out = {**self.summary(), "RuntimeConfig": self.runtime_config}
+        if self.specification is not None:
+            out["Specification"] = self.specification
+        if self.specifications is not None:
+            out["Specifications"] = self.specifications
+        return out
 
 
 def _components(backend: Any) -> dict[str, FakeInferenceComponent]:
@@ -337,9 +350,14 @@ def _create_inference_component(self: SageMakerResponse) -> Any:
         raise ValidationError(message=f'Could not find endpoint "{self._get_param("EndpointName")}".')
     if name in _components(backend):
         raise ValidationError(message=f'Cannot create already existing inference component "{_component(backend, name).arn}".')
+    specification, specifications = self._get_param("Specification"), self._get_param("Specifications")
+    if bool(specification) == bool(specifications):
+        raise ValidationError(message="Exactly one of Specification or Specifications must be provided.")
+    if specifications and not 1 <= len(specifications) <= 5:
+        raise ValidationError(message="Specifications must hold between 1 and 5 items.")
     ic = FakeInferenceComponent(backend, name, endpoint, self._get_param("VariantName"),
-                                self._get_param("Specification"), self._get_param("RuntimeConfig"),
-                                self._get_param("Tags"))
+                                specification, self._get_param("RuntimeConfig"),
+                                self._get_param("Tags"), specifications)
     _components(backend)[name] = ic
     return ActionResult({"InferenceComponentArn": ic.arn})
 
@@ -391,7 +409,38 @@ SageMakerResponse.delete_inference_component = _delete_inference_component
 SageMakerResponse.list_inference_components = _list_inference_components
 
 
-# (h) moto's AssumeRole succeeds for any role in any account (it maps the credentials to that
+# (h) Jobs SageMaker launches for a parent carry its ARN in Describe (TuningJobArn, AutoMLJobArn,
+#     LabelingJobArn on training jobs; TrainingJobArn, AutoMLJobArn, MonitoringScheduleArn on
+#     processing jobs; AutoMLJobArn, LabelingJobArn on transform jobs). No API sets them and moto
+#     never launches such children, so POST /guard-api/job-parent records one on an existing job and
+#     its Describe* then answers with it.
+PARENT_KEYS: dict[str, tuple[str, ...]] = {
+    "training-job": ("TuningJobArn", "AutoMLJobArn", "LabelingJobArn"),
+    "processing-job": ("TrainingJobArn", "AutoMLJobArn", "MonitoringScheduleArn"),
+    "transform-job": ("AutoMLJobArn", "LabelingJobArn"),
+}
+
+
+def _describe_with_parent(job_type: str, original: Callable) -> Callable:
+    _, attr, _, _, param, _ = JOB_TYPES[job_type]
+
+    def describe(self: SageMakerResponse) -> Any:
+        result = original(self)
+        job = getattr(self.sagemaker_backend, attr, {}).get(self._get_param(param))
+        parents = getattr(job, "guard_parents", None)
+        if parents and isinstance(result, ActionResult) and isinstance(result.result, dict):
+            return ActionResult({**result.result, **parents})
+        return result
+
+    return describe
+
+
+SageMakerResponse.describe_training_job = _describe_with_parent("training-job", SageMakerResponse.describe_training_job)
+SageMakerResponse.describe_processing_job = _describe_with_parent("processing-job", SageMakerResponse.describe_processing_job)
+SageMakerResponse.describe_transform_job = _describe_with_parent("transform-job", SageMakerResponse.describe_transform_job)
+
+
+# (i) moto's AssumeRole succeeds for any role in any account (it maps the credentials to that
 #     account's backend, which is what multi-account tests need). Real AWS refuses a role that does
 #     not exist or does not trust the caller with AccessDenied: POST /guard-api/deny-assume-role
 #     {"accounts": ["111122223333"]} makes AssumeRole into those accounts answer that way.
@@ -552,6 +601,8 @@ class GuardMiddleware:
             return _json(start_response, "200 OK", {"accounts": sorted(DENIED_ASSUME_ROLE_ACCOUNTS)})
         if path == "/guard-api/job-status" and method == "POST":
             return self._set_status(start_response, body)
+        if path == "/guard-api/job-parent" and method == "POST":
+            return self._set_parent(start_response, body)
         return _json(start_response, "404 Not Found", {"error": f"no such control route: {method} {path}"})
 
     @staticmethod
@@ -582,6 +633,29 @@ class GuardMiddleware:
         if not found:
             return _json(start_response, "404 Not Found", {"error": f"{job_type} {name} not found"})
         return _json(start_response, "200 OK", {"updated": found, "status": status})
+
+    @staticmethod
+    def _set_parent(start_response: Callable, body: dict) -> list[bytes]:
+        job_type, name, key, parent = body.get("type"), body.get("name"), body.get("parentKey"), body.get("parentArn")
+        if job_type not in PARENT_KEYS or not name or key not in PARENT_KEYS.get(job_type, ()) \
+                or not isinstance(parent, str) or not parent.startswith("arn:"):
+            choices = "; ".join(f"{t}: {'|'.join(k)}" for t, k in PARENT_KEYS.items())
+            return _json(start_response, "400 Bad Request",
+                         {"error": f"need type, name, parentKey ({choices}) and parentArn (an ARN)"})
+        attr = JOB_TYPES[job_type][1]
+        found = []
+        for account_id, regions in sagemaker_backends.items():
+            for region, backend in regions.items():
+                if body.get("region") and region != body["region"]:
+                    continue
+                job = getattr(backend, attr, {}).get(name)
+                if job is None:
+                    continue
+                job.guard_parents = {**(getattr(job, "guard_parents", None) or {}), key: parent}
+                found.append(job.arn)
+        if not found:
+            return _json(start_response, "404 Not Found", {"error": f"{job_type} {name} not found"})
+        return _json(start_response, "200 OK", {"updated": found, key: parent})
 
     # ---- WSGI entry -------------------------------------------------------------------------
     def __call__(self, environ: dict, start_response: Callable) -> Any:

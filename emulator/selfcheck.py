@@ -310,6 +310,54 @@ def main() -> None:
         assert "Could not find inference component" in e.response["Error"]["Message"], e.response
         expect_error(lambda: sm.list_tags(ResourceArn=arns[2]), "ValidationException")
 
+    @check("(g) inference components: Specifications[] and own containers echoed; one of Specification/Specifications")
+    def _():
+        sm.create_endpoint_config(EndpointConfigName="ec-g2", EnableNetworkIsolation=True, ProductionVariants=[
+            {"VariantName": "v", "InstanceType": "ml.g4dn.xlarge", "InitialInstanceCount": 1}])
+        sm.create_endpoint(EndpointName="ep-g2", EndpointConfigName="ec-g2")
+        sm.create_inference_component(
+            InferenceComponentName="ic-own", EndpointName="ep-g2", VariantName="v",
+            Specification={"Container": {"Image": "own-img", "ArtifactUrl": "s3://b/m.tar.gz"}},
+            RuntimeConfig={"CopyCount": 1})
+        d = sm.describe_inference_component(InferenceComponentName="ic-own")
+        assert d["Specification"]["Container"]["DeployedImage"] == {"SpecifiedImage": "own-img"}, d
+        assert "ModelName" not in d["Specification"] and "Specifications" not in d, d
+        sm.create_inference_component(
+            InferenceComponentName="ic-multi", EndpointName="ep-g2", VariantName="v",
+            Specifications=[{"ModelName": "m-a"}, {"Container": {"Image": "img-b"}}],
+            RuntimeConfig={"CopyCount": 1})
+        d = sm.describe_inference_component(InferenceComponentName="ic-multi")
+        assert "Specification" not in d, d
+        assert d["Specifications"][0]["ModelName"] == "m-a", d
+        assert d["Specifications"][1]["Container"]["DeployedImage"]["SpecifiedImage"] == "img-b", d
+        expect_error(lambda: sm.create_inference_component(
+            InferenceComponentName="ic-both", EndpointName="ep-g2", VariantName="v",
+            Specification={"ModelName": "m"}, Specifications=[{"ModelName": "m"}],
+            RuntimeConfig={"CopyCount": 1}), "ValidationException")
+        assert sm.describe_endpoint_config(EndpointConfigName="ec-g2")["EnableNetworkIsolation"] is True
+
+    @check("(h) job-parent control: Describe answers with the parent ARN; validate; 404")
+    def _():
+        training_job("tj-child")
+        processing_job("pj-child")
+        parent = "arn:aws:sagemaker:us-east-1:123456789012:automl-job/autopilot-x"
+        assert "AutoMLJobArn" not in sm.describe_training_job(TrainingJobName="tj-child")
+        status, body = control("POST", "/guard-api/job-parent", {
+            "type": "training-job", "name": "tj-child", "parentKey": "AutoMLJobArn", "parentArn": parent})
+        assert status == 200 and body["AutoMLJobArn"] == parent, body
+        assert sm.describe_training_job(TrainingJobName="tj-child")["AutoMLJobArn"] == parent
+        rule_parent = "arn:aws:sagemaker:us-east-1:123456789012:training-job/tj-child"
+        status, _ = control("POST", "/guard-api/job-parent", {
+            "type": "processing-job", "name": "pj-child", "parentKey": "TrainingJobArn", "parentArn": rule_parent})
+        assert status == 200
+        assert sm.describe_processing_job(ProcessingJobName="pj-child")["TrainingJobArn"] == rule_parent
+        status, _ = control("POST", "/guard-api/job-parent", {
+            "type": "processing-job", "name": "pj-child", "parentKey": "TuningJobArn", "parentArn": parent})
+        assert status == 400
+        status, _ = control("POST", "/guard-api/job-parent", {
+            "type": "training-job", "name": "ghost", "parentKey": "TuningJobArn", "parentArn": parent})
+        assert status == 404
+
     # ---- (f) control API -------------------------------------------------------------------
     @check("(f) job-status control: set, validate, 404")
     def _():

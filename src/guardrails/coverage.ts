@@ -1,6 +1,6 @@
 import { modeFor, type Policy } from "../core/policy.js";
 import type { Decision, IsolationUnit, ResourceFacts } from "../core/types.js";
-import { DETECTIVE_ONLY_TYPES, isGuardedType } from "./actions.js";
+import { DETECTIVE_ONLY_TYPES, EXPLICIT_FALSE_ONLY, isGuardedType } from "./actions.js";
 import { activeExemptions, exemptionsFor } from "./exemptions.js";
 import { frameworkImagesPossible } from "./rules.js";
 
@@ -48,7 +48,10 @@ export function whyAllowed(facts: ResourceFacts, policy: Policy, principalArn: s
     return `the caller is exempt for every ${type} name until ${exempt.exemption.expires.text} (${exempt.exemption.reason}); the enforcer judges the name`;
   }
   if (facts.units.length > 1) {
-    return "several definitions share one request: the isolation key is single-valued and the VPC keys are their union";
+    return "several definitions share one request: how AWS fills the single-valued isolation key for them is undocumented, and the VPC keys are their union";
+  }
+  if (EXPLICIT_FALSE_ONLY.has(type)) {
+    return "an endpoint config is denied only for an explicit EnableNetworkIsolation false without a VPC: a Null test would deny every model-based config";
   }
   if (!facts.units.some((u) => unitExpressible(u, policy))) {
     return "isolation off inside a VPC: compliant for framework images only, and the image URI is in no condition key";

@@ -1,6 +1,6 @@
 import { modeFor, type Policy } from "../core/policy.js";
 import type { ResourceType } from "../core/types.js";
-import { DETECTIVE_ONLY_TYPES, GUARDED_ACTIONS, type GuardedType } from "./actions.js";
+import { DETECTIVE_ONLY_TYPES, EXPLICIT_FALSE_ONLY, GUARDED_ACTIONS, type GuardedType } from "./actions.js";
 import { GuardrailsTooLargeError, NothingToDenyError } from "./errors.js";
 import { activeExemptions, exemptionSlices, exemptionsFor } from "./exemptions.js";
 import { type Condition, type DetectiveOnly, denyRules } from "./rules.js";
@@ -45,7 +45,7 @@ export interface Guardrails {
  */
 export const SIZE_LIMITS: Readonly<Record<GuardrailFormat, number>> = { scp: 5120, iam: 6144 };
 
-const ORDER: GuardedType[] = ["training-job", "hyper-parameter-tuning-job", "processing-job", "model"];
+const ORDER = Object.keys(GUARDED_ACTIONS) as GuardedType[];
 
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
@@ -95,6 +95,22 @@ export function generateGuardrails(policy: Policy, options: GuardrailOptions): G
     });
     return false;
   });
+  if (types.includes("hyper-parameter-tuning-job")) {
+    detectiveOnly.push({
+      rule: "all",
+      scope: "tuning jobs with several definitions",
+      reason:
+        "one request carries every definition, and AWS does not document how it fills the single-valued sagemaker:NetworkIsolation for several of them (the VPC keys hold their union): the enforcer decides each definition",
+    });
+  }
+  if (types.some((t) => EXPLICIT_FALSE_ONLY.has(t))) {
+    detectiveOnly.push({
+      rule: "network-isolation-disabled",
+      scope: "endpoint configs that leave EnableNetworkIsolation out",
+      reason:
+        "model-based endpoint configs leave the top-level fields out and are decided by their models, so a Null test would deny every one: only an explicit EnableNetworkIsolation false (without a VPC) is denied, and the VPC rules and allow-lists stay with the enforcer",
+    });
+  }
   if (active.some((a) => a.exemption.resourceName && a.exemption.principal)) {
     detectiveOnly.push({
       rule: "exemption",
@@ -108,6 +124,7 @@ export function generateGuardrails(policy: Policy, options: GuardrailOptions): G
   const merged = new Map<string, { sid: string; condition: Condition; actions: string[] }>();
   for (const rule of rules) {
     for (const type of types) {
+      if (EXPLICIT_FALSE_ONLY.has(type) && !rule.explicitFalse) continue;
       exemptionSlices(exemptionsFor(active, type)).forEach((slice, i) => {
         const condition = mergeConditions(rule.condition, slice);
         const key = canonical(condition);

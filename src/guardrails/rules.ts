@@ -13,6 +13,8 @@ export interface DenyRule {
   condition: Condition;
   /** What it denies, for people. */
   description: string;
+  /** It matches only a request that sets EnableNetworkIsolation false (a `Bool` test): safe for endpoint configs. */
+  explicitFalse?: boolean;
 }
 
 /** A rule (or part of one) no condition key can express: the enforcer alone catches it. */
@@ -63,6 +65,7 @@ export function denyRules(policy: Policy): { rules: DenyRule[]; detectiveOnly: D
           rule: "network-isolation-disabled",
           condition: { Bool: { [KEYS.isolation]: "false" } },
           description: "EnableNetworkIsolation false",
+          explicitFalse: true,
         },
       );
     } else {
@@ -79,6 +82,7 @@ export function denyRules(policy: Policy): { rules: DenyRule[]; detectiveOnly: D
             rule: "network-isolation-disabled",
             condition: { Bool: { [KEYS.isolation]: "false" }, Null: { [KEYS.subnets]: "true" } },
             description: "EnableNetworkIsolation false and no VPC (non-compliant for every image)",
+            explicitFalse: true,
           },
         );
       }

@@ -111,6 +111,23 @@ describe("isolation-guard scan", () => {
     expect((await fx.tags(open))["isolation-guard:status"]).toBeUndefined();
   });
 
+  it("lists a job SageMaker launched for a parent as IGNORED with its parent, never as a violation", async () => {
+    const parent = await fx.trainingJob("scan-parent-job", { isolated: true });
+    await fx.processingJob("scan-profiler-rule");
+    await emu.setJobParent("processing-job", "scan-profiler-rule", "TrainingJobArn", parent);
+
+    const result = scan(["--format", "json"]);
+
+    expect(result.status).toBe(0);
+    const r = report(result.stdout);
+    expect(r.resources.find((i) => i.name === "scan-profiler-rule")).toMatchObject({
+      verdict: "IGNORED",
+      reason: `launched by ${parent}: decided with its parent`,
+    });
+    expect(r.totals.nonCompliant).toBe(0);
+    expect(r.violations).toEqual([]);
+  });
+
   it("prints tables for a terminal and exits 0 when nothing breaks the policy", async () => {
     await fx.trainingJob("scan-clean-job", { isolated: true });
 

@@ -167,7 +167,7 @@ describe("inference components with their own container", () => {
       InferenceComponentArn: "arn:aws:sagemaker:us-east-1:123456789012:inference-component/support-bot-tgi",
       EndpointName: "shared-llm-endpoint",
       Specification: { Container: { DeployedImage: { SpecifiedImage: PYTORCH_INFERENCE } } },
-      InferenceComponentStatus: "InService",
+      InferenceComponentStatus: "InService" as const,
     });
     sm.on(DescribeEndpointCommand).resolves(endpoint);
     sm.on(DescribeEndpointConfigCommand).resolves(hostConfig({}));
@@ -177,6 +177,28 @@ describe("inference components with their own container", () => {
 
     expect(outcome.decision.findings.map((f) => f.rule)).toEqual(["vpc-config-missing"]);
     expect(outcome.decision.findings[0]?.message).toContain(PYTORCH_INFERENCE);
+  });
+
+  it("finds the endpoint of an UpdateInferenceComponent that swaps in a container but names no endpoint", async () => {
+    const event = sample("CreateInferenceComponent.own-container.json");
+    event.detail.eventName = "UpdateInferenceComponent";
+    delete event.detail.requestParameters.endpointName;
+    delete event.detail.requestParameters.variantName;
+    sm.on(DescribeInferenceComponentCommand).resolves({
+      InferenceComponentName: "support-bot-tgi",
+      InferenceComponentArn: "arn:aws:sagemaker:us-east-1:123456789012:inference-component/support-bot-tgi",
+      EndpointName: "shared-llm-endpoint",
+      InferenceComponentStatus: "Updating" as const,
+    });
+    sm.on(DescribeEndpointCommand).resolves(endpoint);
+    sm.on(DescribeEndpointConfigCommand).resolves(hostConfig({}));
+    sm.on(DeleteInferenceComponentCommand).resolves({});
+
+    const outcome = await mockedRuntime().handle(event);
+
+    expect(sm.commandCalls(DescribeEndpointCommand)[0]?.args[0].input).toEqual({ EndpointName: "shared-llm-endpoint" });
+    expect(outcome.decision.findings.map((f) => f.rule)).toEqual(["network-isolation-disabled"]);
+    expect(outcome.remedy).toBe("deleted");
   });
 
   it("decides every model of Specifications[]", async () => {

@@ -10,17 +10,19 @@ const manySubnets = (n: number) =>
   Array.from({ length: n }, (_, i) => `subnet-${(i + 1).toString(16).padStart(17, "0")}`);
 
 describe("the generated document", () => {
-  it("merges statements with identical conditions across the four create actions", () => {
+  it("merges statements with identical conditions across the create actions; endpoint configs only on an explicit false", () => {
     const g = generateGuardrails(policy(), { format: "scp", now: NOW });
-    expect(g.document.Statement).toHaveLength(2);
-    for (const s of g.document.Statement) {
-      expect(s.Action).toEqual([
-        "sagemaker:CreateTrainingJob",
-        "sagemaker:CreateHyperParameterTuningJob",
-        "sagemaker:CreateProcessingJob",
-        "sagemaker:CreateModel",
-      ]);
-    }
+    const jobs = [
+      "sagemaker:CreateTrainingJob",
+      "sagemaker:CreateHyperParameterTuningJob",
+      "sagemaker:CreateProcessingJob",
+      "sagemaker:CreateModel",
+    ];
+    expect(g.document.Statement.map((s) => [s.Sid, s.Action])).toEqual([
+      // Null on the isolation key would deny every model-based endpoint config (they leave it out).
+      ["NoIsoNoVpc", jobs],
+      ["IsoOffNoVpc", [...jobs, "sagemaker:CreateEndpointConfig"]],
+    ]);
   });
 
   it("is minified JSON within the SCP limit", () => {
