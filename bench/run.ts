@@ -21,6 +21,7 @@ import { decide } from "../src/core/decide.js";
 import { normalizeEvent } from "../src/core/normalize.js";
 import { DEFAULT_POLICY } from "../src/core/policy.js";
 import { mapPool } from "../src/sweep/pool.js";
+import { benchOrgScan } from "./org.js";
 import { benchSweep, type Row } from "./sweep.js";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -616,7 +617,7 @@ async function benchAgainstEmulator() {
   }
 }
 
-const SECTIONS = ["core", "bundle", "cold", "emulator", "sweep"] as const;
+const SECTIONS = ["core", "bundle", "cold", "emulator", "sweep", "org"] as const;
 type Section = (typeof SECTIONS)[number];
 interface SectionRun {
   date: string;
@@ -675,6 +676,13 @@ async function main() {
       const s = await benchSweep({ quick: QUICK });
       rows.push(...s.rows);
       Object.assign(results, s.results);
+    });
+
+  if (want("org"))
+    await section("org", async () => {
+      const o = await benchOrgScan({ quick: QUICK });
+      rows.push(...o.rows);
+      Object.assign(results, o.results);
     });
 
   const table = new Table({
