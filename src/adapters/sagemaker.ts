@@ -11,7 +11,6 @@ import {
   DescribeProcessingJobCommand,
   DescribeTrainingJobCommand,
   DescribeTransformJobCommand,
-  ListTagsCommand,
   SageMakerClient,
   type SageMakerClientConfig,
   StopHyperParameterTuningJobCommand,
@@ -157,24 +156,6 @@ export class SageMakerAdapter implements SageMakerPort {
         }
       }
       throw new ActionFailedError(`AddTags ${arn} failed: ${(e as Error).message}`, "tag", { cause: e });
-    }
-  }
-
-  async listTags(arn: string): Promise<Record<string, string> | null> {
-    const tags: Record<string, string> = {};
-    let token: string | undefined;
-    try {
-      do {
-        const page = await this.client.send(
-          new ListTagsCommand({ ResourceArn: arn, NextToken: token, MaxResults: 100 }),
-        );
-        for (const t of page.Tags ?? []) if (t.Key) tags[t.Key] = t.Value ?? "";
-        token = page.NextToken;
-      } while (token);
-      return tags;
-    } catch (e) {
-      if (isNotFound(e)) return null;
-      throw new ActionFailedError(`ListTags ${arn} failed: ${(e as Error).message}`, "list-tags", { cause: e });
     }
   }
 }

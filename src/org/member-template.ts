@@ -34,15 +34,14 @@ export function stateChangePattern() {
 
 /**
  * The SageMaker calls the central guard makes in a member account, through its role: the event path's
- * Describe, Stop and Delete (from the resource table), the verdict tags, and the List calls of
- * `scan --org` and the sweep.
+ * Describe, Stop and Delete (from the resource table), the label tags (nothing reads tags back: the
+ * record is in the central account), and the List calls of `scan --org` and the sweep.
  */
 export function memberRoleActions(): { act: string[]; tag: string; list: string[] } {
   const act = new Set<string>();
   for (const t of Object.values(RESOURCE_TYPES)) {
     for (const op of [t.api.describe, t.api.stop, t.api.delete]) if (op) act.add(`sagemaker:${op}`);
   }
-  act.add("sagemaker:ListTags");
   return { act: [...act].sort(), tag: "sagemaker:AddTags", list: [...LIST_IAM_ACTIONS].sort() };
 }
 

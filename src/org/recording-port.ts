@@ -30,7 +30,4 @@ export class RecordingPort implements SageMakerPort {
   addTags(arn: string, tags: Record<string, string>) {
     return this.inner.addTags(arn, tags);
   }
-  listTags(arn: string) {
-    return this.inner.listTags(arn);
-  }
 }

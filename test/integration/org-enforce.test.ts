@@ -6,10 +6,11 @@ import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { DescribeModelCommand, DescribeTrainingJobCommand, ListTagsCommand } from "@aws-sdk/client-sagemaker";
 import { GetFindingsCommand, SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { STSClient } from "@aws-sdk/client-sts";
+import { guardRuntime } from "../../scripts/guard-runtime.js";
 import { createLocalOrg, inAccount, type LocalMember } from "../../scripts/local-org.js";
 import type { LogPort } from "../../src/app/enforce.js";
-import { createRuntime, type Runtime } from "../../src/app/runtime.js";
-import { type AlertInbox, clientConfig, clients, emulatorEnv } from "../support/aws.js";
+import type { Runtime } from "../../src/wiring/runtime.js";
+import { type AlertInbox, clientConfig, emulatorEnv } from "../support/aws.js";
 import { type Emulator, useEmulator } from "../support/emulator.js";
 import { sampleFor } from "../support/events.js";
 
@@ -32,7 +33,6 @@ beforeEach(async () => {
 
 /** A central guard over the organization, with an STS client that records every AssumeRole. */
 function central(env: Record<string, string> = {}): Runtime {
-  const c = clients(emu.endpoint);
   const sts = new STSClient(clientConfig(emu.endpoint));
   sts.middlewareStack.add(
     (next, context) => async (args) => {
@@ -41,25 +41,24 @@ function central(env: Record<string, string> = {}): Runtime {
     },
     { step: "initialize", name: "recordAssumeRole" },
   );
-  return createRuntime({
-    log,
-    env: {
-      AWS_REGION: "us-east-1",
+  return guardRuntime(
+    emu.endpoint,
+    {
       GUARD_ALERT_TOPIC_ARN: inbox.topicArn,
-      GUARD_SETTLE_MS: "0",
       GUARD_MEMBER_ROLE_NAME: ROLE,
       GUARD_REGIONS: REGIONS.join(","),
       ...env,
     },
-    sagemaker: c.sm,
-    sns: c.sns,
-    org: {
-      sts,
-      organizations: new OrganizationsClient(clientConfig(emu.endpoint)),
-      securityHub: new SecurityHubClient(clientConfig(emu.endpoint)),
-      sagemakerConfig: clientConfig(emu.endpoint),
+    {
+      log,
+      org: {
+        sts,
+        organizations: new OrganizationsClient(clientConfig(emu.endpoint)),
+        securityHub: new SecurityHubClient(clientConfig(emu.endpoint)),
+        sagemakerConfig: clientConfig(emu.endpoint),
+      },
     },
-  });
+  );
 }
 
 function member(i: number): LocalMember {
@@ -199,20 +198,20 @@ describe("Security Hub findings", () => {
     expect(all[0]?.Remediation?.Recommendation?.Url).toContain("console.aws.amazon.com/sagemaker");
   });
 
-  it("keeps an audit-mode violation ACTIVE, then archives it when a later decision finds the resource compliant", async () => {
+  it("keeps an audit-mode violation ACTIVE (NEW), one finding across deliveries", async () => {
     const m = member(1);
     const arn = await m.fx("us-east-1").trainingJob("audit-job");
     const open = inAccount(sampleFor("CreateTrainingJob.no-isolation.json", "audit-job", arn), m.id, "us-east-1");
     const rt = central({ GUARD_SECURITY_HUB: "true", GUARD_MODE: "audit" });
 
     await rt.handle(open);
-    const first = await findings();
-    const fixed = inAccount(sampleFor("CreateTrainingJob.isolated.json", "audit-job", arn), m.id, "us-east-1");
-    await rt.handle(fixed);
-    const later = await findings();
+    await rt.handle(open);
 
-    expect(first.map((f) => [f.RecordState, f.Workflow?.Status])).toEqual([["ACTIVE", "NEW"]]);
-    expect(later.map((f) => [f.Id, f.RecordState])).toEqual([[first[0]?.Id, "ARCHIVED"]]);
+    // (A later compliant decision archiving it is covered in test/unit/org/org.test.ts: a job's isolation
+    // cannot change in place, so the emulator cannot show it for one job.)
+    expect((await findings()).map((f) => [f.RecordState, f.Workflow?.Status, f.AwsAccountId])).toEqual([
+      ["ACTIVE", "NEW", m.id],
+    ]);
   });
 });
 

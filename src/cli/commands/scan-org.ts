@@ -169,7 +169,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
     const unit: Unit = { ...notExaminedUnit(account, region, null), sweeper: null, items: [] };
     try {
       const credentials = account === self ? undefined : await access.credentials(account, region);
-      const { deps, lister } = depsFor(region, args, env, credentials ? { credentials } : {});
+      const { deps, lister } = await depsFor(region, args, env, credentials ? { credentials } : {});
       policyId = deps.policyId;
       const sweeper = new Sweeper({ ...deps, self: { account, region } }, lister, {
         concurrency: 4,

@@ -8,8 +8,8 @@ import { mockClient } from "aws-sdk-client-mock";
 import { inAccount } from "../../../scripts/local-org.js";
 import { readServerlessYml } from "../../../scripts/serverless-yml.js";
 import { StsAdapter } from "../../../src/adapters/sts.js";
-import { createRuntime } from "../../../src/app/runtime.js";
 import { EVENTS_DIR, sample } from "../../support/events.js";
+import { mockedRuntime } from "../../support/mocked-runtime.js";
 
 const sls = readServerlessYml();
 const MEMBER = "111122223333";
@@ -53,18 +53,8 @@ async function centralCalls(): Promise<Set<string>> {
       Expiration: new Date(Date.now() + 3.6e6),
     },
   });
-  const rt = createRuntime({
-    log: { info() {}, warn() {}, error() {} },
-    env: {
-      AWS_REGION: "us-east-1",
-      GUARD_ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:alerts",
-      GUARD_SETTLE_MS: "0",
-      GUARD_MEMBER_ROLE_NAME: "IsolationGuardMember",
-      GUARD_SECURITY_HUB: "true",
-    },
-    sagemaker: new SageMakerClient({ region: "us-east-1" }),
-    sns: new SNSClient({ region: "us-east-1" }),
-    org: { sts: new STSClient({}), organizations: new OrganizationsClient({}), securityHub: new SecurityHubClient({}) },
+  const rt = mockedRuntime(undefined, {
+    env: { GUARD_MEMBER_ROLE_NAME: "IsolationGuardMember", GUARD_SECURITY_HUB: "true" },
   });
   for (const file of readdirSync(EVENTS_DIR).filter((f) => f.endsWith(".json") && f !== "expected.json")) {
     await rt.handle(inAccount(sample(file), MEMBER, "us-east-1")).catch(() => undefined);
