@@ -1,5 +1,6 @@
 import { arnProblem, parseSageMakerArn } from "./arn.js";
 import { InvalidEventError, TrustBoundaryError } from "./errors.js";
+import { checkEventLimits, checkResourceName } from "./input-limits.js";
 import {
   EVENT_RESOURCE_TYPES,
   isModelConsumer,
@@ -159,6 +160,7 @@ function stringOrNull(v: unknown): string | null {
  * if (n.kind === "facts") console.log(n.facts.units[0].networkIsolation);
  */
 export function normalizeEvent(input: unknown): NormalizedEvent {
+  checkEventLimits(input);
   const envelope = Envelope.safeParse(input);
   if (!envelope.success) {
     throw new InvalidEventError(`not an EventBridge event: ${describeIssues(envelope.error, "")}`);
@@ -261,6 +263,9 @@ function normalizeCloudTrail(env: z.infer<typeof Envelope>, baseEvent: EventInfo
     throw cause;
   }
   const resource = checkedResource(spec, parsedParams.name, arn, account, region);
+  for (const model of parsedParams.models?.modelNames ?? []) checkResourceName("model", model);
+  if (parsedParams.models?.endpointConfigName)
+    checkResourceName("endpoint-config", parsedParams.models.endpointConfigName);
 
   // Decided from the request alone when it holds every setting (an endpoint config whose variants name
   // no model); otherwise its models, its endpoint's config, or the resource itself are described.
@@ -288,6 +293,7 @@ function checkedResource(
   account: string,
   region: string,
 ): ResourceRef {
+  checkResourceName(spec.type, name);
   if (arn) {
     const problem = arnProblem(arn, { type: spec.type, name, account, region });
     if (problem) throw new TrustBoundaryError(`refusing ${spec.type} ${name}: ${problem}`);
