@@ -25,6 +25,7 @@ import { normalizeEvent } from "../src/core/normalize.js";
 import { DEFAULT_POLICY } from "../src/core/policy.js";
 import { mapPool } from "../src/sweep/pool.js";
 import { benchEgress } from "./egress.js";
+import { benchOrgScan } from "./org.js";
 import { benchSweep, type Row } from "./sweep.js";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -653,7 +654,7 @@ async function benchAgainstEmulator() {
   }
 }
 
-const SECTIONS = ["core", "bundle", "cold", "emulator", "sweep", "egress"] as const;
+const SECTIONS = ["core", "bundle", "cold", "emulator", "sweep", "egress", "org"] as const;
 type Section = (typeof SECTIONS)[number];
 interface SectionRun {
   date: string;
@@ -718,6 +719,13 @@ async function main() {
       const s = await benchEgress({ quick: QUICK });
       rows.push(...s.rows);
       Object.assign(results, s.results);
+    });
+
+  if (want("org"))
+    await section("org", async () => {
+      const o = await benchOrgScan({ quick: QUICK });
+      rows.push(...o.rows);
+      Object.assign(results, o.results);
     });
 
   const table = new Table({

@@ -440,6 +440,29 @@ SageMakerResponse.describe_processing_job = _describe_with_parent("processing-jo
 SageMakerResponse.describe_transform_job = _describe_with_parent("transform-job", SageMakerResponse.describe_transform_job)
 
 
+# (i) moto's AssumeRole succeeds for any role in any account (it maps the credentials to that
+#     account's backend, which is what multi-account tests need). Real AWS refuses a role that does
+#     not exist or does not trust the caller with AccessDenied: POST /guard-api/deny-assume-role
+#     {"accounts": ["111122223333"]} makes AssumeRole into those accounts answer that way.
+from moto.sts.exceptions import STSClientError
+from moto.sts.models import STSBackend
+
+DENIED_ASSUME_ROLE_ACCOUNTS: set[str] = set()
+_orig_assume_role = STSBackend.assume_role
+
+
+def _assume_role(self: Any, region_name: str, role_session_name: str, role_arn: str, *args: Any, **kwargs: Any) -> Any:
+    account = role_arn.split(":")[4] if role_arn.count(":") >= 5 else ""
+    if account in DENIED_ASSUME_ROLE_ACCOUNTS:
+        raise STSClientError(
+            "AccessDenied",
+            f"User: arn:aws:iam::{self.account_id}:root is not authorized to perform: sts:AssumeRole on resource: {role_arn}")
+    return _orig_assume_role(self, region_name, role_session_name, role_arn, *args, **kwargs)
+
+
+STSBackend.assume_role = _assume_role
+
+
 # --------------------------------------------------------------------------------------
 # Test-control API (/guard-api/) as WSGI middleware around moto's app
 # --------------------------------------------------------------------------------------
@@ -482,6 +505,7 @@ class GuardState:
             self.identities.clear()
             self.tables.clear()
             SETTINGS["refuseDeleteWhileCreating"] = False
+            DENIED_ASSUME_ROLE_ACCOUNTS.clear()
 
 
 def _json(start_response: Callable, status: str, body: Any, extra: list | None = None) -> list[bytes]:
@@ -597,6 +621,14 @@ class GuardMiddleware:
                     return _json(start_response, "400 Bad Request", {"error": f"unknown setting {key}"})
                 SETTINGS[key] = value
             return _json(start_response, "200 OK", SETTINGS)
+        if path == "/guard-api/deny-assume-role" and method == "POST":
+            accounts = body.get("accounts")
+            if not isinstance(accounts, list) or not all(isinstance(a, str) for a in accounts):
+                return _json(start_response, "400 Bad Request", {"error": "need accounts: [account ids]"})
+            with st.lock:
+                DENIED_ASSUME_ROLE_ACCOUNTS.clear()
+                DENIED_ASSUME_ROLE_ACCOUNTS.update(accounts)
+            return _json(start_response, "200 OK", {"accounts": sorted(DENIED_ASSUME_ROLE_ACCOUNTS)})
         if path == "/guard-api/job-status" and method == "POST":
             return self._set_status(start_response, body)
         if path == "/guard-api/identities" and method == "POST":

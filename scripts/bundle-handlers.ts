@@ -25,6 +25,13 @@ export interface Bundle {
   /** Deflated size summed per file, as a zip stores them. */
   zippedBytes: number;
   staticBytes: number;
+  /**
+   * Files an account-mode guard can ever load: everything but the organization wiring's chunks
+   * (src/org/wiring.ts and what only it imports: STS, Organizations, Security Hub).
+   */
+  accountFiles: string[];
+  accountBytes: number;
+  accountZippedBytes: number;
   /** Inputs (node_modules packages or source files) in the statically loaded files. */
   staticInputs: string[];
   /** The same, as module paths (`zod/v4/mini/schemas.js`, `src/core/decide.ts`). */
@@ -73,6 +80,8 @@ export async function bundleHandlers(outRoot: string): Promise<Bundle[]> {
     const file = files.find((f) => /[\\/]index\.mjs$/.test(f)) as string;
     const contents = files.map((f) => readFileSync(f));
     const staticFiles = staticClosure(result.metafile, outdir);
+    const accountFiles = accountClosure(result.metafile, outdir);
+    const accountContents = accountFiles.map((f) => readFileSync(f));
     bundles.push({
       name,
       file,
@@ -81,6 +90,9 @@ export async function bundleHandlers(outRoot: string): Promise<Bundle[]> {
       rawBytes: contents.reduce((n, c) => n + c.length, 0),
       zippedBytes: contents.reduce((n, c) => n + deflateRawSync(c, { level: 9 }).length, 0),
       staticBytes: staticFiles.reduce((n, f) => n + readFileSync(f).length, 0),
+      accountFiles,
+      accountBytes: accountContents.reduce((n, c) => n + c.length, 0),
+      accountZippedBytes: accountContents.reduce((n, c) => n + deflateRawSync(c, { level: 9 }).length, 0),
       ...staticInputs(result.metafile),
       outputs: Object.entries(result.metafile.outputs)
         .filter(([f]) => !f.endsWith(".map"))
@@ -120,6 +132,21 @@ function staticClosure(meta: Metafile, outdir: string): string[] {
     seen.add(f);
     for (const i of meta.outputs[f]?.imports ?? [])
       if (i.kind === "import-statement" && meta.outputs[i.path]) queue.push(i.path);
+  }
+  return [...seen].map((f) => join(outdir, f.replace(/^.*[\\/]/, "")));
+}
+
+/** Output files reached from the entry through any import, except the organization wiring's chunk. */
+function accountClosure(meta: Metafile, outdir: string): string[] {
+  const seen = new Set<string>();
+  const queue = [entryOutput(meta)];
+  while (queue.length > 0) {
+    const f = queue.pop() as string;
+    if (seen.has(f)) continue;
+    const out = meta.outputs[f];
+    if (out?.entryPoint?.replace(/\\/g, "/").endsWith("src/org/wiring.ts")) continue;
+    seen.add(f);
+    for (const i of out?.imports ?? []) if (meta.outputs[i.path]) queue.push(i.path);
   }
   return [...seen].map((f) => join(outdir, f.replace(/^.*[\\/]/, "")));
 }

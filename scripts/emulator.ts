@@ -23,6 +23,8 @@ export interface Emulator {
   /** Records the parent SageMaker would have launched a job for (its Describe then names it). */
   setJobParent(type: string, name: string, parentKey: string, parentArn: string): Promise<void>;
   settings(values: { refuseDeleteWhileCreating?: boolean }): Promise<void>;
+  /** AssumeRole into these accounts answers AccessDenied (as AWS does for a missing or untrusting role). */
+  denyAssumeRole(accounts: string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -86,6 +88,9 @@ export async function startEmulator(): Promise<Emulator> {
     },
     settings: async (values) => {
       await call("POST", "/guard-api/settings", values);
+    },
+    denyAssumeRole: async (accounts) => {
+      await call("POST", "/guard-api/deny-assume-role", { accounts });
     },
     setJobStatus: async (type, name, status) => {
       await call("POST", "/guard-api/job-status", { type, name, status });

@@ -1,6 +1,7 @@
 import { loadConfig } from "../src/app/config.js";
 import { loadSweepConfig } from "../src/app/config-sweep.js";
 import type { LogPort, MetricsPort } from "../src/app/enforce.js";
+import type { OrgClients } from "../src/org/wiring.js";
 import { type AwsClients, createRuntime, type Runtime } from "../src/wiring/runtime.js";
 import { createSweepRuntime, type SweepRuntime } from "../src/wiring/sweep-runtime.js";
 import { clients } from "./local-aws.js";
@@ -27,6 +28,7 @@ export function guardRuntime(
     metrics?: MetricsPort;
     now?: () => number;
     clients?: AwsClients;
+    org?: OrgClients;
   } = {},
 ): Runtime {
   return createRuntime({
@@ -35,6 +37,7 @@ export function guardRuntime(
     metrics: options.metrics,
     now: options.now,
     clients: { ...emulatorClients(endpoint, options.maxAttempts ?? 3), ...options.clients },
+    org: options.org,
   });
 }
 

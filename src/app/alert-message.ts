@@ -108,6 +108,8 @@ export interface AlertRenderOptions {
   format?: "json" | "chatbot";
   /** The team's runbook for isolation violations (email and chat link to it). */
   runbookUrl?: string | null;
+  /** The member account's name in the organization (a central guard knows it from Organizations). */
+  accountName?: string | null;
 }
 
 /**
@@ -124,7 +126,7 @@ export function renderEmail(d: Decision, o: AlertOutcome, options: AlertRenderOp
     "",
     `  Severity  ${o.suspicious ? "HIGH: a forged or tampered event reached the guard" : SEVERITY_WORDS[severityOf(d, o)]}`,
     `  What      ${humanType(r)} "${r.name}"`,
-    `  Where     account ${r.account}, region ${r.region}`,
+    `  Where     account ${r.account}${options.accountName ? ` (${options.accountName})` : ""}, region ${r.region}`,
     `  Who       ${who(d)}`,
     `  When      ${d.event.time ?? o.decidedAt}${d.event.name ? ` (${d.event.name})` : ""}`,
     `  Done      ${DONE_WORDS[o.action]}: ${o.detail} (${d.mode} mode)`,
@@ -147,7 +149,11 @@ export function renderEmail(d: Decision, o: AlertOutcome, options: AlertRenderOp
 }
 
 /** The versioned JSON document for machine subscribers (README documents its schema). */
-export function renderAlertDocument(d: Decision, o: AlertOutcome): Record<string, unknown> {
+export function renderAlertDocument(
+  d: Decision,
+  o: AlertOutcome,
+  accountName: string | null = null,
+): Record<string, unknown> {
   const r = d.resource as ResourceRef;
   return {
     schema: ALERT_SCHEMA,
@@ -157,7 +163,7 @@ export function renderAlertDocument(d: Decision, o: AlertOutcome): Record<string
     action: o.action,
     actionDetail: o.detail,
     summary: headline(d, o),
-    resource: { ...r, consoleUrl: consoleUrl(r) },
+    resource: { ...r, ...(accountName ? { accountName } : {}), consoleUrl: consoleUrl(r) },
     caller: d.caller,
     event: { id: d.event.id, name: d.event.name, time: d.event.time },
     findings: d.findings,
@@ -174,7 +180,7 @@ export function renderAlertDocument(d: Decision, o: AlertOutcome): Record<string
  */
 export function renderAlert(d: Decision, o: AlertOutcome, options: AlertRenderOptions = {}): AlertMessage {
   if (!d.resource) throw new Error("an alert needs a resource");
-  const doc = renderAlertDocument(d, o);
+  const doc = renderAlertDocument(d, o, options.accountName ?? null);
   const json = JSON.stringify(doc);
   const chat =
     options.format === "chatbot"

@@ -2,11 +2,14 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { ConfigError, InvalidPolicyError } from "../core/errors.js";
 import { DEFAULT_POLICY, type Policy, policyFromObject } from "../core/policy.js";
+import { loadOrgConfig, type OrgConfig } from "../org/config.js";
 
 /** Everything the enforcer reads from its environment, validated once at cold start. */
 export interface GuardConfig {
   region: string;
   account: string;
+  /** Organization scale and Security Hub (src/org/config.ts); single-account mode when unset. */
+  org?: OrgConfig;
   /** The alert topic; `null` only for read-only uses (`scan` without `--fix`), which never publish. */
   topicArn: string | null;
   policy: Policy;
@@ -105,6 +108,7 @@ export function loadConfig(
   return {
     region,
     account,
+    org: loadOrgConfig(env, { account, region }),
     topicArn,
     policy,
     policyId: policyId(policy),

@@ -5,7 +5,7 @@ import { evaluateCommand } from "./evaluate.js";
 import { CliError } from "./io.js";
 
 /** Each command's usage, as `isolation-guard <command> --help` prints it (and the overview lists). */
-type CommandName = "evaluate" | "handle" | "guardrails" | "scan" | "redrive";
+type CommandName = "evaluate" | "handle" | "guardrails" | "scan" | "redrive" | "org-template";
 const COMMAND_USAGE: Record<CommandName, string> = {
   evaluate: `  isolation-guard evaluate <event.json | -> [--policy <file>] [--json]
       Decide one EventBridge event offline. Exit 0 compliant/exempt/ignored/needs-lookup,
@@ -26,6 +26,14 @@ const COMMAND_USAGE: Record<CommandName, string> = {
                        [--concurrency n] [--include-finished] [--policy <file>]
       The account's isolation posture, every supported resource type.
       Exit 0 clean, 1 violations found, 2 bad arguments, 3 scan incomplete.
+  isolation-guard scan --org --role-name <name> [--regions r,...] [--accounts id,...] [--concurrency n]
+                       [--format table|json|html] [--out <file>] [--fix [--yes]]
+      Every ACTIVE account of the organization through its member role, every region, one report;
+      an account or region that cannot be examined makes the report incomplete (exit 3).
+`,
+  "org-template": `  isolation-guard org-template --out <dir> --central-account <id> --organization-id <o-...>
+                               [--central-region r] [--regions r,...] [--stage s] [--role-name n]
+      Write the member account template and the StackSet parameters (offline).
 `,
   redrive: `  isolation-guard redrive --queue-url <url> [--max N] [--drop-invalid] [--quiet]
       Replay dead-lettered events through the enforcer, idempotently.
@@ -64,6 +72,7 @@ const COMMANDS: Record<CommandName, Command> = {
   guardrails: async (argv) => (await import("./commands/guardrails.js")).run(argv),
   scan: async (argv) => (await import("./commands/scan.js")).run(argv),
   redrive: async (argv) => (await import("./commands/redrive.js")).run(argv),
+  "org-template": async (argv) => (await import("./commands/org-template.js")).run(argv),
 };
 
 /**

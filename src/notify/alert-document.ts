@@ -19,6 +19,8 @@ const AlertDocumentSchema = z.object({
     name: z.string(),
     arn: Str,
     account: z.string(),
+    /** Set by a central guard (the member account's name in the organization). */
+    accountName: z.optional(z.string()),
     region: z.string(),
     consoleUrl: z.string(),
   }),

@@ -78,7 +78,7 @@ export function renderChatbotNotification(
     `*${a.summary}* (${a.actionDetail})`,
     "",
     `*Resource:* ${r.type} \`${r.name}\``,
-    `*Account / region:* ${r.account} / ${r.region}`,
+    `*Account / region:* ${r.account}${r.accountName ? ` (${r.accountName})` : ""} / ${r.region}`,
     `*Caller:* \`${caller}\`${role ? ` (role \`${role}\`)` : ""}`,
     `*Rules broken:* ${rules.map((x) => `\`${x}\``).join(", ") || "none"}`,
     `*Action:* ${a.action} (${a.mode} mode), severity ${a.severity}`,

@@ -108,7 +108,10 @@ function renderAlertBlocks(a: AlertDocument, options: SlackRenderOptions): Slack
       type: "section",
       fields: [
         field("Resource", `${escapeMrkdwn(r.type)} ${code(r.name)}`),
-        field("Account / region", `${code(r.account)} / ${code(r.region)}`),
+        field(
+          "Account / region",
+          `${code(r.account)}${r.accountName ? ` (${escapeMrkdwn(r.accountName)})` : ""} / ${code(r.region)}`,
+        ),
         field("Caller", callerOf(a)),
         field("Rules broken", rules.map(code).join("\n") || "_none_"),
         field("Action taken", `${HUMAN_ACTION[a.action] ?? escapeMrkdwn(a.action)} (${escapeMrkdwn(a.mode)} mode)`),

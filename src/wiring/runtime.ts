@@ -10,6 +10,8 @@ import { type EnforcerDeps, type HandleOutcome, handleEvent, type LogPort, type 
 import { countOutcome, summarize } from "../app/outcome.js";
 import type { AlertPort, CreatorLookup, RecordStore, RoutesPort, SageMakerPort } from "../app/ports.js";
 import { ConfigError, GuardError, InvalidEventError, TrustBoundaryError } from "../core/errors.js";
+import { needsOrgWiring } from "../org/config.js";
+import type { OrgClients } from "../org/wiring.js";
 
 export { countOutcome, summarize };
 
@@ -137,6 +139,8 @@ export function createRuntime(options: {
   now?: () => number;
   /** How long route tables are trusted (default ROUTE_CACHE_MS; a scan passes its run's length). */
   routeCacheMs?: number;
+  /** Clients of the organization wiring (STS, Organizations, Security Hub, member SageMaker config). */
+  org?: OrgClients;
 }): Runtime {
   const { config, log } = options;
   const clients = options.clients ?? {};
@@ -157,12 +161,22 @@ export function createRuntime(options: {
     alertRendering: { format: config.alertFormat, runbookUrl: config.runbookUrl ?? undefined },
     senders: sendersOf(config),
   };
+  // Loaded only when configured: a single-account guard's cold start loads no STS/Organizations client.
+  const org = config.org;
+  let orgHandler: Promise<(event: unknown) => Promise<HandleOutcome>> | null = null;
+  const run =
+    org && needsOrgWiring(org)
+      ? async (event: unknown) => {
+          orgHandler ??= import("../org/wiring.js").then((m) => m.createOrgHandler(org, deps, options.org));
+          return (await orgHandler)(event);
+        }
+      : (event: unknown) => handleEvent(event, deps);
   return {
     config,
     deps,
     async handle(event) {
       try {
-        const outcome = await handleEvent(event, deps);
+        const outcome = await run(event);
         log.info("event handled", summarize(outcome));
         countOutcome(metrics, outcome);
         return outcome;

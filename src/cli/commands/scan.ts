@@ -1,6 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
+import type { SageMakerClientConfig } from "@aws-sdk/client-sagemaker";
 import { SingleBar } from "cli-progress";
 import { createEc2Client } from "../../adapters/ec2.js";
 import { createSageMakerClient } from "../../adapters/sagemaker.js";
@@ -12,9 +13,13 @@ import { SWEEP_TYPES, Sweeper, type SweptResource } from "../../sweep/sweep.js";
 import { createRuntime } from "../../wiring/runtime.js";
 import { CliError, loadPolicyFile, stderrLog } from "../io.js";
 
-const FORMATS = ["table", "json", "html"] as const;
-type Format = (typeof FORMATS)[number];
-const RENDER: Record<Format, (r: ScanReport) => string> = { table: renderTable, json: renderJson, html: renderHtml };
+export const FORMATS = ["table", "json", "html"] as const;
+export type Format = (typeof FORMATS)[number];
+export const RENDER: Record<Format, (r: ScanReport) => string> = {
+  table: renderTable,
+  json: renderJson,
+  html: renderHtml,
+};
 const SNS_TOPIC = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):(\d{12}):[\w-]+$/;
 
 interface ScanArgs {
@@ -73,7 +78,13 @@ function parse(argv: string[], env: NodeJS.ProcessEnv): ScanArgs {
  * `--fix` there is no alert topic and nothing is ever published. Without GUARD_ACCOUNT_ID (or a topic),
  * the account is the one the listing's ARNs name.
  */
-async function depsFor(region: string, args: ScanArgs, env: NodeJS.ProcessEnv) {
+export async function depsFor(
+  region: string,
+  args: Pick<ScanArgs, "fix" | "policy">,
+  env: NodeJS.ProcessEnv,
+  /** Extra SageMaker client settings: a member account's credentials for `scan --org`. */
+  clientConfig: SageMakerClientConfig = {},
+) {
   const topic = SNS_TOPIC.exec(env.GUARD_ALERT_TOPIC_ARN ?? "");
   if (args.fix && !topic) throw new CliError("--fix sends the alerts the event path sends: set GUARD_ALERT_TOPIC_ARN");
   const account = env.GUARD_ACCOUNT_ID ?? topic?.[2] ?? "";
@@ -95,7 +106,7 @@ async function depsFor(region: string, args: ScanArgs, env: NodeJS.ProcessEnv) {
     topicArn: topic?.[0] ?? null,
     recordTable: env.GUARD_RECORD_TABLE || DEFAULT_RECORD_TABLE,
   });
-  const sagemaker = createSageMakerClient({ region });
+  const sagemaker = createSageMakerClient({ ...clientConfig, region });
   // One topic for every scanned region: its client lives in the topic's region.
   const sns =
     topic && topic[1] !== region
@@ -119,7 +130,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-function progressBar(label: string): SingleBar | null {
+export function progressBar(label: string): SingleBar | null {
   if (!process.stderr.isTTY) return null;
   return new SingleBar({
     stream: process.stderr,
@@ -130,7 +141,7 @@ function progressBar(label: string): SingleBar | null {
   });
 }
 
-async function confirm(question: string): Promise<boolean> {
+export async function confirm(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     return /^y(es)?$/i.test((await rl.question(question)).trim());
@@ -147,6 +158,7 @@ async function confirm(question: string): Promise<boolean> {
  * 2 bad arguments or configuration, 3 the scan is incomplete (some resources could not be examined).
  */
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  if (argv.includes("--org")) return (await import("./scan-org.js")).run(argv, env);
   const args = parse(argv, env);
   if (args.fix && !args.yes && !process.stdin.isTTY)
     throw new CliError("--fix asks for confirmation on a terminal: pass --yes to run it unattended");

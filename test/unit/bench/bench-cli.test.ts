@@ -89,5 +89,5 @@ test("the committed bench/results.json is a full run in every section", () => {
     .map(([name]) => name);
 
   expect(quick).toEqual([]);
-  expect(Object.keys(committed.sections).sort()).toEqual(["bundle", "cold", "core", "egress", "emulator", "sweep"]);
+  expect(Object.keys(committed.sections).sort()).toEqual(["bundle", "cold", "core", "egress", "emulator", "org", "sweep"]);
 });

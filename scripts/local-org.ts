@@ -1,0 +1,73 @@
+import {
+  CreateAccountCommand,
+  CreateOrganizationCommand,
+  ListAccountsCommand,
+  OrganizationsClient,
+} from "@aws-sdk/client-organizations";
+import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { ACCOUNT, clientConfig, Fixtures } from "./local-aws.js";
+
+/** A member account in the emulator: its id, name, and SageMaker fixtures in each region. */
+export interface LocalMember {
+  id: string;
+  name: string;
+  /** SageMaker in that account, in `region`, with the credentials of a role assumed there. */
+  sm(region: string): SageMakerClient;
+  fx(region: string): Fixtures;
+}
+
+/**
+ * An organization in the emulator: the central (management) account 123456789012 and one member per
+ * name. moto maps credentials of a role assumed in an account to that account's own backend, so
+ * resources created through `sm(region)` live in the member account.
+ *
+ * @example const org = await createLocalOrg(endpoint, ["ml-dev", "ml-prod"]); await org.members[0].fx("us-east-1").trainingJob("j");
+ */
+export async function createLocalOrg(endpoint: string, names: string[]) {
+  const base = clientConfig(endpoint);
+  const organizations = new OrganizationsClient(base);
+  await organizations.send(new CreateOrganizationCommand({ FeatureSet: "ALL" }));
+  for (const name of names) {
+    await organizations.send(new CreateAccountCommand({ AccountName: name, Email: `${name}@example.com` }));
+  }
+  const accounts = (await organizations.send(new ListAccountsCommand({}))).Accounts ?? [];
+  const sts = new STSClient(base);
+  const members: LocalMember[] = [];
+  for (const name of names) {
+    const id = accounts.find((a) => a.Name === name)?.Id as string;
+    const out = await sts.send(
+      new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${id}:role/DataScientist`, RoleSessionName: "fixtures" }),
+    );
+    const c = out.Credentials;
+    const credentials = {
+      accessKeyId: c?.AccessKeyId as string,
+      secretAccessKey: c?.SecretAccessKey as string,
+      sessionToken: c?.SessionToken as string,
+    };
+    const clients = new Map<string, SageMakerClient>();
+    const sm = (region: string) => {
+      let client = clients.get(region);
+      if (!client) {
+        client = new SageMakerClient({ ...base, region, credentials });
+        clients.set(region, client);
+      }
+      return client;
+    };
+    members.push({ id, name, sm, fx: (region) => new Fixtures(sm(region)) });
+  }
+  return { central: ACCOUNT, members, organizations, sts };
+}
+
+/** An event re-addressed to another account and region (envelope, CloudTrail detail, ARNs). */
+// biome-ignore lint/suspicious/noExplicitAny: test fixtures are free-form JSON
+export function inAccount(event: any, account: string, region: string): any {
+  const e = structuredClone(event);
+  const from = { account: e.account as string, region: e.region as string };
+  e.account = account;
+  e.region = region;
+  if (e.detail?.recipientAccountId) e.detail.recipientAccountId = account;
+  if (e.detail?.awsRegion) e.detail.awsRegion = region;
+  const text = JSON.stringify(e).replaceAll(`:${from.region}:${from.account}:`, `:${region}:${account}:`);
+  return JSON.parse(text);
+}

@@ -1,0 +1,175 @@
+import { consoleUrl } from "../app/alert-message.js";
+import type { HandleOutcome } from "../app/enforce.js";
+import type { Decision, Finding, ResourceRef } from "../core/types.js";
+
+/** A finding as Security Hub stores it, the fields the guard reads back. */
+export interface StoredFinding {
+  id: string;
+  generatorId: string;
+  recordState: string;
+  createdAt: string | null;
+}
+
+/** An AWS Security Finding Format finding, as the guard imports it (BatchImportFindings input). */
+export type GuardFinding = Record<string, unknown> & { Id: string; RecordState: "ACTIVE" | "ARCHIVED" };
+
+/** Security Hub in the central account (src/adapters/securityhub.ts). */
+export interface FindingsPort {
+  findingsOf(resourceArn: string, productArn: string): Promise<StoredFinding[]>;
+  importFindings(findings: GuardFinding[]): Promise<void>;
+}
+
+/** ASFF resource types of the SageMaker resources (the rest are `Other`). */
+const ASFF_TYPE: Partial<Record<ResourceRef["type"], string>> = {
+  "endpoint-config": "AwsSageMakerEndpointConfig",
+  model: "AwsSageMakerModel",
+};
+
+const GENERATOR = "isolation-guard";
+
+/**
+ * The finding's Id: one per resource incarnation (its creation time; SageMaker reuses ARNs for
+ * resources re-created under the same name) and rule, so a re-delivery, a sweep or a scan updates
+ * the same finding instead of adding one.
+ */
+export function findingId(arn: string, rule: string, incarnation: string | null): string {
+  return `${arn}/${rule}/${incarnation ?? "unknown"}`;
+}
+
+function asff(
+  d: Decision,
+  r: ResourceRef & { arn: string },
+  f: Finding,
+  o: { id: string; productArn: string; now: string; createdAt: string; resolved: boolean; detail: string },
+  accountName: string | null,
+): GuardFinding {
+  const label = f.severity === "high" ? "HIGH" : "MEDIUM";
+  return {
+    SchemaVersion: "2018-10-08",
+    Id: o.id,
+    ProductArn: o.productArn,
+    GeneratorId: `${GENERATOR}/${f.rule}`,
+    AwsAccountId: r.account,
+    ...(accountName ? { AwsAccountName: accountName } : {}),
+    Region: r.region,
+    Types: ["Software and Configuration Checks/AWS Security Best Practices/Network Reachability"],
+    CreatedAt: o.createdAt,
+    UpdatedAt: o.now,
+    Severity: { Label: label },
+    Title: `SageMaker ${r.type} ${r.name}: ${f.rule}`.slice(0, 256),
+    Description: `${f.message} (${o.detail})`.slice(0, 1024),
+    Remediation: { Recommendation: { Text: f.fix.slice(0, 512), Url: consoleUrl(r) } },
+    SourceUrl: consoleUrl(r),
+    ProductFields: {
+      "isolation-guard/rule": f.rule,
+      "isolation-guard/path": f.path,
+      "isolation-guard/mode": d.mode,
+      "isolation-guard/verdict": d.verdict,
+    },
+    Resources: [
+      {
+        Type: ASFF_TYPE[r.type] ?? "Other",
+        Id: r.arn,
+        Partition: r.arn.split(":")[1],
+        Region: r.region,
+        Details: { Other: { resourceType: r.type, name: r.name } },
+      },
+    ],
+    Compliance: { Status: o.resolved ? "PASSED" : "FAILED" },
+    // Workflow is honoured when a finding is created; on an update, Security Hub itself moves it to
+    // RESOLVED when RecordState turns ARCHIVED (finding providers may not set Workflow afterwards:
+    // docs.aws.amazon.com/securityhub/latest/userguide/finding-update-batchimportfindings.html).
+    Workflow: { Status: o.resolved ? "RESOLVED" : "NEW" },
+    RecordState: o.resolved ? "ARCHIVED" : "ACTIVE",
+  };
+}
+
+/**
+ * Mirrors one decision into Security Hub: each violated rule becomes (or updates) an ACTIVE finding;
+ * stopped or deleted resources, rules no longer broken and compliant resources get their ACTIVE
+ * findings ARCHIVED (Workflow RESOLVED). A finding the guard already archived for this incarnation
+ * stays archived (a re-delivered event about a stopped job does not reopen it).
+ *
+ * @example await publishFindings(port, { productArn, region }, outcome, { now: Date.now(), createdAt, accountName });
+ */
+export async function publishFindings(
+  port: FindingsPort,
+  target: { productArn: string },
+  outcome: HandleOutcome,
+  context: { now: number; createdAt: string | null; accountName: string | null },
+): Promise<number> {
+  const d = outcome.decision;
+  const r = d.resource;
+  if (!r?.arn || (d.verdict !== "NON_COMPLIANT" && d.verdict !== "COMPLIANT")) return 0;
+  const resource = { ...r, arn: r.arn };
+  const now = new Date(context.now).toISOString();
+  const stored = await port.findingsOf(r.arn, target.productArn);
+  const byId = new Map(stored.map((f) => [f.id, f]));
+  const resolved = outcome.remedy === "stopped" || outcome.remedy === "deleted";
+  const detail = resolved
+    ? `the guard ${outcome.remedy} it`
+    : d.mode === "audit"
+      ? "audit mode: reported, not stopped"
+      : outcome.remedy === "not-running"
+        ? "it was no longer running when the guard acted"
+        : "reported";
+  const out: GuardFinding[] = [];
+  const current = new Set<string>();
+  if (d.verdict === "NON_COMPLIANT") {
+    const rules = new Map<string, Finding>();
+    for (const f of d.findings) if (!rules.has(f.rule)) rules.set(f.rule, f);
+    for (const [rule, f] of rules) {
+      // Gone before it could be described: the latest finding of this rule is its incarnation's.
+      const latest = stored
+        .filter((s) => s.generatorId === `${GENERATOR}/${rule}`)
+        .sort((a, b) => (b.createdAt ?? "").localeCompare(a.createdAt ?? ""))[0];
+      const id = context.createdAt
+        ? findingId(r.arn, rule, context.createdAt)
+        : (latest?.id ?? findingId(r.arn, rule, null));
+      current.add(id);
+      const existing = byId.get(id);
+      if (existing?.recordState === "ARCHIVED" && !resolved) continue;
+      if (existing?.recordState === "ARCHIVED" && resolved) continue;
+      const createdAt = existing?.createdAt ?? now;
+      out.push(
+        asff(
+          d,
+          resource,
+          f,
+          { id, productArn: target.productArn, now, createdAt, resolved, detail },
+          context.accountName,
+        ),
+      );
+    }
+  }
+  // Everything else still ACTIVE for this resource is no longer true: archive it.
+  for (const s of stored) {
+    if (s.recordState !== "ACTIVE" || current.has(s.id) || !s.generatorId.startsWith(`${GENERATOR}/`)) continue;
+    const rule = s.generatorId.slice(GENERATOR.length + 1);
+    const f: Finding = {
+      rule: rule as Finding["rule"],
+      severity: "high",
+      message: `${rule} no longer applies`,
+      path: "",
+      fix: "No action needed.",
+    };
+    out.push(
+      asff(
+        d,
+        resource,
+        f,
+        {
+          id: s.id,
+          productArn: target.productArn,
+          now,
+          createdAt: s.createdAt ?? now,
+          resolved: true,
+          detail: d.verdict === "COMPLIANT" ? "the resource is now compliant" : "this rule is no longer broken",
+        },
+        context.accountName,
+      ),
+    );
+  }
+  if (out.length) await port.importFindings(out);
+  return out.length;
+}

@@ -1,0 +1,173 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DescribeTrainingJobCommand } from "@aws-sdk/client-sagemaker";
+import { createLocalOrg, type LocalMember } from "../../scripts/local-org.js";
+import { AlertInbox, type clients, emulatorEnv } from "../support/aws.js";
+import { type Emulator, useEmulator } from "../support/emulator.js";
+
+const BIN = join(import.meta.dirname, "../../bin/isolation-guard.js");
+let emu: Emulator;
+let aws: ReturnType<typeof clients>;
+let members: LocalMember[];
+let dir: string;
+
+useEmulator((w) => {
+  ({ emu, aws } = w);
+});
+beforeEach(async () => {
+  ({ members } = await createLocalOrg(emu.endpoint, ["ml-dev", "ml-prod", "analytics"]));
+  dir = mkdtempSync(join(tmpdir(), "ig-scan-org-"));
+  // Each member: one violating job in us-east-1, one violating model in eu-west-1, one compliant job.
+  for (const m of members) {
+    await m.fx("us-east-1").trainingJob(`${m.name}-open-job`);
+    await m.fx("us-east-1").trainingJob(`${m.name}-isolated-job`, { isolated: true, vpc: true });
+    await m.fx("eu-west-1").model(`${m.name}-open-model`);
+  }
+  await emu.resetCalls();
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function scan(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [BIN, "scan", "--org", ...args], {
+    encoding: "utf8",
+    env: { PATH: process.env.PATH, ...emulatorEnv(emu.endpoint), ...env },
+  });
+}
+
+function member(i: number): LocalMember {
+  return members[i] as LocalMember;
+}
+
+describe("isolation-guard scan --org", () => {
+  it("reports each member account's violations with their ARNs, per account and region, and exits 1", async () => {
+    const out = join(dir, "org.json");
+    const result = scan([
+      "--role-name",
+      "IsolationGuardMember",
+      "--regions",
+      "us-east-1,eu-west-1",
+      "--format",
+      "json",
+      "--out",
+      out,
+    ]);
+
+    expect(result.stderr).not.toMatch(/Error/);
+    expect(result.status).toBe(1);
+    const report = JSON.parse(readFileSync(out, "utf8"));
+    for (const m of members) {
+      const mine = report.violations.filter((v: { account: string }) => v.account === m.id);
+      expect(mine.map((v: { arn: string }) => v.arn).sort()).toEqual([
+        `arn:aws:sagemaker:eu-west-1:${m.id}:model/${m.name}-open-model`,
+        `arn:aws:sagemaker:us-east-1:${m.id}:training-job/${m.name}-open-job`,
+      ]);
+      expect(mine[0].accountName).toBe(m.name);
+      const row = report.organization.accounts.find((a: { id: string }) => a.id === m.id);
+      expect(row).toMatchObject({ name: m.name, examined: true, resources: 3, nonCompliant: 2 });
+      expect(row.regions.map((r: { region: string; nonCompliant: number }) => [r.region, r.nonCompliant])).toEqual([
+        ["us-east-1", 1],
+        ["eu-west-1", 1],
+      ]);
+    }
+    // The central (management) account is scanned with the caller's own credentials.
+    expect(report.organization.accounts.map((a: { id: string }) => a.id)).toContain("123456789012");
+    expect(report.organization).toMatchObject({
+      complete: true,
+      totals: { accounts: 4, examined: 4, notExamined: 0, regions: 2 },
+    });
+    expect(report.totals.nonCompliant).toBe(6);
+  });
+
+  it("lists an account whose role cannot be assumed as not examined and says the report is incomplete (exit 3)", async () => {
+    await emu.denyAssumeRole([member(1).id]);
+
+    const result = scan([
+      "--role-name",
+      "IsolationGuardMember",
+      "--regions",
+      "us-east-1,eu-west-1",
+      "--format",
+      "json",
+    ]);
+
+    expect(result.status).toBe(3);
+    const report = JSON.parse(result.stdout);
+    const row = report.organization.accounts.find((a: { id: string }) => a.id === member(1).id);
+    expect(row).toMatchObject({ examined: false, resources: 0 });
+    expect(row.reason).toMatch(/AccessDenied/);
+    expect(report.organization.complete).toBe(false);
+    expect(report.errors.map((e: { resource: string }) => e.resource)).toContain(
+      `account ${member(1).id} in us-east-1`,
+    );
+    // The others are still reported.
+    expect(report.violations.filter((v: { account: string }) => v.account === member(0).id)).toHaveLength(2);
+  });
+
+  it("the table says INCOMPLETE and names the account not examined; --accounts narrows the scan", async () => {
+    await emu.denyAssumeRole([member(2).id]);
+
+    const table = scan(["--role-name", "IsolationGuardMember", "--regions", "us-east-1"]);
+    const narrowed = scan([
+      "--role-name",
+      "IsolationGuardMember",
+      "--regions",
+      "us-east-1",
+      "--accounts",
+      member(0).id,
+      "--format",
+      "json",
+    ]);
+
+    expect(table.status).toBe(3);
+    expect(table.stdout).toMatch(/INCOMPLETE/);
+    expect(table.stdout).toMatch(new RegExp(`${member(2).id} \\(analytics\\)\\s+us-east-1\\s+NOT EXAMINED`));
+    expect(narrowed.status).toBe(1);
+    expect(JSON.parse(narrowed.stdout).organization.accounts.map((a: { id: string }) => a.id)).toEqual([member(0).id]);
+  });
+
+  it("an account named in --accounts that is not in the organization is not examined, never assumed", async () => {
+    const result = scan([
+      "--role-name",
+      "IsolationGuardMember",
+      "--regions",
+      "us-east-1",
+      "--accounts",
+      "999988887777",
+      "--format",
+      "json",
+    ]);
+
+    expect(result.status).toBe(3);
+    expect(JSON.parse(result.stdout).organization.accounts[0]).toMatchObject({
+      id: "999988887777",
+      examined: false,
+      reason: "not an account of the organization",
+    });
+    expect((await emu.calls())["sts:AssumeRole"]).toBeUndefined();
+  });
+
+  it("--fix --yes stops the member accounts' jobs through the member roles", async () => {
+    const inbox = await new AlertInbox(aws.sns, aws.sqs).create("org-scan-alerts");
+    const result = scan(
+      ["--role-name", "IsolationGuardMember", "--regions", "us-east-1", "--fix", "--yes", "--format", "json"],
+      {
+        GUARD_ALERT_TOPIC_ARN: inbox.topicArn,
+        GUARD_SETTLE_MS: "0",
+      },
+    );
+
+    expect(result.status).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report.fixApplied).toBe(true);
+    expect(report.violations.map((v: { remedy: string }) => v.remedy)).toEqual(["stopped", "stopped", "stopped"]);
+    for (const m of members) {
+      const job = await m
+        .sm("us-east-1")
+        .send(new DescribeTrainingJobCommand({ TrainingJobName: `${m.name}-open-job` }));
+      expect(job.TrainingJobStatus).toBe("Stopped");
+    }
+    expect(await inbox.drain()).toHaveLength(3);
+  });
+});

@@ -1,0 +1,256 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { mockClient } from "aws-sdk-client-mock";
+import { inAccount } from "../../../scripts/local-org.js";
+import { readServerlessYml } from "../../../scripts/serverless-yml.js";
+import { LIST_IAM_ACTIONS } from "../../../src/adapters/sagemaker-list.js";
+import { enforceResource } from "../../../src/app/enforce.js";
+import { RESOURCE_TYPES } from "../../../src/core/resource-types.js";
+import type { ResourceType } from "../../../src/core/types.js";
+import { cloudTrailPattern, memberTemplate, stateChangePattern } from "../../../src/org/member-template.js";
+import { createOrgScope } from "../../../src/org/wiring.js";
+import { EVENTS_DIR, sample } from "../../support/events.js";
+import { mockedRuntime } from "../../support/mocked-runtime.js";
+
+const MEMBER = "111122223333";
+const CENTRAL = "123456789012";
+const ORG = "o-abcdefghij";
+const template = memberTemplate({ stage: "prod", roleName: "IsolationGuardMember" }) as {
+  // biome-ignore lint/suspicious/noExplicitAny: CloudFormation, read by path
+  Resources: Record<string, any>;
+};
+const PARAMS: Record<string, string | string[]> = {
+  "AWS::Partition": "aws",
+  "AWS::AccountId": MEMBER,
+  "AWS::Region": "us-east-1",
+  CentralAccountId: CENTRAL,
+  CentralRegion: "us-east-1",
+  CentralEventBusName: "sagemaker-isolation-guard-prod",
+  OrganizationId: ORG,
+  MemberRoleName: "IsolationGuardMember",
+  TrustedPrincipalArns: [`arn:aws:iam::${CENTRAL}:role/sagemaker-isolation-guard-prod-*`],
+  Regions: ["us-east-1", "eu-west-1"],
+};
+
+/** The template with its parameters filled in (Ref and Fn::Sub), as CloudFormation would deploy it. */
+function resolve(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(resolve);
+  if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    if (typeof o.Ref === "string") return PARAMS[o.Ref] ?? o.Ref;
+    if (typeof o["Fn::Sub"] === "string")
+      return (o["Fn::Sub"] as string).replace(/\$\{([\w:]+)\}/g, (_m, k: string) => String(PARAMS[k]));
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, resolve(x)]));
+  }
+  return v;
+}
+
+type Statement = { Sid: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, unknown> };
+const role = resolve(template.Resources.RemediationRole) as {
+  Properties: { AssumeRolePolicyDocument: unknown; Policies: { PolicyDocument: { Statement: Statement[] } }[] };
+};
+const statements = role.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement);
+const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const granted = new Set(statements.flatMap(actionsOf));
+
+/** Every SageMaker call the central guard makes in a member account for the sample events, both modes. */
+async function callsInMemberAccount(): Promise<Set<string>> {
+  const sm = mockClient(SageMakerClient);
+  const sns = mockClient(SNSClient);
+  sm.onAnyCommand().callsFake((input: Record<string, unknown>) => {
+    const name = Object.values(input)[0];
+    const arnOf = (t: string) => `arn:aws:sagemaker:us-east-1:${MEMBER}:${t}/${String(name).toLowerCase()}`;
+    return {
+      EnableNetworkIsolation: false,
+      TrainingJobName: name,
+      TrainingJobArn: arnOf("training-job"),
+      HyperParameterTuningJobName: name,
+      ProcessingJobName: name,
+      TransformJobName: name,
+      ModelName: "m",
+      EndpointConfigName: "c",
+      EndpointName: name,
+      TrainingJobStatus: "InProgress",
+      HyperParameterTuningJobStatus: "InProgress",
+      ProcessingJobStatus: "InProgress",
+      TransformJobStatus: "InProgress",
+      ProductionVariants: [{ ModelName: "m" }],
+      Tags: [],
+    };
+  });
+  sns.onAnyCommand().resolves({ MessageId: "1" });
+  for (const mode of ["enforce", "audit"]) {
+    const rt = mockedRuntime(undefined, {
+      env: {
+        GUARD_ALERT_TOPIC_ARN: `arn:aws:sns:us-east-1:${CENTRAL}:alerts`,
+        GUARD_MODE: mode,
+        GUARD_MEMBER_ROLE_NAME: "IsolationGuardMember",
+        GUARD_MEMBER_ACCOUNTS: MEMBER,
+      },
+    });
+    for (const file of readdirSync(EVENTS_DIR).filter((f) => f.endsWith(".json") && f !== "expected.json")) {
+      await rt.handle(inAccount(sample(file), MEMBER, "us-east-1")).catch(() => undefined);
+    }
+    // What `scan --org --fix` does with every type it lists there, through the same member clients.
+    const scope = createOrgScope(
+      rt.config.org as NonNullable<typeof rt.config.org>,
+      { ...rt.deps.self, sagemaker: rt.deps.sagemaker },
+      {},
+      Date.now,
+    );
+    const sagemaker = await scope.sagemakerFor(MEMBER, "us-east-1");
+    for (const type of Object.keys(RESOURCE_TYPES) as ResourceType[]) {
+      const arn = `arn:aws:sagemaker:us-east-1:${MEMBER}:${type}/x`;
+      const deps = { ...rt.deps, sagemaker, self: { account: MEMBER, region: "us-east-1" } };
+      await enforceResource({ type, name: "x", arn, account: MEMBER, region: "us-east-1" }, deps).catch(
+        () => undefined,
+      );
+    }
+  }
+  const made = new Set(sm.calls().map((c) => `sagemaker:${c.args[0].constructor.name.replace(/Command$/, "")}`));
+  // The mocks answer before the SDK asks for credentials: that the calls were about the member account shows
+  // they went through the member account's clients (the integration tests show the AssumeRole itself).
+  const reached = sm.calls().some((c) => JSON.stringify(c.args[0].input).includes(MEMBER));
+  sm.restore();
+  sns.restore();
+  if (!reached) throw new Error("no call named the member account: the events did not reach it");
+  return made;
+}
+
+describe("the member account's remediation role", () => {
+  it("grants every SageMaker call the central guard makes in a member account", async () => {
+    const made = await callsInMemberAccount();
+
+    expect([...made].filter((a) => !granted.has(a))).toEqual([]);
+    expect(made).toContain("sagemaker:StopTrainingJob");
+    expect(made).toContain("sagemaker:DeleteModel");
+    expect(made).toContain("sagemaker:AddTags");
+  });
+
+  it("grants nothing beyond the resource table's describe/stop/delete, the tags, the listing and auto scaling's deregistration", () => {
+    const possible = new Set([
+      ...Object.values(RESOURCE_TYPES).flatMap((t) =>
+        [t.api.describe, t.api.stop, t.api.delete].filter(Boolean).map((op) => `sagemaker:${op}`),
+      ),
+      "sagemaker:AddTags",
+      ...LIST_IAM_ACTIONS,
+      "application-autoscaling:DeregisterScalableTarget",
+    ]);
+    expect([...granted].filter((a) => !possible.has(a))).toEqual([]);
+    expect([...granted].some((a) => a.includes("*"))).toBe(false);
+    for (const s of statements) {
+      expect(s.Condition).toMatchObject({ StringEquals: { "aws:RequestedRegion": ["us-east-1", "eu-west-1"] } });
+      if (s.Resource === "*") expect(actionsOf(s).sort()).toEqual([...LIST_IAM_ACTIONS].sort());
+      else
+        for (const r of [s.Resource].flat() as string[])
+          expect(r).toMatch(new RegExp(`^arn:aws:[a-z-]+:\\*:${MEMBER}:`));
+    }
+  });
+
+  async function decision(o: {
+    action: string;
+    resource: string;
+    principal?: string;
+    context?: Record<string, string | string[]>;
+    trust?: boolean;
+  }) {
+    const principal = o.principal ?? `arn:aws:iam::${CENTRAL}:role/sagemaker-isolation-guard-prod-EnforcerRole-ABC123`;
+    const roleArn = `arn:aws:iam::${MEMBER}:role/IsolationGuardMember`;
+    const result = await runSimulation(
+      {
+        request: {
+          principal: o.trust ? principal : `arn:aws:sts::${MEMBER}:assumed-role/IsolationGuardMember/isolation-guard`,
+          action: o.action,
+          resource: { resource: o.resource, accountId: o.trust ? MEMBER : MEMBER },
+          contextVariables: { "aws:RequestedRegion": "us-east-1", ...o.context },
+        },
+        identityPolicies: o.trust
+          ? [
+              {
+                name: "central",
+                policy: {
+                  Version: "2012-10-17",
+                  Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: roleArn }],
+                },
+              },
+            ]
+          : role.Properties.Policies.map((p, i) => ({ name: `p${i}`, policy: p.PolicyDocument as never })),
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+        ...(o.trust ? { resourcePolicy: role.Properties.AssumeRolePolicyDocument as never } : {}),
+      },
+      {},
+    );
+    if (result.resultType === "error") throw new Error(JSON.stringify(result.errors));
+    return result.overallResult;
+  }
+
+  it("tags only with isolation-guard:* keys", async () => {
+    const job = `arn:aws:sagemaker:us-east-1:${MEMBER}:training-job/j`;
+    const tag = (keys: string[]) =>
+      decision({ action: "sagemaker:AddTags", resource: job, context: { "aws:TagKeys": keys } });
+
+    expect(await tag(["isolation-guard:status", "isolation-guard:rules"])).toBe("Allowed");
+    expect(await tag(["owner"])).not.toBe("Allowed");
+    expect(await tag(["isolation-guard:status", "exempt"])).not.toBe("Allowed");
+    expect(await decision({ action: "sagemaker:StopTrainingJob", resource: job })).toBe("Allowed");
+    expect(
+      await decision({
+        action: "sagemaker:StopTrainingJob",
+        resource: `arn:aws:sagemaker:ap-south-1:${MEMBER}:training-job/j`,
+        context: { "aws:RequestedRegion": "ap-south-1" },
+      }),
+    ).not.toBe("Allowed");
+    expect(await decision({ action: "sagemaker:CreateTrainingJob", resource: job })).not.toBe("Allowed");
+  });
+
+  it("may be assumed only by the central guard's roles, from inside the organization", async () => {
+    const roleArn = `arn:aws:iam::${MEMBER}:role/IsolationGuardMember`;
+    const assume = (principal: string, org: string) =>
+      decision({
+        action: "sts:AssumeRole",
+        resource: roleArn,
+        principal,
+        trust: true,
+        context: { "aws:PrincipalOrgID": org, "aws:PrincipalArn": principal },
+      });
+    const guard = `arn:aws:iam::${CENTRAL}:role/sagemaker-isolation-guard-prod-EnforcerRole-ABC123`;
+
+    expect(await assume(guard, ORG)).toBe("Allowed");
+    expect(await assume(guard, "o-otherorgxyz")).not.toBe("Allowed");
+    expect(await assume(`arn:aws:iam::${CENTRAL}:role/DataScientist`, ORG)).not.toBe("Allowed");
+    expect(await assume(`arn:aws:iam::999988887777:role/sagemaker-isolation-guard-prod-EnforcerRole-X`, ORG)).not.toBe(
+      "Allowed",
+    );
+  });
+});
+
+describe("the member template", () => {
+  it("forwards exactly the events the central functions subscribe to", () => {
+    const sls = readServerlessYml();
+    // The same filters, whatever order the resource table lists the types in.
+    const sorted = (p: { detail?: { eventName?: string[] }; "detail-type": string[] }) => ({
+      ...p,
+      "detail-type": [...p["detail-type"]].sort(),
+      ...(p.detail ? { detail: { ...p.detail, eventName: [...(p.detail.eventName ?? [])].sort() } } : {}),
+    });
+    expect(sorted(cloudTrailPattern())).toEqual(sorted(sls.functions.enforcer.events[0].eventBridge.pattern));
+    expect(sorted(stateChangePattern())).toEqual(sorted(sls.functions.stateChange.events[0].eventBridge.pattern));
+  });
+
+  it("passes cfn-lint", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ig-member-"));
+    try {
+      const file = join(dir, "member.template.json");
+      writeFileSync(file, JSON.stringify(template));
+      expect(() => execFileSync("cfn-lint", [file], { encoding: "utf8", stdio: "pipe" })).not.toThrow();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
