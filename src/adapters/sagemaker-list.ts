@@ -10,6 +10,7 @@ import {
   type SageMakerClient,
 } from "@aws-sdk/client-sagemaker";
 import { ActionFailedError } from "../core/errors.js";
+import { type ListOperation, RESOURCE_TYPE_NAMES, RESOURCE_TYPES } from "../core/resource-types.js";
 import type { ResourceType } from "../core/types.js";
 
 /** One resource as a List* call returns it: enough to describe it, nothing more. */
@@ -23,7 +24,10 @@ export interface ListedResource {
 
 /** What to list: jobs still running only (the sweep) or all, and resources created after a time. */
 export interface ListFilter {
-  /** Jobs: only `InProgress` ones (`StatusEquals`). Ignored for models, endpoint configs, endpoints. */
+  /**
+   * Only resources still at work (`StatusEquals` the row's `list.activeStatus`: `InProgress` jobs).
+   * Ignored for types without one (models, endpoint configs, endpoints).
+   */
   runningJobsOnly: boolean;
   /** Only resources created after this instant (`CreationTimeAfter`); jobs when `runningJobsOnly` is off. */
   createdAfter?: Date;
@@ -35,100 +39,28 @@ type Paginate = (
   input: Record<string, unknown>,
 ) => AsyncIterable<Page>;
 
-interface ListSpec {
-  operation: string;
-  paginate: Paginate;
-  summaries: string;
-  name: string;
-  arn: string;
-  status: string | null;
-  isJob: boolean;
-}
-
-// One row per resource type: its List* operation (always paginated) and the summary members to read.
-const LIST: Readonly<Partial<Record<ResourceType, ListSpec>>> = {
-  "training-job": {
-    operation: "ListTrainingJobs",
-    paginate: paginateListTrainingJobs as unknown as Paginate,
-    summaries: "TrainingJobSummaries",
-    name: "TrainingJobName",
-    arn: "TrainingJobArn",
-    status: "TrainingJobStatus",
-    isJob: true,
-  },
-  "hyper-parameter-tuning-job": {
-    operation: "ListHyperParameterTuningJobs",
-    paginate: paginateListHyperParameterTuningJobs as unknown as Paginate,
-    summaries: "HyperParameterTuningJobSummaries",
-    name: "HyperParameterTuningJobName",
-    arn: "HyperParameterTuningJobArn",
-    status: "HyperParameterTuningJobStatus",
-    isJob: true,
-  },
-  "processing-job": {
-    operation: "ListProcessingJobs",
-    paginate: paginateListProcessingJobs as unknown as Paginate,
-    summaries: "ProcessingJobSummaries",
-    name: "ProcessingJobName",
-    arn: "ProcessingJobArn",
-    status: "ProcessingJobStatus",
-    isJob: true,
-  },
-  "transform-job": {
-    operation: "ListTransformJobs",
-    paginate: paginateListTransformJobs as unknown as Paginate,
-    summaries: "TransformJobSummaries",
-    name: "TransformJobName",
-    arn: "TransformJobArn",
-    status: "TransformJobStatus",
-    isJob: true,
-  },
-  model: {
-    operation: "ListModels",
-    paginate: paginateListModels as unknown as Paginate,
-    summaries: "Models",
-    name: "ModelName",
-    arn: "ModelArn",
-    status: null,
-    isJob: false,
-  },
-  "endpoint-config": {
-    operation: "ListEndpointConfigs",
-    paginate: paginateListEndpointConfigs as unknown as Paginate,
-    summaries: "EndpointConfigs",
-    name: "EndpointConfigName",
-    arn: "EndpointConfigArn",
-    status: null,
-    isJob: false,
-  },
-  endpoint: {
-    operation: "ListEndpoints",
-    paginate: paginateListEndpoints as unknown as Paginate,
-    summaries: "Endpoints",
-    name: "EndpointName",
-    arn: "EndpointArn",
-    status: "EndpointStatus",
-    isJob: false,
-  },
-  "inference-component": {
-    operation: "ListInferenceComponents",
-    paginate: paginateListInferenceComponents as unknown as Paginate,
-    summaries: "InferenceComponents",
-    name: "InferenceComponentName",
-    arn: "InferenceComponentArn",
-    status: "InferenceComponentStatus",
-    isJob: false,
-  },
+/*
+ * Each List* operation a row of RESOURCE_TYPES names → its SDK paginator (the rows hold the summary
+ * members). Keyed by the rows' operation names, so a row without its paginator fails to compile.
+ */
+const PAGINATORS: Record<ListOperation, Paginate> = {
+  ListTrainingJobs: paginateListTrainingJobs as unknown as Paginate,
+  ListHyperParameterTuningJobs: paginateListHyperParameterTuningJobs as unknown as Paginate,
+  ListProcessingJobs: paginateListProcessingJobs as unknown as Paginate,
+  ListTransformJobs: paginateListTransformJobs as unknown as Paginate,
+  ListModels: paginateListModels as unknown as Paginate,
+  ListEndpointConfigs: paginateListEndpointConfigs as unknown as Paginate,
+  ListEndpoints: paginateListEndpoints as unknown as Paginate,
+  ListInferenceComponents: paginateListInferenceComponents as unknown as Paginate,
 };
-
-/** Every resource type the lister knows, in report order. */
-export const LISTABLE_TYPES = Object.keys(LIST) as ResourceType[];
 
 /**
  * IAM actions the List* calls need. List actions support no resource-level permissions: they are
  * granted on Resource "*" (Service Authorization Reference, Amazon SageMaker).
  */
-export const LIST_IAM_ACTIONS: readonly string[] = Object.values(LIST).map((s) => `sagemaker:${s?.operation}`);
+export const LIST_IAM_ACTIONS: readonly string[] = RESOURCE_TYPE_NAMES.map(
+  (t) => `sagemaker:${RESOURCE_TYPES[t].api.list.operation}`,
+);
 
 function isoTime(v: unknown): string | null {
   if (v instanceof Date) return v.toISOString();
@@ -148,23 +80,23 @@ export class SageMakerLister {
   ) {}
 
   async *list(type: ResourceType, filter: ListFilter): AsyncGenerator<ListedResource> {
-    const spec = LIST[type];
-    if (!spec) return;
+    const spec = RESOURCE_TYPES[type].api.list;
+    const paginate = PAGINATORS[spec.operation as ListOperation];
     const input: Record<string, unknown> = {};
-    if (spec.isJob && filter.runningJobsOnly) input.StatusEquals = "InProgress";
+    if (spec.activeStatus && filter.runningJobsOnly) input.StatusEquals = spec.activeStatus;
     else if (filter.createdAfter) input.CreationTimeAfter = filter.createdAfter;
     try {
-      for await (const page of spec.paginate({ client: this.client, pageSize: this.pageSize }, input)) {
+      for await (const page of paginate({ client: this.client, pageSize: this.pageSize }, input)) {
         for (const s of (page[spec.summaries] ?? []) as Record<string, unknown>[]) {
-          const name = s[spec.name];
-          const arn = s[spec.arn];
+          const name = s[spec.nameKey];
+          const arn = s[spec.arnKey];
           if (typeof name !== "string" || typeof arn !== "string") continue;
           const createdAt = isoTime(s.CreationTime);
           // Some implementations ignore CreationTimeAfter (moto's ListModels does): filter here too.
           if (input.CreationTimeAfter && createdAt && Date.parse(createdAt) <= (filter.createdAfter as Date).getTime())
             continue;
-          const status = spec.status && typeof s[spec.status] === "string" ? (s[spec.status] as string) : null;
-          if (input.StatusEquals && status && status !== "InProgress") continue;
+          const status = spec.statusKey && typeof s[spec.statusKey] === "string" ? (s[spec.statusKey] as string) : null;
+          if (input.StatusEquals && status && status !== input.StatusEquals) continue;
           yield { type, name, arn, createdAt, status };
         }
       }

@@ -21,12 +21,15 @@ import {
 } from "@aws-sdk/client-sagemaker";
 import type { DeleteResult, SageMakerPort, StopResult } from "../app/ports.js";
 import { ActionFailedError } from "../core/errors.js";
-import { RESOURCE_TYPES } from "../core/resource-types.js";
+import { RESOURCE_TYPES, type SageMakerOperation } from "../core/resource-types.js";
 import type { ResourceType } from "../core/types.js";
 
-// Operation name (from RESOURCE_TYPES[type].api) → SDK command class.
+/*
+ * Every operation a row of RESOURCE_TYPES names → its SDK command class. Keyed by the rows' own
+ * operation names: a row naming an operation this table lacks (or a stale entry) fails to compile.
+ */
 // biome-ignore lint/suspicious/noExplicitAny: command classes differ only in their input/output types
-const COMMANDS: Record<string, new (input: any) => any> = {
+const COMMANDS: Record<SageMakerOperation, new (input: any) => any> = {
   DescribeTrainingJob: DescribeTrainingJobCommand,
   DescribeHyperParameterTuningJob: DescribeHyperParameterTuningJobCommand,
   DescribeProcessingJob: DescribeProcessingJobCommand,
@@ -43,11 +46,6 @@ const COMMANDS: Record<string, new (input: any) => any> = {
   DeleteEndpoint: DeleteEndpointCommand,
   DeleteInferenceComponent: DeleteInferenceComponentCommand,
 };
-
-/** IAM actions each operation needs; the serverless.yml roles are checked against this in a test. */
-export const IAM_ACTIONS: Record<string, string> = Object.fromEntries(
-  [...Object.keys(COMMANDS), "AddTags", "ListTags"].map((op) => [op, `sagemaker:${op}`]),
-);
 
 interface AwsError {
   name?: string;
@@ -82,7 +80,7 @@ export function createSageMakerClient(config: SageMakerClientConfig = {}): SageM
 }
 
 function command(op: string | undefined, input: Record<string, unknown>) {
-  const Command = op ? COMMANDS[op] : undefined;
+  const Command = op && Object.hasOwn(COMMANDS, op) ? COMMANDS[op as SageMakerOperation] : undefined;
   if (!Command) throw new ActionFailedError(`no SageMaker operation ${op}`, op ?? "unknown");
   return new Command(input);
 }

@@ -25,16 +25,10 @@ export function consoleUrl(r: ResourceRef): string {
   return `https://${host}/sagemaker/home?region=${r.region}#/${RESOURCE_TYPES[r.type].consolePath}/${encodeURIComponent(r.name)}`;
 }
 
-const HUMAN_TYPE: Record<string, string> = {
-  "training-job": "training job",
-  "hyper-parameter-tuning-job": "hyperparameter tuning job",
-  "processing-job": "processing job",
-  "transform-job": "batch transform job",
-  model: "model",
-  "endpoint-config": "endpoint configuration",
-  "inference-component": "inference component",
-  endpoint: "endpoint",
-};
+/** How alerts name a type ("training job"), from its row. */
+function humanType(r: ResourceRef): string {
+  return RESOURCE_TYPES[r.type].names.one;
+}
 
 function severityOf(d: Decision): "high" | "medium" | "low" {
   if (d.verdict !== "NON_COMPLIANT") return "low";
@@ -43,7 +37,7 @@ function severityOf(d: Decision): "high" | "medium" | "low" {
 
 function headline(d: Decision, o: AlertOutcome): string {
   const r = d.resource as ResourceRef;
-  const what = `${HUMAN_TYPE[r.type]} ${r.name}`;
+  const what = `${humanType(r)} ${r.name}`;
   switch (o.action) {
     case "stopped":
       return `Stopped ${what}: its containers could reach the internet`;
@@ -119,7 +113,7 @@ export function renderEmail(d: Decision, o: AlertOutcome, options: AlertRenderOp
     headline(d, o),
     "",
     `  Severity  ${SEVERITY_WORDS[severityOf(d)]}`,
-    `  What      ${HUMAN_TYPE[r.type]} "${r.name}"`,
+    `  What      ${humanType(r)} "${r.name}"`,
     `  Where     account ${r.account}, region ${r.region}`,
     `  Who       ${who(d)}`,
     `  When      ${d.event.time ?? o.decidedAt}${d.event.name ? ` (${d.event.name})` : ""}`,

@@ -4,7 +4,7 @@ import { decide, decideFacts, parseDescribed } from "../core/decide.js";
 import { ActionFailedError, TrustBoundaryError } from "../core/errors.js";
 import { type NormalizedEvent, normalizeEvent } from "../core/normalize.js";
 import type { Policy } from "../core/policy.js";
-import { isModelConsumer, RESOURCE_TYPES } from "../core/resource-types.js";
+import { isModelConsumer, launchedBy, parentOf, RESOURCE_TYPES, stopApplies } from "../core/resource-types.js";
 import type { Decision, ModelPosture, ResourceFacts, ResourceRef, ResourceType } from "../core/types.js";
 import { type AlertOutcome, type AlertRenderOptions, renderAlert, type TagAction } from "./alert-message.js";
 import type { AlertPort, SageMakerPort } from "./ports.js";
@@ -85,9 +85,6 @@ function sameRules(tagged: string | undefined, rules: string): boolean {
   return (tagged ?? "").replace(/\+/g, ",") === rules;
 }
 
-/** Statuses in which a job still runs (or is about to) and a Stop is meaningful. */
-const RUNNING = new Set(["InProgress"]);
-
 interface LookedUp {
   facts: ResourceFacts;
   status: string | null;
@@ -123,9 +120,8 @@ async function lookUp(
     status = describedStatus(ref.type, out);
     const created = out.CreationTime;
     createdAt = created instanceof Date ? created.toISOString() : typeof created === "string" ? created : null;
-    if (ref.type === "training-job" && typeof out.TuningJobArn === "string") {
-      return { ignored: `launched by tuning job ${out.TuningJobArn}: decided with its tuning job` };
-    }
+    const parent = parentOf(ref.type, out);
+    if (parent) return { ignored: launchedBy(parent) };
     const parsed = parseDescribed(ref.type, out);
     units = parsed.units ?? [];
     modelNames = parsed.models?.modelNames ?? [];
@@ -246,7 +242,8 @@ async function act(decision: Decision, knownStatus: string | null, deps: Enforce
   try {
     if (decision.actions.includes("stop")) {
       outcome.remedy =
-        done.remedy ?? (status && !RUNNING.has(status) ? "not-running" : await deps.sagemaker.stop(r.type, r.name));
+        done.remedy ??
+        (status && !stopApplies(r.type, status) ? "not-running" : await deps.sagemaker.stop(r.type, r.name));
       deps.progress.update(key, now, { remedy: outcome.remedy });
       outcome.tagAction = outcome.remedy === "stopped" ? "stopped" : "none";
       if (outcome.remedy === "not-running" && !status && !done.remedy) {

@@ -55,13 +55,6 @@ export function planActions(verdict: Verdict, type: ResourceType, mode: Mode): A
   return remedy === "stop" ? ["stop", "tag", "alert"] : ["delete", "alert"];
 }
 
-const SDK_HINT: Record<string, string> = {
-  "training-job": "Estimator(..., enable_network_isolation=True)",
-  "hyper-parameter-tuning-job": "the tuner's Estimator(..., enable_network_isolation=True)",
-  "processing-job": "Processor(..., network_config=NetworkConfig(enable_network_isolation=True))",
-  model: "Model(..., enable_network_isolation=True)",
-};
-
 function unitWhere(unit: IsolationUnit, prefix: string): string {
   const parts = [prefix, unit.label ? `definition "${unit.label}" (${unit.basePath})` : unit.basePath].filter(Boolean);
   return parts.length ? ` in ${parts.join(", ")}` : "";
@@ -106,7 +99,7 @@ function unitFindings(
         severity: "high",
         message: `network isolation is off${where}: the container can make outbound calls to the internet`,
         path: p(unit.networkIsolationPath),
-        fix: `Set ${unit.networkIsolationPath} to true (SageMaker Python SDK: ${SDK_HINT[type] ?? "enable_network_isolation=True"}) and create it again.`,
+        fix: `Set ${unit.networkIsolationPath} to true (SageMaker Python SDK: ${RESOURCE_TYPES[type].sdkHint ?? "enable_network_isolation=True"}) and create it again.`,
       });
     }
   }

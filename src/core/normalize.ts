@@ -3,7 +3,9 @@ import { InvalidEventError, TrustBoundaryError } from "./errors.js";
 import {
   EVENT_RESOURCE_TYPES,
   isModelConsumer,
+  launchedBy,
   type ModelSource,
+  parentOf,
   type ResourceTypeSpec,
   STATE_CHANGE_TYPES,
 } from "./resource-types.js";
@@ -289,11 +291,13 @@ function normalizeStateChange(
     throw new InvalidEventError(`${env["detail-type"]}: detail.${sc.statusKey} or detail.${sc.nameKey} is missing`);
   }
   if (!env.account || !env.region) throw new InvalidEventError("state-change event names no account or region");
-  if (typeof detail.TuningJobArn === "string") {
-    // A tuning job's children: the tuning job is decided and stopped as one, never one alert per child.
+  const parent = parentOf(spec.type, detail);
+  if (parent) {
+    // A job SageMaker launched for a parent (a tuning job's training jobs): the parent is decided and
+    // stopped as one, never one alert per child.
     return {
       kind: "ignored",
-      reason: `launched by tuning job ${detail.TuningJobArn}`,
+      reason: launchedBy(parent),
       event,
       resource: null,
       caller: null,

@@ -1,6 +1,7 @@
 import { InvalidPolicyError } from "./errors.js";
 import { AWS_IMAGE_REGISTRY_ACCOUNTS, NON_ISOLATABLE_FRAMEWORK_REPOSITORIES } from "./framework-image-data.js";
-import { type Mode, RESOURCE_TYPE_NAMES, type ResourceType } from "./types.js";
+import { RESOURCE_TYPE_NAMES } from "./resource-types.js";
+import type { Mode, ResourceType } from "./types.js";
 import "./zod.js";
 import * as z from "zod/mini";
 

@@ -1,16 +1,7 @@
-/** SageMaker resource types the guard understands (the SageMaker ARN resource segment). */
-export const RESOURCE_TYPE_NAMES = [
-  "training-job",
-  "hyper-parameter-tuning-job",
-  "processing-job",
-  "transform-job",
-  "model",
-  "endpoint-config",
-  "endpoint",
-  "inference-component",
-] as const;
+import type { ResourceType } from "./resource-types.js";
 
-export type ResourceType = (typeof RESOURCE_TYPE_NAMES)[number];
+/** SageMaker resource types the guard understands: one row each in resource-types.ts. */
+export type { ResourceType };
 
 export type Verdict = "COMPLIANT" | "NON_COMPLIANT" | "EXEMPT" | "IGNORED" | "NEEDS_LOOKUP";
 

@@ -1,3 +1,5 @@
+import { RESOURCE_TYPES } from "../core/resource-types.js";
+import type { ResourceType } from "../core/types.js";
 import type { SweptVerdict } from "../sweep/sweep.js";
 import { formatAge, type ScanReport } from "./model.js";
 
@@ -12,16 +14,8 @@ const SERIES: { label: string; color: string; verdicts: SweptVerdict[] }[] = [
   { label: "Not assessed", color: "#9e9e9e", verdicts: ["IGNORED", "NEEDS_LOOKUP", "GONE", "ERROR"] },
 ];
 
-const TYPE_LABELS: Record<string, string> = {
-  "training-job": "Training jobs",
-  "hyper-parameter-tuning-job": "Tuning jobs",
-  "processing-job": "Processing jobs",
-  "transform-job": "Batch transform jobs",
-  model: "Models",
-  "endpoint-config": "Endpoint configs",
-  endpoint: "Endpoints",
-  "inference-component": "Inference components",
-};
+/** How the report names a type ("Training jobs"), from its row. */
+const typeLabel = (type: ResourceType) => RESOURCE_TYPES[type].names.many;
 
 /** Horizontal stacked bars, one per resource type, with the counts written on them. */
 function chart(report: ScanReport): string {
@@ -43,7 +37,7 @@ function chart(report: ScanReport): string {
         const n = s.verdicts.reduce((sum, v) => sum + r[v], 0);
         if (!n) return "";
         const w = (n / max) * barW;
-        const seg = `<rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${rowH - 10}" fill="${s.color}" data-series="${s.label}" data-type="${r.type}" data-count="${n}"><title>${TYPE_LABELS[r.type]}: ${n} ${s.label.toLowerCase()}</title></rect>${
+        const seg = `<rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${rowH - 10}" fill="${s.color}" data-series="${s.label}" data-type="${r.type}" data-count="${n}"><title>${typeLabel(r.type)}: ${n} ${s.label.toLowerCase()}</title></rect>${
           w >= 22
             ? `<text x="${(x + w / 2).toFixed(1)}" y="${y + rowH / 2 + 1}" class="in" text-anchor="middle">${n}</text>`
             : ""
@@ -51,7 +45,7 @@ function chart(report: ScanReport): string {
         x += w;
         return seg;
       }).join("");
-      return `<text x="${labelW - 10}" y="${y + rowH / 2 + 1}" text-anchor="end" class="type">${TYPE_LABELS[r.type]}</text>${segments}<text x="${(x + 8).toFixed(1)}" y="${y + rowH / 2 + 1}" class="total">${r.total}</text>`;
+      return `<text x="${labelW - 10}" y="${y + rowH / 2 + 1}" text-anchor="end" class="type">${typeLabel(r.type)}</text>${segments}<text x="${(x + 8).toFixed(1)}" y="${y + rowH / 2 + 1}" class="total">${r.total}</text>`;
     })
     .join("\n");
   return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Isolation posture by resource type" viewBox="0 0 ${labelW + barW + 60} ${height}" width="100%" style="max-width:${labelW + barW + 60}px">${legend}\n${rows}</svg>`;
@@ -76,7 +70,7 @@ export function renderHtml(report: ScanReport): string {
       }<th>How to fix</th></tr></thead><tbody>${report.violations
         .map(
           (v) =>
-            `<tr class="${v.severity}"><td><b>${esc(v.name)}</b><br><span class="muted">${esc(TYPE_LABELS[v.type] ?? v.type)}${
+            `<tr class="${v.severity}"><td><b>${esc(v.name)}</b><br><span class="muted">${esc(typeLabel(v.type))}${
               report.regions.length > 1 ? `, ${esc(v.region)}` : ""
             }</span></td><td>${v.rules.map(esc).join("<br>")}</td><td>${esc(v.creator ?? "unknown")}</td><td>${esc(
               formatAge(v.ageSeconds),

@@ -1,4 +1,5 @@
-import { RESOURCE_TYPE_NAMES, type ResourceType } from "../core/types.js";
+import { RESOURCE_TYPE_NAMES } from "../core/resource-types.js";
+import type { ResourceType } from "../core/types.js";
 import type { SweptResource, SweptVerdict } from "../sweep/sweep.js";
 
 /** Columns of the posture counts, in display order. */
@@ -43,7 +44,7 @@ export interface ScanReport {
   resources: SweptResource[];
 }
 
-/** Every type the guard knows, in report order (the one list in core/types.ts). */
+/** Every type the guard knows, in report order (the rows of core/resource-types.ts). */
 export const REPORT_TYPES: readonly ResourceType[] = RESOURCE_TYPE_NAMES;
 
 /**

@@ -1,6 +1,7 @@
 import { type EnforcerDeps, enforceResource, type HandleOutcome, TAGS } from "../app/enforce.js";
 import { parseSageMakerArn } from "../core/arn.js";
 import { GuardError } from "../core/errors.js";
+import { SWEEP_TYPES } from "../core/resource-types.js";
 import type { Finding, Mode, ResourceRef, ResourceType, Verdict } from "../core/types.js";
 import { DescribeCache, SweepPort } from "./caching-port.js";
 import { creatorOf } from "./creator.js";
@@ -45,17 +46,8 @@ export interface SweptResource {
 /** Raised after a sweep in which some resources or listings failed, so the schedule's error alarm fires. */
 export class SweepIncompleteError extends GuardError {}
 
-/** Every type, jobs first: a running job is the most urgent thing to stop. */
-export const SWEEP_TYPES: readonly ResourceType[] = [
-  "training-job",
-  "hyper-parameter-tuning-job",
-  "processing-job",
-  "transform-job",
-  "endpoint",
-  "inference-component",
-  "model",
-  "endpoint-config",
-];
+/** Every type, jobs first (each row's `sweepOrder`): a running job is the most urgent thing to stop. */
+export { SWEEP_TYPES };
 
 export interface ListResult {
   resources: ListedResource[];

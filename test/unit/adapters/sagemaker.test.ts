@@ -1,6 +1,7 @@
 import { AddTagsCommand, SageMakerClient, StopTrainingJobCommand } from "@aws-sdk/client-sagemaker";
 import { mockClient } from "aws-sdk-client-mock";
 import { isNotFound, SageMakerAdapter } from "../../../src/adapters/sagemaker.js";
+import { RESOURCE_TYPE_NAMES, RESOURCE_TYPES } from "../../../src/core/resource-types.js";
 
 const sm = mockClient(SageMakerClient);
 const adapter = new SageMakerAdapter(new SageMakerClient({ region: "us-east-1" }));
@@ -49,5 +50,25 @@ describe("SageMaker adapter", () => {
     expect(second?.Tags).toEqual([
       { Key: "isolation-guard:rules", Value: "network-isolation-disabled+vpc-config-missing" },
     ]);
+  });
+});
+
+describe("SageMaker adapter: every row's operations", () => {
+  it.each(RESOURCE_TYPE_NAMES)("sends %s's describe and remedy as the commands its row names", async (type) => {
+    const row = RESOURCE_TYPES[type];
+    sm.onAnyCommand().resolves({});
+
+    await adapter.describe(type, "r");
+    if (row.remedy === "stop") await adapter.stop(type, "r");
+    if (row.remedy === "delete") await adapter.delete(type, "r");
+
+    const sent = sm.calls().map((c) => [c.args[0].constructor.name, c.args[0].input]);
+    const ops = [
+      row.api.describe,
+      row.remedy === "stop" ? row.api.stop : row.remedy === "delete" ? row.api.delete : null,
+    ];
+    expect(sent).toEqual(
+      ops.filter((op): op is string => !!op).map((op) => [`${op}Command`, { [row.api.nameParam]: "r" }]),
+    );
   });
 });
