@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { arnProblem, sageMakerArn } from "../core/arn.js";
 import { decide, decideFacts, parseDescribed } from "../core/decide.js";
-import { ActionFailedError, TrustBoundaryError } from "../core/errors.js";
+import { ActionFailedError, InvalidEventError, TrustBoundaryError } from "../core/errors.js";
 import { type NormalizedEvent, normalizeEvent } from "../core/normalize.js";
 import type { Policy } from "../core/policy.js";
 import { isModelConsumer, launchedBy, parentOf, RESOURCE_TYPES, stopApplies } from "../core/resource-types.js";
@@ -123,9 +123,25 @@ async function lookUp(
     const parent = parentOf(ref.type, out);
     if (parent) return { ignored: launchedBy(parent) };
     const parsed = parseDescribed(ref.type, out);
+    if (parsed.describe) {
+      // A Describe output is the resource as it is: it must decide (never a silent pass on no units).
+      throw new InvalidEventError(`${RESOURCE_TYPES[ref.type].api.describe} ${ref.name}: ${parsed.describe}`);
+    }
     units = parsed.units ?? [];
     modelNames = parsed.models?.modelNames ?? [];
     configName = parsed.models?.endpointConfigName ?? null;
+    for (const def of parsed.definitions ?? []) {
+      // A monitoring schedule that names a job definition runs with that definition's settings.
+      const described = await deps.sagemaker.describe(def.type, def.name);
+      if (!described) {
+        return {
+          ignored: `${ref.type} ${ref.name} names ${def.type} ${def.name}, which no longer exists: it cannot start a job`,
+        };
+      }
+      for (const u of parseDescribed(def.type, described).units ?? []) {
+        units.push({ ...u, basePath: def.path, label: `${RESOURCE_TYPES[def.type].names.one} ${def.name}` });
+      }
+    }
   }
   if (configName) {
     const config = await deps.sagemaker.describe("endpoint-config", configName);
@@ -241,21 +257,32 @@ async function act(decision: Decision, knownStatus: string | null, deps: Enforce
   let remedyError: ActionFailedError | null = null;
   try {
     if (decision.actions.includes("stop")) {
+      const spec = RESOURCE_TYPES[r.type];
+      const later = spec.remedy === "stop" ? (spec.stopsLater ?? []) : [];
       outcome.remedy =
         done.remedy ??
-        (status && !stopApplies(r.type, status) ? "not-running" : await deps.sagemaker.stop(r.type, r.name));
-      deps.progress.update(key, now, { remedy: outcome.remedy });
-      outcome.tagAction = outcome.remedy === "stopped" ? "stopped" : "none";
+        (status && later.includes(status)
+          ? "busy"
+          : status && !stopApplies(r.type, status)
+            ? "not-running"
+            : await deps.sagemaker.stop(r.type, r.name));
       if (outcome.remedy === "not-running" && !status && !done.remedy) {
         // Say what state the job is really in (finished by itself, or stopped by an earlier attempt or its owner).
         status = describedStatus(r.type, await deps.sagemaker.describe(r.type, r.name));
+        // Refused because it is still starting (a notebook Pending): its state change brings the stop.
+        if (status && later.includes(status)) outcome.remedy = "busy";
       }
+      // A stop refused while the resource starts is retried at its next state change: not remembered as done.
+      if (outcome.remedy !== "busy") deps.progress.update(key, now, { remedy: outcome.remedy });
+      outcome.tagAction = outcome.remedy === "stopped" ? "stopped" : "none";
       detail =
         outcome.remedy === "stopped"
           ? "the guard stopped it"
           : outcome.remedy === "gone"
             ? "it no longer exists"
-            : `it was no longer running when the guard acted${status ? ` (status ${status})` : ""}`;
+            : outcome.remedy === "busy"
+              ? `SageMaker cannot stop it while it is ${status ?? "starting"}; the guard stops it when it reaches ${spec.remedy === "stop" ? spec.stopWhile.join(" or ") : "a stoppable state"}`
+              : `it was no longer running when the guard acted${status ? ` (status ${status})` : ""}`;
     } else if (decision.actions.includes("delete")) {
       outcome.remedy = done.remedy ?? (await deps.sagemaker.delete(r.type, r.name));
       // A refused delete is retried by the resource's next state change: not remembered as done.
@@ -370,14 +397,16 @@ function describedArn(r: ResourceRef, out: Record<string, unknown> | null): stri
   const key = RESOURCE_TYPES[r.type].arnKey;
   const arn = out?.[key.charAt(0).toUpperCase() + key.slice(1)];
   if (typeof arn !== "string") return null;
-  const problem = arnProblem(arn, { type: r.type, name: r.name, account: r.account, region: r.region });
+  // Only an ARN that ends in the name can be checked against it (HyperPod clusters' end in an id).
+  const name = (RESOURCE_TYPES[r.type].arnSegment ?? "name") === "id" ? undefined : r.name;
+  const problem = arnProblem(arn, { type: r.type, name, account: r.account, region: r.region });
   if (problem) throw new TrustBoundaryError(`refusing ${r.type} ${r.name}: ${problem}`);
   return arn;
 }
 
 /** The status a Describe* output gives (TrainingJobStatus, EndpointStatus, ...), when the type has one. */
 function describedStatus(type: ResourceType, out: Record<string, unknown> | null): string | null {
-  const key = RESOURCE_TYPES[type].stateChange?.statusKey;
+  const key = RESOURCE_TYPES[type].stateChange?.statusKey ?? RESOURCE_TYPES[type].api.list.statusKey;
   const status = key ? out?.[key] : undefined;
   return typeof status === "string" ? status : null;
 }

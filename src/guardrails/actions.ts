@@ -38,6 +38,17 @@ export const DETECTIVE_ONLY_TYPES: Readonly<Record<Exclude<ResourceType, Guarded
   endpoint: "CreateEndpoint has no isolation or VPC condition key: its posture is its endpoint config's models'",
   "inference-component":
     "CreateInferenceComponent has no isolation or VPC condition key: its posture is its model's, known only by describing the model",
+  "notebook-instance": "not yet generated: CreateNotebookInstance has sagemaker:DirectInternetAccess and the VPC keys",
+  "monitoring-schedule": "not yet generated",
+  "automl-job": "not yet generated",
+  "compilation-job": "CreateCompilationJob has no isolation or VPC condition key (Service Authorization Reference)",
+  "optimization-job": "CreateOptimizationJob has no isolation or VPC condition key (Service Authorization Reference)",
+  "data-quality-job-definition": "not yet generated",
+  "model-quality-job-definition": "not yet generated",
+  "model-bias-job-definition": "not yet generated",
+  "model-explainability-job-definition": "not yet generated",
+  domain: "not yet generated",
+  cluster: "not yet generated",
 };
 
 /**

@@ -46,6 +46,23 @@ async function callsMadeFor(detailTypes: (dt: string) => boolean): Promise<Set<s
       ProcessingJobStatus: "InProgress",
       TransformJobStatus: "InProgress",
       ProductionVariants: [{ ModelName: "m" }],
+      NotebookInstanceName: name,
+      NotebookInstanceStatus: "InService",
+      DirectInternetAccess: "Enabled",
+      MonitoringScheduleName: name,
+      MonitoringScheduleStatus: "Scheduled",
+      MonitoringScheduleConfig: { MonitoringJobDefinitionName: "d", MonitoringType: "ModelQuality" },
+      JobDefinitionName: name,
+      AutoMLJobName: name,
+      AutoMLJobStatus: "InProgress",
+      CompilationJobName: name,
+      CompilationJobStatus: "INPROGRESS",
+      OptimizationJobName: name,
+      OptimizationJobStatus: "INPROGRESS",
+      DomainId: name,
+      DomainName: "d",
+      ClusterName: name,
+      ClusterStatus: "InService",
       Tags: [],
     };
   });
@@ -54,8 +71,13 @@ async function callsMadeFor(detailTypes: (dt: string) => boolean): Promise<Set<s
   for (const file of readdirSync(EVENTS_DIR).filter((f) => f.endsWith(".json") && f !== "expected.json")) {
     const event = sample(file);
     if (!detailTypes(event["detail-type"])) continue;
-    for (const mode of ["enforce", "audit"]) {
-      rt.deps.policy = { ...rt.deps.policy, mode: mode as "enforce" | "audit" };
+    // requireVpc too: AutoML, compilation and optimization jobs are stopped only under it.
+    for (const [mode, requireVpc] of [
+      ["enforce", false],
+      ["audit", false],
+      ["enforce", true],
+    ] as const) {
+      rt.deps.policy = { ...rt.deps.policy, mode, requireVpc };
       rt.deps.progress = new (rt.deps.progress.constructor as new () => typeof rt.deps.progress)();
       await rt.handle(event).catch(() => undefined);
     }
@@ -77,6 +99,12 @@ describe("least-privilege roles in serverless.yml", () => {
     expect([...made].filter((a) => !role.has(a))).toEqual([]);
     expect(made).toContain("sagemaker:StopTrainingJob");
     expect(made).toContain("sagemaker:DeleteModel");
+    expect(made).toContain("sagemaker:StopNotebookInstance");
+    expect(made).toContain("sagemaker:StopMonitoringSchedule");
+    expect(made).toContain("sagemaker:StopAutoMLJob");
+    expect(made).toContain("sagemaker:StopCompilationJob");
+    expect(made).toContain("sagemaker:DeleteDataQualityJobDefinition");
+    expect(made).toContain("sagemaker:DescribeModelQualityJobDefinition");
     // Least privilege: nothing beyond what the resource table says the enforcer may need.
     const possible = new Set(
       Object.values(RESOURCE_TYPES).flatMap((t) =>
@@ -94,6 +122,8 @@ describe("least-privilege roles in serverless.yml", () => {
 
     expect([...made].filter((a) => !role.has(a))).toEqual([]);
     expect(made).toContain("sagemaker:DescribeTrainingJob");
+    expect(made).toContain("sagemaker:StopNotebookInstance");
+    expect(made).toContain("sagemaker:DescribeCluster");
     // Endpoints are deleted when they reach InService (SageMaker refuses while Creating); nothing else.
     expect([...role].filter((a) => a.startsWith("sagemaker:Delete"))).toEqual(["sagemaker:DeleteEndpoint"]);
   });
@@ -154,5 +184,13 @@ describe("least-privilege roles in serverless.yml", () => {
     expect(pattern.detail.eventName).toEqual(
       expect.arrayContaining(["CreateTrainingJob", "CreateModel", "CreateEndpoint"]),
     );
+  });
+
+  it("subscribes to exactly the CloudTrail calls and state changes the resource table names", () => {
+    const rows = Object.values(RESOURCE_TYPES);
+    const calls = sls.functions.enforcer.events[0].eventBridge.pattern.detail.eventName;
+    expect([...calls].sort()).toEqual(rows.flatMap((r) => r.events).sort());
+    const changes = sls.functions.stateChange.events[0].eventBridge.pattern["detail-type"];
+    expect([...changes].sort()).toEqual(rows.flatMap((r) => (r.stateChange ? [r.stateChange.detailType] : [])).sort());
   });
 });

@@ -28,6 +28,35 @@ describe("the sweep's least-privilege role", () => {
       EndpointConfigs: [{ EndpointConfigName: "x", EndpointConfigArn: arn("endpoint-config") }],
       Endpoints: [{ EndpointName: "x", EndpointArn: arn("endpoint") }],
       InferenceComponents: [{ InferenceComponentName: "x", InferenceComponentArn: arn("inference-component") }],
+      NotebookInstances: [{ NotebookInstanceName: "x", NotebookInstanceArn: arn("notebook-instance") }],
+      MonitoringScheduleSummaries: [{ MonitoringScheduleName: "x", MonitoringScheduleArn: arn("monitoring-schedule") }],
+      AutoMLJobSummaries: [{ AutoMLJobName: "x", AutoMLJobArn: arn("automl-job") }],
+      CompilationJobSummaries: [{ CompilationJobName: "x", CompilationJobArn: arn("compilation-job") }],
+      OptimizationJobSummaries: [{ OptimizationJobName: "x", OptimizationJobArn: arn("optimization-job") }],
+      // The four job-definition List calls share this member; each lister keeps the summaries whose ARN is its type's.
+      JobDefinitionSummaries: [
+        "data-quality-job-definition",
+        "model-quality-job-definition",
+        "model-bias-job-definition",
+        "model-explainability-job-definition",
+      ].map((t) => ({ MonitoringJobDefinitionName: "x", MonitoringJobDefinitionArn: arn(t) })),
+      Domains: [{ DomainId: "x", DomainArn: arn("domain") }],
+      ClusterSummaries: [{ ClusterName: "x", ClusterArn: arn("cluster") }],
+      NotebookInstanceName: "x",
+      NotebookInstanceStatus: "InService",
+      MonitoringScheduleName: "x",
+      MonitoringScheduleStatus: "Scheduled",
+      MonitoringScheduleConfig: { MonitoringJobDefinitionName: "x", MonitoringType: "DataQuality" },
+      JobDefinitionName: "x",
+      AutoMLJobName: "x",
+      AutoMLJobStatus: "InProgress",
+      CompilationJobName: "x",
+      CompilationJobStatus: "INPROGRESS",
+      OptimizationJobName: "x",
+      OptimizationJobStatus: "INPROGRESS",
+      DomainId: "x",
+      ClusterName: "x",
+      ClusterStatus: "InService",
       InferenceComponentName: "x",
       Specification: { ModelName: "x" },
       Tags: [],
@@ -47,7 +76,12 @@ describe("the sweep's least-privilege role", () => {
       TransformJobStatus: "InProgress",
     }));
     sns.onAnyCommand().resolves({ MessageId: "1" });
-    for (const mode of ["enforce", "audit"]) {
+    // requireVpc too: AutoML, compilation and optimization jobs are stopped only under it.
+    for (const [mode, policy] of [
+      ["enforce", "{}"],
+      ["audit", "{}"],
+      ["enforce", '{"requireVpc": true}'],
+    ] as const) {
       const rt = createSweepRuntime({
         log: { info() {}, warn() {}, error() {} },
         env: {
@@ -55,6 +89,7 @@ describe("the sweep's least-privilege role", () => {
           GUARD_ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:alerts",
           GUARD_MODE: mode,
           GUARD_SETTLE_MS: "0",
+          GUARD_POLICY_JSON: policy,
         },
         sagemaker: new SageMakerClient({ region: "us-east-1" }),
         sns: new SNSClient({ region: "us-east-1" }),
@@ -73,6 +108,9 @@ describe("the sweep's least-privilege role", () => {
     expect(made).toContain("sagemaker:StopTrainingJob");
     expect(made).toContain("sagemaker:DeleteEndpoint");
     expect(made).toContain("sagemaker:DeleteInferenceComponent");
+    expect(made).toContain("sagemaker:StopNotebookInstance");
+    expect(made).toContain("sagemaker:DeleteModelExplainabilityJobDefinition");
+    expect(made).toContain("sagemaker:ListClusters");
     for (const s of statements) {
       const listing = actions(s).filter((a) => LIST_IAM_ACTIONS.includes(a));
       if (listing.length) expect([listing, s.Resource]).toEqual([[...LIST_IAM_ACTIONS], "*"]);

@@ -19,6 +19,17 @@ const ARN_KEY: Record<ResourceType, string> = {
   "endpoint-config": "EndpointConfigArn",
   endpoint: "EndpointArn",
   "inference-component": "InferenceComponentArn",
+  "notebook-instance": "NotebookInstanceArn",
+  "monitoring-schedule": "MonitoringScheduleArn",
+  "automl-job": "AutoMLJobArn",
+  "compilation-job": "CompilationJobArn",
+  "optimization-job": "OptimizationJobArn",
+  "data-quality-job-definition": "JobDefinitionArn",
+  "model-quality-job-definition": "JobDefinitionArn",
+  "model-bias-job-definition": "JobDefinitionArn",
+  "model-explainability-job-definition": "JobDefinitionArn",
+  domain: "DomainArn",
+  cluster: "ClusterArn",
 };
 
 /** An in-memory SageMaker: Describe outputs and tags per resource, every call recorded. */
