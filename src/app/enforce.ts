@@ -159,7 +159,7 @@ async function lookUp(
       };
   }
   const facts: ResourceFacts = { resource: { ...ref, arn }, caller: n.caller, units };
-  if (isModelConsumer(ref.type)) facts.models = await describeModels(deps, modelNames);
+  if (isModelConsumer(ref.type) || modelNames.length) facts.models = await describeModels(deps, modelNames);
   return { facts, status, createdAt };
 }
 

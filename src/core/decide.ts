@@ -184,8 +184,10 @@ function unitFindings(
 
 function findingsFor(facts: ResourceFacts, policy: Policy, c: CompiledPolicy, notes: string[]): Finding[] {
   const type = facts.resource.type;
-  if (!isModelConsumer(type)) return facts.units.flatMap((u) => unitFindings(u, type, policy, c, notes));
-  const findings: Finding[] = [];
+  const findings: Finding[] = facts.units.flatMap((u) => unitFindings(u, type, policy, c, notes));
+  // Pure model consumers have no settings of their own; a job that deploys a model (inference
+  // recommendations) has both, and its model is judged as a model.
+  if (!isModelConsumer(type) && !facts.models) return findings;
   for (const model of facts.models ?? []) {
     if (model.units === null) {
       findings.push({

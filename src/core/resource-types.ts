@@ -178,6 +178,14 @@ const AutoMLJob = lazy(() =>
 );
 const CompilationJob = lazy(() => z.object({ compilationJobName: Name(), vpcConfig: z.nullish(Vpc()) }));
 const OptimizationJob = lazy(() => z.object({ optimizationJobName: Name(), vpcConfig: z.nullish(Vpc()) }));
+const InferenceRecommendationsJob = lazy(() =>
+  z.object({
+    jobName: Name(),
+    inputConfig: z.nullish(
+      z.object({ modelName: OptString(), modelPackageVersionArn: OptString(), vpcConfig: z.nullish(Vpc()) }),
+    ),
+  }),
+);
 
 /**
  * A Model Monitor job's settings (a job definition's, or a schedule's inline one). A missing NetworkConfig
@@ -967,6 +975,50 @@ const ROWS = defineRows({
     parentKeys: [],
     sweepOrder: 45,
     consolePath: "optimization-jobs",
+  },
+  "inference-recommendations-job": {
+    names: { one: "inference recommendations job", many: "Inference recommendations jobs" },
+    sdkHint: null,
+    // Its own VPC (the endpoints it load-tests run in it) is judged like a job's; the model it deploys is
+    // judged as a model, below. Not a pure model consumer: it has settings of its own.
+    putsModelsToWork: false,
+    events: ["CreateInferenceRecommendationsJob"],
+    nameKey: "jobName",
+    arnKey: "jobArn",
+    parse: (p, eventName) => {
+      const job = InferenceRecommendationsJob().parse(p);
+      const model = job.inputConfig?.modelName;
+      if (model && eventName) {
+        // The job deploys this model on endpoints of its own: the model's isolation decides, with the job's
+        // VPC. Described (job and model) so both are read as they are.
+        return { name: job.jobName, describe: `it deploys model ${model}, whose isolation decides: described` };
+      }
+      return {
+        name: job.jobName,
+        units: [awsManagedUnit(job.inputConfig?.vpcConfig, "inputConfig.vpcConfig")],
+        models: model ? { modelNames: [model], endpointConfigName: null } : undefined,
+      };
+    },
+    remedy: "stop",
+    // Statuses are upper case for this API (PENDING | IN_PROGRESS | COMPLETED | FAILED | STOPPING | STOPPED).
+    stopWhile: ["PENDING", "IN_PROGRESS"],
+    api: {
+      nameParam: "JobName",
+      describe: "DescribeInferenceRecommendationsJob",
+      stop: "StopInferenceRecommendationsJob",
+      list: {
+        operation: "ListInferenceRecommendationsJobs",
+        summaries: "InferenceRecommendationsJobs",
+        nameKey: "JobName",
+        arnKey: "JobArn",
+        statusKey: "Status",
+        activeStatus: "IN_PROGRESS",
+      },
+    },
+    stateChange: null,
+    parentKeys: [],
+    sweepOrder: 46,
+    consolePath: "inference-recommender",
   },
   "data-quality-job-definition": monitoringDefinitionRow(
     "DataQuality",

@@ -43,6 +43,8 @@ export const DETECTIVE_ONLY_TYPES: Readonly<Record<Exclude<ResourceType, Guarded
   "automl-job": "not yet generated",
   "compilation-job": "CreateCompilationJob has no isolation or VPC condition key (Service Authorization Reference)",
   "optimization-job": "CreateOptimizationJob has no isolation or VPC condition key (Service Authorization Reference)",
+  "inference-recommendations-job":
+    "CreateInferenceRecommendationsJob has no isolation or VPC condition key: its posture is its model's, known only by describing the model",
   "data-quality-job-definition": "not yet generated",
   "model-quality-job-definition": "not yet generated",
   "model-bias-job-definition": "not yet generated",

@@ -8,6 +8,7 @@ import {
   CreateCompilationJobCommand,
   CreateDataQualityJobDefinitionCommand,
   CreateDomainCommand,
+  CreateInferenceRecommendationsJobCommand,
   CreateModelBiasJobDefinitionCommand,
   CreateMonitoringScheduleCommand,
   CreateNotebookInstanceCommand,
@@ -16,6 +17,7 @@ import {
   DescribeCompilationJobCommand,
   DescribeDataQualityJobDefinitionCommand,
   DescribeDomainCommand,
+  DescribeInferenceRecommendationsJobCommand,
   DescribeModelBiasJobDefinitionCommand,
   DescribeMonitoringScheduleCommand,
   DescribeNotebookInstanceCommand,
@@ -391,5 +393,42 @@ describe("AutoML and compilation jobs (SageMaker's own containers)", () => {
     expect(
       (await aws.sm.send(new DescribeCompilationJobCommand({ CompilationJobName: "neo-novpc" }))).CompilationJobStatus,
     ).toBe("STOPPED");
+  });
+});
+
+describe("inference recommendations jobs", () => {
+  async function recommend(name: string, model: string) {
+    return (
+      await aws.sm.send(
+        new CreateInferenceRecommendationsJobCommand({
+          JobName: name,
+          JobType: "Default",
+          RoleArn: ROLE,
+          InputConfig: { ModelName: model, VpcConfig: VPC },
+        }),
+      )
+    ).JobArn as string;
+  }
+
+  it("stops a job that load-tests a model without isolation, and keeps one whose model is isolated", async () => {
+    await fx.model("rec-open-model");
+    await fx.model("rec-closed-model", { isolated: true });
+    const openArn = await recommend("rec-open", "rec-open-model");
+    const closedArn = await recommend("rec-closed", "rec-closed-model");
+    const event = (name: string, arn: string, model: string) =>
+      sampleFor("CreateInferenceRecommendationsJob.model-vpc.json", name, arn, (p) => {
+        p.inputConfig.modelName = model;
+      });
+    const rt = runtime();
+
+    const open = await rt.handle(event("rec-open", openArn, "rec-open-model"));
+    const closed = await rt.handle(event("rec-closed", closedArn, "rec-closed-model"));
+
+    expect(open.decision.findings.map((f) => f.rule)).toEqual(["network-isolation-disabled"]);
+    expect(open.decision.findings[0]?.path).toBe("models[rec-open-model].enableNetworkIsolation");
+    expect(open.remedy).toBe("stopped");
+    expect(closed.decision.verdict).toBe("COMPLIANT");
+    const job = await aws.sm.send(new DescribeInferenceRecommendationsJobCommand({ JobName: "rec-closed" }));
+    expect(job.Status).toBe("IN_PROGRESS");
   });
 });

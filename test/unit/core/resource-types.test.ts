@@ -64,6 +64,7 @@ describe("one row per resource type", () => {
       "automl-job",
       "compilation-job",
       "optimization-job",
+      "inference-recommendations-job",
       "endpoint",
       "inference-component",
       "model",

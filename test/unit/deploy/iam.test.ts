@@ -63,6 +63,9 @@ async function callsMadeFor(detailTypes: (dt: string) => boolean): Promise<Set<s
       DomainName: "d",
       ClusterName: name,
       ClusterStatus: "InService",
+      JobName: name,
+      Status: "IN_PROGRESS",
+      InputConfig: { ModelName: "m" },
       Tags: [],
     };
   });
@@ -103,6 +106,7 @@ describe("least-privilege roles in serverless.yml", () => {
     expect(made).toContain("sagemaker:StopMonitoringSchedule");
     expect(made).toContain("sagemaker:StopAutoMLJob");
     expect(made).toContain("sagemaker:StopCompilationJob");
+    expect(made).toContain("sagemaker:StopInferenceRecommendationsJob");
     expect(made).toContain("sagemaker:DeleteDataQualityJobDefinition");
     expect(made).toContain("sagemaker:DescribeModelQualityJobDefinition");
     // Least privilege: nothing beyond what the resource table says the enforcer may need.

@@ -78,6 +78,7 @@ describe("posture report", () => {
       "automl-job",
       "compilation-job",
       "optimization-job",
+      "inference-recommendations-job",
       "data-quality-job-definition",
       "model-quality-job-definition",
       "model-bias-job-definition",
@@ -144,7 +145,7 @@ describe("posture report", () => {
     expect(html).toMatch(/id="total-violations">2</);
     expect(html).toMatch(/id="percent-compliant">60%</);
     expect(html).toMatch(/data-series="Non-compliant" data-type="model" data-count="1"/);
-    expect(html.match(/class="type"/g)).toHaveLength(19); // one chart row per resource type
+    expect(html.match(/class="type"/g)).toHaveLength(20); // one chart row per resource type
     expect(html).toContain('class="type">Inference components</text>');
   });
 

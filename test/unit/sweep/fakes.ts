@@ -24,6 +24,7 @@ const ARN_KEY: Record<ResourceType, string> = {
   "automl-job": "AutoMLJobArn",
   "compilation-job": "CompilationJobArn",
   "optimization-job": "OptimizationJobArn",
+  "inference-recommendations-job": "JobArn",
   "data-quality-job-definition": "JobDefinitionArn",
   "model-quality-job-definition": "JobDefinitionArn",
   "model-bias-job-definition": "JobDefinitionArn",

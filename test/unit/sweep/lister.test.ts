@@ -87,6 +87,7 @@ describe("SageMaker lister", () => {
       "sagemaker:ListAutoMLJobs",
       "sagemaker:ListCompilationJobs",
       "sagemaker:ListOptimizationJobs",
+      "sagemaker:ListInferenceRecommendationsJobs",
       "sagemaker:ListDataQualityJobDefinitions",
       "sagemaker:ListModelQualityJobDefinitions",
       "sagemaker:ListModelBiasJobDefinitions",
