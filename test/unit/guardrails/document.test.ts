@@ -10,17 +10,36 @@ const manySubnets = (n: number) =>
   Array.from({ length: n }, (_, i) => `subnet-${(i + 1).toString(16).padStart(17, "0")}`);
 
 describe("the generated document", () => {
-  it("merges statements with identical conditions across the four create actions", () => {
+  it("merges statements with identical conditions across the create actions that carry the keys", () => {
     const g = generateGuardrails(policy(), { format: "scp", now: NOW });
-    expect(g.document.Statement).toHaveLength(2);
-    for (const s of g.document.Statement) {
-      expect(s.Action).toEqual([
-        "sagemaker:CreateTrainingJob",
-        "sagemaker:CreateHyperParameterTuningJob",
-        "sagemaker:CreateProcessingJob",
-        "sagemaker:CreateModel",
-      ]);
-    }
+    const core = [
+      "sagemaker:CreateTrainingJob",
+      "sagemaker:CreateHyperParameterTuningJob",
+      "sagemaker:CreateProcessingJob",
+      "sagemaker:CreateModel",
+      "sagemaker:Create*JobDefinition",
+    ];
+    expect(g.document.Statement.map((s) => [s.Sid, s.Action])).toEqual([
+      ["NoIsoNoVpc", core],
+      ["IsoOffNoVpc", [...core, "sagemaker:CreateMonitoringSchedule", "sagemaker:UpdateMonitoringSchedule"]],
+      ["NbInternet", "sagemaker:CreateNotebookInstance"],
+      ["StudioPublic", "sagemaker:CreateDomain"],
+      ["StudioToPublic", "sagemaker:UpdateDomain"],
+      ["NoVpc", "sagemaker:CreateCluster"],
+    ]);
+  });
+
+  it("leaves out the later surfaces' statements, as detective-only, rather than fail when the SCP is full", () => {
+    const exemptions = ["A", "B", "C"].map((r, i) => ({
+      principal: `arn:aws:iam::123456789012:role/Role${r}`,
+      expires: `2027-0${i + 1}-15`,
+      reason: r,
+    }));
+    const g = generateGuardrails(policy({ exemptions }), { format: "scp", now: NOW });
+
+    expect(g.size).toBeLessThanOrEqual(SIZE_LIMITS.scp);
+    expect(g.text).toContain("sagemaker:CreateTrainingJob");
+    expect(g.detectiveOnly.filter((d) => /left out to fit/.test(d.reason)).length).toBeGreaterThan(0);
   });
 
   it("is minified JSON within the SCP limit", () => {
@@ -46,7 +65,7 @@ describe("the generated document", () => {
 
   it("leaves resource types in audit mode to the enforcer", () => {
     const g = generateGuardrails(policy({ resourceModes: { model: "audit" } }), { format: "scp", now: NOW });
-    expect(g.text).not.toContain("CreateModel");
+    expect(g.text).not.toContain('"sagemaker:CreateModel"');
     expect(g.detectiveOnly).toContainEqual(expect.objectContaining({ rule: "mode", scope: "model" }));
   });
 
