@@ -432,3 +432,36 @@ describe("inference recommendations jobs", () => {
     expect(job.Status).toBe("IN_PROGRESS");
   });
 });
+
+describe("scan", () => {
+  it("lists and decides every new type, one report row each, changing nothing", async () => {
+    const m = make(aws.sm);
+    await m.notebook("scan-nb", "Enabled");
+    await emu.setJobStatus("notebook-instance", "scan-nb", "InService");
+    await m.domain("scan-studio");
+    await m.cluster("scan-hp", false);
+    await m.dataQuality("scan-dq");
+    await m.schedule("scan-schedule", INLINE_DEFINITION({ EnableNetworkIsolation: true }));
+    // Without --include-finished a scan lists what is at work: schedules Scheduled, notebooks InService.
+    await emu.setJobStatus("monitoring-schedule", "scan-schedule", "Scheduled");
+
+    const result = spawnSync(process.execPath, [BIN, "scan", "--format", "json"], {
+      encoding: "utf8",
+      input: "",
+      timeout: 90_000,
+      env: { PATH: process.env.PATH, ...emulatorEnv(emu.endpoint), GUARD_SETTLE_MS: "0" },
+    });
+
+    expect(result.status).toBe(1);
+    const r = JSON.parse(result.stdout) as { byType: { type: string; NON_COMPLIANT: number; COMPLIANT: number }[] };
+    const row = (t: string) => r.byType.find((x) => x.type === t);
+    expect(row("notebook-instance")).toMatchObject({ NON_COMPLIANT: 1 });
+    expect(row("domain")).toMatchObject({ NON_COMPLIANT: 1 });
+    expect(row("cluster")).toMatchObject({ NON_COMPLIANT: 1 });
+    expect(row("data-quality-job-definition")).toMatchObject({ NON_COMPLIANT: 1 });
+    expect(row("monitoring-schedule")).toMatchObject({ COMPLIANT: 1 });
+    expect(row("automl-job")).toBeDefined();
+    const nb = await aws.sm.send(new DescribeNotebookInstanceCommand({ NotebookInstanceName: "scan-nb" }));
+    expect(nb.NotebookInstanceStatus).toBe("InService");
+  });
+});
