@@ -21,6 +21,7 @@ import { decide } from "../src/core/decide.js";
 import { normalizeEvent } from "../src/core/normalize.js";
 import { DEFAULT_POLICY } from "../src/core/policy.js";
 import { mapPool } from "../src/sweep/pool.js";
+import { benchSurfaces } from "./surfaces.js";
 import { benchSweep, type Row } from "./sweep.js";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -571,7 +572,7 @@ async function benchAgainstEmulator() {
   }
 }
 
-const SECTIONS = ["core", "bundle", "cold", "emulator", "sweep"] as const;
+const SECTIONS = ["core", "bundle", "cold", "emulator", "surfaces", "sweep"] as const;
 type Section = (typeof SECTIONS)[number];
 interface SectionRun {
   date: string;
@@ -625,6 +626,12 @@ async function main() {
       });
   }
   if (want("emulator")) await section("emulator", benchAgainstEmulator);
+  if (want("surfaces"))
+    await section("surfaces", async () => {
+      const s = await benchSurfaces();
+      rows.push(...s.rows);
+      Object.assign(results, s.results);
+    });
   if (want("sweep"))
     await section("sweep", async () => {
       const s = await benchSweep({ quick: QUICK });
