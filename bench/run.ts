@@ -331,6 +331,18 @@ async function benchAgainstEmulator() {
     const jobEvent = async (file: string, name: string, isolated: boolean) =>
       sampleFor(file, name, await fx.trainingJob(name, { isolated }));
     const untilRemedy = (c: string[], remedy: string) => c.indexOf(remedy) + 1;
+    // An inference component running its own container on an endpoint whose config is (not) isolated.
+    const componentEvent = async (endpoint: string, isolated: boolean) => {
+      await fx.componentEndpointConfig(`${endpoint}-config`, { isolated });
+      await fx.endpoint(endpoint, `${endpoint}-config`);
+      await emu.setJobStatus("endpoint", endpoint, "InService");
+      const arn = await fx.containerComponent(`${endpoint}-ic`, endpoint);
+      return sampleFor("CreateInferenceComponent.own-container.json", `${endpoint}-ic`, arn, (p) => {
+        p.endpointName = endpoint;
+      });
+    };
+    const configEvent = async (file: string, name: string, isolated: boolean) =>
+      sampleFor(file, name, await fx.componentEndpointConfig(name, { isolated }));
     const specs: {
       key: string;
       figure: string;
@@ -381,6 +393,39 @@ async function benchAgainstEmulator() {
         budget: "1 / <= 3",
         ok: (c) => untilRemedy(c, "DeleteModel") === 1 && c.length <= 3,
         remedy: "DeleteModel",
+      },
+      {
+        key: "violatingComponent",
+        figure: "inference component with its own container, config not isolated (until delete / total)",
+        runtime: rt,
+        event: await componentEvent("bench-open-host", false),
+        budget: "3 / <= 4",
+        ok: (c) => untilRemedy(c, "DeleteInferenceComponent") === 3 && c.length <= 4,
+        remedy: "DeleteInferenceComponent",
+      },
+      {
+        key: "compliantComponent",
+        figure: "inference component with its own container, isolated config",
+        runtime: rt,
+        event: await componentEvent("bench-closed-host", true),
+        budget: "<= 3",
+        ok: (c) => !c.includes("DeleteInferenceComponent") && c.length <= 3,
+      },
+      {
+        key: "violatingEndpointConfig",
+        figure: "endpoint config for inference components, isolation left out",
+        runtime: rt,
+        event: await configEvent("CreateEndpointConfig.components-not-isolated.json", "bench-open-config", false),
+        budget: "<= 3, no describe",
+        ok: (c) => !c.some((x) => x.startsWith("Describe")) && c.length <= 3,
+      },
+      {
+        key: "compliantEndpointConfig",
+        figure: "endpoint config for inference components, isolated",
+        runtime: rt,
+        event: await configEvent("CreateEndpointConfig.components-isolated.json", "bench-closed-config", true),
+        budget: "<= 1",
+        ok: (c) => c.length <= 1,
       },
       {
         key: "ignored",

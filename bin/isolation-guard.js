@@ -1,18 +1,24 @@
 #!/usr/bin/env node
 // The CLI is bundled to dist/ by `npm run build` (run automatically by `npm install`).
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { installWarningFilter, nodeVersionProblem } from "./preflight.js";
 
-// The AWS SDK warns on every run that future versions need Node 22 (the Lambda runtime is nodejs22.x).
-process.removeAllListeners("warning");
-process.on("warning", (w) => {
-  if (w.name !== "NodeVersionSupportWarning") process.stderr.write(`${w.name}: ${w.message}\n`);
-});
+const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+const problem = nodeVersionProblem(process.version, pkg.engines?.node);
+if (problem) {
+  process.stderr.write(`${problem}\n`);
+  process.exit(2);
+}
+installWarningFilter();
 
 const bundle = new URL("../dist/cli.js", import.meta.url);
 if (!existsSync(fileURLToPath(bundle))) {
   process.stderr.write("isolation-guard: dist/cli.js is missing; run `npm install` (or `npm run build`) first\n");
   process.exit(2);
 }
-const { main } = await import(bundle.href);
-process.exitCode = await main(process.argv.slice(2));
+import(bundle.href)
+  .then(({ main }) => main(process.argv.slice(2)))
+  .then((code) => {
+    process.exitCode = code;
+  });

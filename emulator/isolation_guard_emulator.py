@@ -199,7 +199,7 @@ def _get_resource_from_arn(self: Any, arn: str) -> Any:
             raise ValidationError(message="Requested resource not found.")
         return resource
     segment = arn.split(":")[-1].split("/", 1)[0]
-    if segment in GAP_KINDS:  # (h5): kept in the gap-fill's own stores
+    if segment in GAP_KINDS:  # (i5): kept in the gap-fill's own stores
         resource = _gap_store(self, segment).get(arn.rsplit("/", 1)[-1])
         if resource is None:
             raise ValidationError(message="Requested resource not found.")
@@ -290,21 +290,29 @@ sm_models.SageMakerModelBackend.delete_endpoint = _delete_endpoint
 #     the endpoint must exist, the component starts "Creating", List* pages with NextToken and
 #     filters on StatusEquals / EndpointNameEquals / NameContains / CreationTimeAfter|Before, and a
 #     missing component is a ValidationException 'Could not find inference component "<arn>".'
+def _described_specification(specification: dict | None) -> dict:
+    """A Specification as Describe answers it: a container's Image comes back as DeployedImage."""
+    spec = dict(specification or {})
+    container = spec.get("Container")
+    if isinstance(container, dict) and "Image" in container:
+        container = {k: v for k, v in container.items() if k != "Image"}
+        container["DeployedImage"] = {"SpecifiedImage": spec["Container"]["Image"]}
+        spec["Container"] = container
+    return spec
+
+
 class FakeInferenceComponent:
     def __init__(self, backend: Any, name: str, endpoint: Any, variant_name: str,
-                 specification: dict, runtime_config: dict, tags: list[dict[str, str]]) -> None:
+                 specification: dict, runtime_config: dict, tags: list[dict[str, str]],
+                 specifications: list[dict] | None = None) -> None:
         self.inference_component_name = name
         self.arn = sm_models.arn_formatter("inference-component", name, backend.account_id, backend.region_name)
         self.endpoint_name = endpoint.endpoint_name
         self.endpoint_arn = endpoint.arn
         self.variant_name = variant_name
-        spec = dict(specification or {})
-        container = spec.get("Container")
-        if isinstance(container, dict) and "Image" in container:  # Describe echoes it as DeployedImage
-            container = {k: v for k, v in container.items() if k != "Image"}
-            container["DeployedImage"] = {"SpecifiedImage": specification["Container"]["Image"]}
-            spec["Container"] = container
-        self.specification = spec
+        self.specification = _described_specification(specification) if specification else None
+        # Up to five Specifications[] (CreateInferenceComponent), echoed like Specification.
+        self.specifications = [_described_specification(x) for x in specifications] if specifications else None
         copies = (runtime_config or {}).get("CopyCount", 1)
         self.runtime_config = {"DesiredCopyCount": copies, "CurrentCopyCount": copies}
         self.tags = tags or []
@@ -318,7 +326,12 @@ class FakeInferenceComponent:
                 "InferenceComponentStatus": self.status, "LastModifiedTime": self.last_modified_time}
 
     def describe(self) -> dict[str, Any]:
-        return {**self.summary(), "Specification": self.specification, "RuntimeConfig": self.runtime_config}
+        out = {**self.summary(), "RuntimeConfig": self.runtime_config}
+        if self.specification is not None:
+            out["Specification"] = self.specification
+        if self.specifications is not None:
+            out["Specifications"] = self.specifications
+        return out
 
 
 def _components(backend: Any) -> dict[str, FakeInferenceComponent]:
@@ -343,9 +356,14 @@ def _create_inference_component(self: SageMakerResponse) -> Any:
         raise ValidationError(message=f'Could not find endpoint "{self._get_param("EndpointName")}".')
     if name in _components(backend):
         raise ValidationError(message=f'Cannot create already existing inference component "{_component(backend, name).arn}".')
+    specification, specifications = self._get_param("Specification"), self._get_param("Specifications")
+    if bool(specification) == bool(specifications):
+        raise ValidationError(message="Exactly one of Specification or Specifications must be provided.")
+    if specifications and not 1 <= len(specifications) <= 5:
+        raise ValidationError(message="Specifications must hold between 1 and 5 items.")
     ic = FakeInferenceComponent(backend, name, endpoint, self._get_param("VariantName"),
-                                self._get_param("Specification"), self._get_param("RuntimeConfig"),
-                                self._get_param("Tags"))
+                                specification, self._get_param("RuntimeConfig"),
+                                self._get_param("Tags"), specifications)
     _components(backend)[name] = ic
     return ActionResult({"InferenceComponentArn": ic.arn})
 
@@ -397,13 +415,44 @@ SageMakerResponse.delete_inference_component = _delete_inference_component
 SageMakerResponse.list_inference_components = _list_inference_components
 
 
+# (h) Jobs SageMaker launches for a parent carry its ARN in Describe (TuningJobArn, AutoMLJobArn,
+#     LabelingJobArn on training jobs; TrainingJobArn, AutoMLJobArn, MonitoringScheduleArn on
+#     processing jobs; AutoMLJobArn, LabelingJobArn on transform jobs). No API sets them and moto
+#     never launches such children, so POST /guard-api/job-parent records one on an existing job and
+#     its Describe* then answers with it.
+PARENT_KEYS: dict[str, tuple[str, ...]] = {
+    "training-job": ("TuningJobArn", "AutoMLJobArn", "LabelingJobArn"),
+    "processing-job": ("TrainingJobArn", "AutoMLJobArn", "MonitoringScheduleArn"),
+    "transform-job": ("AutoMLJobArn", "LabelingJobArn"),
+}
+
+
+def _describe_with_parent(job_type: str, original: Callable) -> Callable:
+    _, attr, _, _, param, _ = JOB_TYPES[job_type]
+
+    def describe(self: SageMakerResponse) -> Any:
+        result = original(self)
+        job = getattr(self.sagemaker_backend, attr, {}).get(self._get_param(param))
+        parents = getattr(job, "guard_parents", None)
+        if parents and isinstance(result, ActionResult) and isinstance(result.result, dict):
+            return ActionResult({**result.result, **parents})
+        return result
+
+    return describe
+
+
+SageMakerResponse.describe_training_job = _describe_with_parent("training-job", SageMakerResponse.describe_training_job)
+SageMakerResponse.describe_processing_job = _describe_with_parent("processing-job", SageMakerResponse.describe_processing_job)
+SageMakerResponse.describe_transform_job = _describe_with_parent("transform-job", SageMakerResponse.describe_transform_job)
+
+
 # --------------------------------------------------------------------------------------
-# (h) The other compute surfaces (issue 14): notebooks, Studio domains, HyperPod clusters,
+# (i) The other compute surfaces (issue 14): notebooks, Studio domains, HyperPod clusters,
 #     Model Monitor schedules, AutoML V1/V2, compilation, optimization and
 #     inference-recommendations jobs.
 # --------------------------------------------------------------------------------------
 
-# (h1) Notebook instances: moto creates them directly InService and stops them from any status.
+# (i1) Notebook instances: moto creates them directly InService and stops them from any status.
 #      Real AWS creates them Pending (4-7 minutes to InService) and refuses Stop unless InService:
 #      ValidationException "Status (Pending) not in ([InService]). Unable to transition to (Stopping)
 #      for Notebook Instance (<arn>)." (wording from aws/amazon-sagemaker-examples#1094 and #1798).
@@ -427,7 +476,7 @@ sm_models.FakeSagemakerNotebookInstance.__init__ = _notebook_init
 sm_models.FakeSagemakerNotebookInstance.stop = _notebook_stop
 
 
-# (h2) Studio domains: moto has no UpdateDomain (HTML 500). Fill it: the members given replace
+# (i2) Studio domains: moto has no UpdateDomain (HTML 500). Fill it: the members given replace
 #      the stored ones (DefaultUserSettings merged key by key, as AWS documents for updates).
 def _update_domain(self: SageMakerResponse) -> Any:
     domain = _domain(self.sagemaker_backend, self._get_param("DomainId"))
@@ -453,7 +502,7 @@ def _domain(backend: Any, domain_id: str) -> Any:
 SageMakerResponse.update_domain = _update_domain
 
 
-# (h3) HyperPod clusters: moto's CreateCluster indexes InstanceGroups[].ThreadsPerCore (optional on
+# (i3) HyperPod clusters: moto's CreateCluster indexes InstanceGroups[].ThreadsPerCore (optional on
 #      AWS) and answers HTTP 500 without it; it creates clusters InService (AWS: Creating) and has
 #      no UpdateCluster. Fill: ThreadsPerCore defaults to 1, new clusters are Creating (move them with
 #      /guard-api/job-status, type "cluster"), UpdateCluster replaces the named instance groups
@@ -491,7 +540,7 @@ SageMakerResponse.create_cluster = _create_cluster
 SageMakerResponse.update_cluster = _update_cluster
 
 
-# (h4) Compilation jobs: moto creates them COMPLETED and has no StopCompilationJob. Real jobs start
+# (i4) Compilation jobs: moto creates them COMPLETED and has no StopCompilationJob. Real jobs start
 #      INPROGRESS (statuses are upper case for this API); Stop of a running job -> STOPPED (no
 #      STOPPING stage here), of any other -> ValidationException naming the status.
 _orig_compilation_init = sm_models.CompilationJob.__init__
@@ -522,7 +571,7 @@ sm_models.CompilationJob.__init__ = _compilation_init
 SageMakerResponse.stop_compilation_job = _stop_compilation_job
 
 
-# (h5) Resources moto 5.2.1 lacks altogether or cannot create: monitoring schedules (no
+# (i5) Resources moto 5.2.1 lacks altogether or cannot create: monitoring schedules (no
 #      CreateMonitoringSchedule), AutoML jobs V1 and V2 (CreateAutoMLJob is missing,
 #      CreateAutoMLJobV2 requires TabularJobConfig.ProblemType, optional on AWS, and answers 500),
 #      optimization jobs and inference-recommendations jobs. One generic store: Describe echoes the
@@ -530,7 +579,7 @@ SageMakerResponse.stop_compilation_job = _stop_compilation_job
 #      filters on StatusEquals / NameContains, newest first; Stop moves a running one to its stopped
 #      status; tags work on the ARN. Missing -> ResourceNotFound (what botocore declares for these
 #      Describe calls; wording by analogy).
-# /guard-api/job-status for moto's own objects of (h1)-(h4): type -> (backend dict, status attribute).
+# /guard-api/job-status for moto's own objects of (i1)-(i4): type -> (backend dict, status attribute).
 OTHER_STATUS: dict[str, tuple[str, str]] = {
     "notebook-instance": ("notebook_instances", "status"),
     "domain": ("domains", "status"),
@@ -861,6 +910,8 @@ class GuardMiddleware:
             return _json(start_response, "200 OK", SETTINGS)
         if path == "/guard-api/job-status" and method == "POST":
             return self._set_status(start_response, body)
+        if path == "/guard-api/job-parent" and method == "POST":
+            return self._set_parent(start_response, body)
         return _json(start_response, "404 Not Found", {"error": f"no such control route: {method} {path}"})
 
     @staticmethod
@@ -900,6 +951,29 @@ class GuardMiddleware:
         if not found:
             return _json(start_response, "404 Not Found", {"error": f"{job_type} {name} not found"})
         return _json(start_response, "200 OK", {"updated": found, "status": status})
+
+    @staticmethod
+    def _set_parent(start_response: Callable, body: dict) -> list[bytes]:
+        job_type, name, key, parent = body.get("type"), body.get("name"), body.get("parentKey"), body.get("parentArn")
+        if job_type not in PARENT_KEYS or not name or key not in PARENT_KEYS.get(job_type, ()) \
+                or not isinstance(parent, str) or not parent.startswith("arn:"):
+            choices = "; ".join(f"{t}: {'|'.join(k)}" for t, k in PARENT_KEYS.items())
+            return _json(start_response, "400 Bad Request",
+                         {"error": f"need type, name, parentKey ({choices}) and parentArn (an ARN)"})
+        attr = JOB_TYPES[job_type][1]
+        found = []
+        for account_id, regions in sagemaker_backends.items():
+            for region, backend in regions.items():
+                if body.get("region") and region != body["region"]:
+                    continue
+                job = getattr(backend, attr, {}).get(name)
+                if job is None:
+                    continue
+                job.guard_parents = {**(getattr(job, "guard_parents", None) or {}), key: parent}
+                found.append(job.arn)
+        if not found:
+            return _json(start_response, "404 Not Found", {"error": f"{job_type} {name} not found"})
+        return _json(start_response, "200 OK", {"updated": found, key: parent})
 
     # ---- WSGI entry -------------------------------------------------------------------------
     def __call__(self, environ: dict, start_response: Callable) -> Any:

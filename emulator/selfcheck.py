@@ -310,8 +310,56 @@ def main() -> None:
         assert "Could not find inference component" in e.response["Error"]["Message"], e.response
         expect_error(lambda: sm.list_tags(ResourceArn=arns[2]), "ValidationException")
 
+    @check("(g) inference components: Specifications[] and own containers echoed; one of Specification/Specifications")
+    def _():
+        sm.create_endpoint_config(EndpointConfigName="ec-g2", EnableNetworkIsolation=True, ProductionVariants=[
+            {"VariantName": "v", "InstanceType": "ml.g4dn.xlarge", "InitialInstanceCount": 1}])
+        sm.create_endpoint(EndpointName="ep-g2", EndpointConfigName="ec-g2")
+        sm.create_inference_component(
+            InferenceComponentName="ic-own", EndpointName="ep-g2", VariantName="v",
+            Specification={"Container": {"Image": "own-img", "ArtifactUrl": "s3://b/m.tar.gz"}},
+            RuntimeConfig={"CopyCount": 1})
+        d = sm.describe_inference_component(InferenceComponentName="ic-own")
+        assert d["Specification"]["Container"]["DeployedImage"] == {"SpecifiedImage": "own-img"}, d
+        assert "ModelName" not in d["Specification"] and "Specifications" not in d, d
+        sm.create_inference_component(
+            InferenceComponentName="ic-multi", EndpointName="ep-g2", VariantName="v",
+            Specifications=[{"ModelName": "m-a"}, {"Container": {"Image": "img-b"}}],
+            RuntimeConfig={"CopyCount": 1})
+        d = sm.describe_inference_component(InferenceComponentName="ic-multi")
+        assert "Specification" not in d, d
+        assert d["Specifications"][0]["ModelName"] == "m-a", d
+        assert d["Specifications"][1]["Container"]["DeployedImage"]["SpecifiedImage"] == "img-b", d
+        expect_error(lambda: sm.create_inference_component(
+            InferenceComponentName="ic-both", EndpointName="ep-g2", VariantName="v",
+            Specification={"ModelName": "m"}, Specifications=[{"ModelName": "m"}],
+            RuntimeConfig={"CopyCount": 1}), "ValidationException")
+        assert sm.describe_endpoint_config(EndpointConfigName="ec-g2")["EnableNetworkIsolation"] is True
+
+    @check("(h) job-parent control: Describe answers with the parent ARN; validate; 404")
+    def _():
+        training_job("tj-child")
+        processing_job("pj-child")
+        parent = "arn:aws:sagemaker:us-east-1:123456789012:automl-job/autopilot-x"
+        assert "AutoMLJobArn" not in sm.describe_training_job(TrainingJobName="tj-child")
+        status, body = control("POST", "/guard-api/job-parent", {
+            "type": "training-job", "name": "tj-child", "parentKey": "AutoMLJobArn", "parentArn": parent})
+        assert status == 200 and body["AutoMLJobArn"] == parent, body
+        assert sm.describe_training_job(TrainingJobName="tj-child")["AutoMLJobArn"] == parent
+        rule_parent = "arn:aws:sagemaker:us-east-1:123456789012:training-job/tj-child"
+        status, _ = control("POST", "/guard-api/job-parent", {
+            "type": "processing-job", "name": "pj-child", "parentKey": "TrainingJobArn", "parentArn": rule_parent})
+        assert status == 200
+        assert sm.describe_processing_job(ProcessingJobName="pj-child")["TrainingJobArn"] == rule_parent
+        status, _ = control("POST", "/guard-api/job-parent", {
+            "type": "processing-job", "name": "pj-child", "parentKey": "TuningJobArn", "parentArn": parent})
+        assert status == 400
+        status, _ = control("POST", "/guard-api/job-parent", {
+            "type": "training-job", "name": "ghost", "parentKey": "TuningJobArn", "parentArn": parent})
+        assert status == 404
+
     # ---- (f) control API -------------------------------------------------------------------
-    # ---- (h) the other compute surfaces (issue 14) ------------------------------------------
+    # ---- (i) the other compute surfaces (issue 14) ------------------------------------------
     def status_of(kind: str, name: str, value: str) -> None:
         code, body = control("POST", "/guard-api/job-status", {"type": kind, "name": name, "status": value})
         assert code == 200, (code, body)
@@ -329,7 +377,7 @@ def main() -> None:
              "ExecutionRole": ROLE}
     VPC = {"Subnets": ["subnet-0a1b2c3d"], "SecurityGroupIds": ["sg-0a1b2c3d"]}
 
-    @check("(h1) notebook instance: Pending at first, Stop refused until InService, then Stopped; tags")
+    @check("(i1) notebook instance: Pending at first, Stop refused until InService, then Stopped; tags")
     def _():
         sm.create_notebook_instance(NotebookInstanceName="sc-nb", InstanceType="ml.t3.medium", RoleArn=ROLE)
         d = sm.describe_notebook_instance(NotebookInstanceName="sc-nb")
@@ -345,7 +393,7 @@ def main() -> None:
                      "RecordNotFound")
         tags_work(arn_of("notebook-instance", "sc-nb"))
 
-    @check("(h2) domain: PublicInternetOnly by default; UpdateDomain changes access type, subnets, security groups")
+    @check("(i2) domain: PublicInternetOnly by default; UpdateDomain changes access type, subnets, security groups")
     def _():
         arn = sm.create_domain(DomainName="sc-dom", AuthMode="IAM", DefaultUserSettings={"ExecutionRole": ROLE},
                                SubnetIds=["subnet-0a1b2c3d"], VpcId="vpc-0a1b2c3d")["DomainArn"]
@@ -363,7 +411,7 @@ def main() -> None:
                      "ValidationException", "Could not find domain 'd-none'.")
         tags_work(arn)
 
-    @check("(h3) HyperPod cluster: created Creating without ThreadsPerCore; UpdateCluster keeps OverrideVpcConfig")
+    @check("(i3) HyperPod cluster: created Creating without ThreadsPerCore; UpdateCluster keeps OverrideVpcConfig")
     def _():
         arn = sm.create_cluster(ClusterName="sc-hp", InstanceGroups=[GROUP])["ClusterArn"]
         d = sm.describe_cluster(ClusterName="sc-hp")
@@ -379,7 +427,7 @@ def main() -> None:
         expect_error(lambda: sm.update_cluster(ClusterName="sc-none", InstanceGroups=[GROUP]), "ResourceNotFound")
         tags_work(arn)
 
-    @check("(h4) compilation job: INPROGRESS at first; StopCompilationJob -> STOPPED, again -> ValidationException")
+    @check("(i4) compilation job: INPROGRESS at first; StopCompilationJob -> STOPPED, again -> ValidationException")
     def _():
         arn = sm.create_compilation_job(
             CompilationJobName="sc-neo", RoleArn=ROLE, VpcConfig=VPC,
@@ -396,7 +444,7 @@ def main() -> None:
         expect_error(lambda: sm.stop_compilation_job(CompilationJobName="sc-none"), "ResourceNotFound")
         tags_work(arn)
 
-    @check("(h5) monitoring schedule: create (inline or named definition), describe, list, update, stop, delete, tags")
+    @check("(i5) monitoring schedule: create (inline or named definition), describe, list, update, stop, delete, tags")
     def _():
         inline = {"ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"},
                   "MonitoringJobDefinition": {
@@ -426,7 +474,7 @@ def main() -> None:
         expect_error(lambda: sm.describe_monitoring_schedule(MonitoringScheduleName="sc-mon"), "ResourceNotFound")
         expect_error(lambda: sm.list_tags(ResourceArn=arn), "ValidationException", "Requested resource not found.")
 
-    @check("(h5) AutoML V1 and V2: create without ProblemType, describe (V2 describes both), list, stop")
+    @check("(i5) AutoML V1 and V2: create without ProblemType, describe (V2 describes both), list, stop")
     def _():
         v2 = sm.create_auto_ml_job_v2(
             AutoMLJobName="sc-aml2", RoleArn=ROLE, OutputDataConfig={"S3OutputPath": "s3://b/o"},
@@ -452,7 +500,7 @@ def main() -> None:
         expect_error(lambda: sm.describe_auto_ml_job_v2(AutoMLJobName="sc-none"), "ResourceNotFound")
         tags_work(v2)
 
-    @check("(h5) optimization and inference-recommendations jobs: create, describe, list, stop, status control")
+    @check("(i5) optimization and inference-recommendations jobs: create, describe, list, stop, status control")
     def _():
         o = sm.create_optimization_job(
             OptimizationJobName="sc-opt", RoleArn=ROLE, ModelSource={"S3": {"S3Uri": "s3://b/m"}},
@@ -476,7 +524,7 @@ def main() -> None:
         tags_work(o)
         tags_work(r)
 
-    @check("(h) monitoring job definitions (moto's own): describe echoes NetworkConfig; missing -> ResourceNotFound")
+    @check("(i) monitoring job definitions (moto's own): describe echoes NetworkConfig; missing -> ResourceNotFound")
     def _():
         common = dict(JobResources={"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.large", "VolumeSizeInGB": 10}},
                       RoleArn=ROLE)

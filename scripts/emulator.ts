@@ -17,6 +17,8 @@ export interface Emulator {
     delayMs?: number;
   }): Promise<void>;
   setJobStatus(type: string, name: string, status: string): Promise<void>;
+  /** Records the parent SageMaker would have launched a job for (its Describe then names it). */
+  setJobParent(type: string, name: string, parentKey: string, parentArn: string): Promise<void>;
   settings(values: { refuseDeleteWhileCreating?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
@@ -83,6 +85,9 @@ export async function startEmulator(): Promise<Emulator> {
     },
     setJobStatus: async (type, name, status) => {
       await call("POST", "/guard-api/job-status", { type, name, status });
+    },
+    setJobParent: async (type, name, parentKey, parentArn) => {
+      await call("POST", "/guard-api/job-parent", { type, name, parentKey, parentArn });
     },
     stop: async () => {
       if (child.exitCode !== null) return;

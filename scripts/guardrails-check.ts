@@ -108,6 +108,19 @@ export async function agreementRows(policies: Record<string, Policy>, now: numbe
       const normalized = normalizeEvent(event);
       const decision = decide(normalized, policy, now);
       const request = requestFromEvent(event, now);
+      if (request?.undetermined) {
+        // No simulated answer can stand for AWS's: the row is the enforcer's alone.
+        rows.push({
+          event: file.replace(/\.json$/, ""),
+          policy: policyName,
+          verdict: decision.verdict,
+          scp: "-",
+          iam: "-",
+          agreement: "detective-only",
+          note: request.undetermined,
+        });
+        continue;
+      }
       const scpDenied = request ? await isDenied(scp, "scp", request) : null;
       const iamDenied = request ? await isDenied(iam, "iam", request) : null;
       const facts = normalized.kind === "facts" ? normalized.facts : null;

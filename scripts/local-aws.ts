@@ -152,16 +152,38 @@ export class Fixtures {
     return out.EndpointConfigArn as string;
   }
 
-  /** An endpoint config for inference components: a variant with instances and no model of its own. */
-  async componentEndpointConfig(name: string) {
+  /**
+   * An endpoint config for inference components: a variant with instances and no model of its own;
+   * its top-level EnableNetworkIsolation / VpcConfig apply to every container deployed to it.
+   */
+  async componentEndpointConfig(name: string, o: Isolation = {}) {
     const out = await this.sm.send(
       new CreateEndpointConfigCommand({
         EndpointConfigName: name,
         ExecutionRoleArn: ROLE,
         ProductionVariants: [{ VariantName: "main", InstanceType: "ml.g4dn.xlarge", InitialInstanceCount: 1 }],
+        ...(o.isolated ? { EnableNetworkIsolation: true } : {}),
+        ...(o.vpc ? { VpcConfig: VPC } : {}),
       }),
     );
     return out.EndpointConfigArn as string;
+  }
+
+  /** An inference component that runs its own container (no model): its endpoint's config isolates it. */
+  async containerComponent(name: string, endpointName: string, image = OWN_IMAGE) {
+    const out = await this.sm.send(
+      new CreateInferenceComponentCommand({
+        InferenceComponentName: name,
+        EndpointName: endpointName,
+        VariantName: "main",
+        Specification: {
+          Container: { Image: image, ArtifactUrl: "s3://acme-ml-models/app/model.tar.gz" },
+          ComputeResourceRequirements: { NumberOfAcceleratorDevicesRequired: 1, MinMemoryRequiredInMb: 1024 },
+        },
+        RuntimeConfig: { CopyCount: 1 },
+      }),
+    );
+    return out.InferenceComponentArn as string;
   }
 
   async inferenceComponent(name: string, endpointName: string, modelName: string) {

@@ -40,6 +40,6 @@ export function stateChange(file: string, name: string, arn: string, status = "I
   if (!spec?.stateChange) throw new Error(`${file} is not a state-change event`);
   event.detail[spec.stateChange.nameKey] = name;
   event.detail[spec.stateChange.arnKey] = arn;
-  event.detail[spec.stateChange.statusKey] = status;
+  if (spec.stateChange.statusKey) event.detail[spec.stateChange.statusKey] = status;
   return event;
 }

@@ -4,7 +4,15 @@ import { decide, decideFacts, parseDescribed } from "../core/decide.js";
 import { ActionFailedError, InvalidEventError, TrustBoundaryError } from "../core/errors.js";
 import { type NormalizedEvent, normalizeEvent } from "../core/normalize.js";
 import type { Policy } from "../core/policy.js";
-import { isModelConsumer, launchedBy, parentOf, RESOURCE_TYPES, stopApplies } from "../core/resource-types.js";
+import {
+  componentUnit,
+  isModelConsumer,
+  launchedBy,
+  type ModelSource,
+  parentOf,
+  RESOURCE_TYPES,
+  stopApplies,
+} from "../core/resource-types.js";
 import type { Decision, ModelPosture, ResourceFacts, ResourceRef, ResourceType } from "../core/types.js";
 import { type AlertOutcome, type AlertRenderOptions, renderAlert, type TagAction } from "./alert-message.js";
 import type { AlertPort, SageMakerPort } from "./ports.js";
@@ -100,20 +108,46 @@ async function describeModels(deps: EnforcerDeps, names: string[]): Promise<Mode
   );
 }
 
-/** Builds facts from Describe* for NEEDS_LOOKUP events; `null` when the resource no longer exists. */
+/** Where the containers an inference component runs itself get their settings: its endpoint's config. */
+async function describeComponentHost(
+  deps: EnforcerDeps,
+  containers: NonNullable<ModelSource["containers"]>,
+  componentName: string,
+): Promise<{ units: ResourceFacts["units"]; models: ModelPosture[] }> {
+  let endpointName = containers.endpointName;
+  if (!endpointName) {
+    // UpdateInferenceComponent names no endpoint: the component says where it runs.
+    const ic = await deps.sagemaker.describe("inference-component", componentName);
+    endpointName = typeof ic?.EndpointName === "string" ? ic.EndpointName : null;
+    if (!endpointName) return { units: [], models: [{ name: `inference-component/${componentName}`, units: null }] };
+  }
+  const endpoint = await deps.sagemaker.describe("endpoint", endpointName);
+  const configName = endpoint ? parseDescribed("endpoint", endpoint).models?.endpointConfigName : null;
+  if (!configName) return { units: [], models: [{ name: `endpoint/${endpointName}`, units: null }] };
+  const config = await deps.sagemaker.describe("endpoint-config", configName);
+  const host = config ? parseDescribed("endpoint-config", config).hostSettings : undefined;
+  if (!host) return { units: [], models: [{ name: `endpoint-config/${configName}`, units: null }] };
+  return { units: [componentUnit(containers.images, configName, host)], models: [] };
+}
+
+/**
+ * Builds facts from Describe* for NEEDS_LOOKUP events: the resource itself when the event could not
+ * say, then what decides it (its models, its endpoint's config, the endpoint behind an inference
+ * component's own containers). Ends in facts that decide, or in `ignored` with the reason (gone,
+ * launched by a parent, an adapter on a base component): never undecided.
+ */
 async function lookUp(
   deps: EnforcerDeps,
   n: Extract<NormalizedEvent, { kind: "lookup" }>,
 ): Promise<LookedUp | { ignored: string }> {
   const ref = n.resource;
-  let modelNames = n.modelSource?.modelNames ?? [];
-  let configName = n.modelSource?.endpointConfigName ?? null;
+  let source: ModelSource | null = n.modelSource;
   let arn = ref.arn;
   let status: string | null = null;
   let createdAt: string | null = null;
-  let units: ResourceFacts["units"] = [];
+  let units: ResourceFacts["units"] = n.units ?? [];
 
-  if (!n.modelSource) {
+  if (!source) {
     const out = await deps.sagemaker.describe(ref.type, ref.name);
     if (!out) return { ignored: `${ref.type} ${ref.name} no longer exists` };
     arn = describedArn(ref, out) ?? arn;
@@ -128,8 +162,10 @@ async function lookUp(
       throw new InvalidEventError(`${RESOURCE_TYPES[ref.type].api.describe} ${ref.name}: ${parsed.describe}`);
     }
     units = parsed.units ?? [];
-    modelNames = parsed.models?.modelNames ?? [];
-    configName = parsed.models?.endpointConfigName ?? null;
+    source = parsed.models ?? null;
+    if (ref.type === "inference-component" && source?.containers && !source.containers.endpointName) {
+      source.containers.endpointName = typeof out.EndpointName === "string" ? out.EndpointName : null;
+    }
     for (const def of parsed.definitions ?? []) {
       // A monitoring schedule that names a job definition runs with that definition's settings.
       const described = await deps.sagemaker.describe(def.type, def.name);
@@ -143,24 +179,48 @@ async function lookUp(
       }
     }
   }
+  const found = (facts: Omit<ResourceFacts, "resource" | "caller">): LookedUp => ({
+    facts: { resource: { ...ref, arn }, caller: n.caller, ...facts },
+    status,
+    createdAt,
+  });
+  if (source?.baseComponentName && source.modelNames.length === 0 && !source.containers) {
+    return {
+      ignored: `an adapter on inference component ${source.baseComponentName}: it runs in that component's container and is decided with it`,
+    };
+  }
+  let modelNames = source?.modelNames ?? [];
+  let hostsComponentsOf: string | undefined;
+  const configName = source?.endpointConfigName ?? null;
   if (configName) {
     const config = await deps.sagemaker.describe("endpoint-config", configName);
-    if (config) modelNames = parseDescribed("endpoint-config", config).models?.modelNames ?? [];
-    else
-      return {
-        facts: {
-          resource: { ...ref, arn },
-          caller: n.caller,
-          units: [],
-          models: [{ name: `endpoint-config/${configName}`, units: null }],
-        },
-        status,
-        createdAt,
-      };
+    if (!config) return found({ units: [], models: [{ name: `endpoint-config/${configName}`, units: null }] });
+    const parsed = parseDescribed("endpoint-config", config);
+    modelNames = parsed.models?.modelNames ?? [];
+    if (modelNames.length === 0 && parsed.units?.length) {
+      // An endpoint for inference components: its config's top-level settings are all there is to it.
+      units = parsed.units;
+      hostsComponentsOf = configName;
+    }
   }
-  const facts: ResourceFacts = { resource: { ...ref, arn }, caller: n.caller, units };
-  if (isModelConsumer(ref.type) || modelNames.length) facts.models = await describeModels(deps, modelNames);
-  return { facts, status, createdAt };
+  const models: ModelPosture[] = [];
+  if (source?.containers) {
+    const host = await describeComponentHost(deps, source.containers, ref.name);
+    units = [...units, ...host.units];
+    models.push(...host.models);
+  }
+  // A pure model consumer, or a job that deploys models (inference recommendations).
+  const judgesModels = isModelConsumer(ref.type) || modelNames.length > 0;
+  if (judgesModels) models.push(...(await describeModels(deps, modelNames)));
+  if (isModelConsumer(ref.type) && models.length === 0 && units.length === 0) {
+    // Nothing names what it runs (a Describe without Specification): never assume it is compliant.
+    models.push({ name: `${ref.type}/${ref.name}`, units: null });
+  }
+  return found({
+    units,
+    ...(judgesModels ? { models } : {}),
+    ...(hostsComponentsOf ? { hostsComponentsOf } : {}),
+  });
 }
 
 /**
@@ -212,6 +272,7 @@ export async function enforceResource(
 ): Promise<HandleOutcome> {
   const event: Decision["event"] = {
     id: null,
+    deliveryId: null,
     name: options.trigger ?? "sweep",
     time: null,
     source: "isolation-guard",
@@ -250,7 +311,13 @@ async function act(decision: Decision, knownStatus: string | null, deps: Enforce
   const key = `${arn}|${decision.verdict}|${rulesOf(decision)}`;
   const done = deps.progress.get(key, now);
   const outcome: HandleOutcome = { ...ignoredOutcome(decision), tagAction: "none" };
-  const log = { resourceArn: arn, eventId: decision.event.id, verdict: decision.verdict, rules: rulesOf(decision) };
+  const log = {
+    resourceArn: arn,
+    eventId: decision.event.id,
+    deliveryId: decision.event.deliveryId,
+    verdict: decision.verdict,
+    rules: rulesOf(decision),
+  };
 
   // 1. The remedy: on the critical path, first, alone.
   let detail = "no action was needed";
@@ -337,7 +404,8 @@ async function act(decision: Decision, knownStatus: string | null, deps: Enforce
       alreadyReported = tags === null || reported;
       if (!alreadyReported && outcome.remedy === null) alreadyReported = !(await claimReport(deps, arn, decision));
     }
-    if (alreadyReported) outcome.duplicateOf = "an earlier delivery or the other trigger";
+    // A resource that does not exist is not a duplicate: the outcome says it is gone (see `summarize`).
+    if (alreadyReported && outcome.remedy !== "gone") outcome.duplicateOf = "an earlier delivery or the other trigger";
   }
 
   // 3. Alert before the tag: the tag marks the violation as reported, so it must not exist unless the alert went out.
@@ -351,7 +419,7 @@ async function act(decision: Decision, knownStatus: string | null, deps: Enforce
   }
 
   // 4. Tag (a deleted resource cannot be: its alert carries the record).
-  const duplicate = alreadyReported && outcome.duplicateOf !== null;
+  const duplicate = (alreadyReported && outcome.duplicateOf !== null) || outcome.remedy === "gone";
   if (remedyError) throw remedyError;
   if (decision.actions.includes("tag") && (!duplicate || staleRecord) && !done.tagged) {
     await deps.sagemaker.addTags(arn, {

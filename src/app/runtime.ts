@@ -22,8 +22,25 @@ export function summarize(o: HandleOutcome) {
     tagged: o.tagged,
     alerted: o.alerted,
     duplicateOf: o.duplicateOf,
+    ...(o.remedy === "gone"
+      ? {
+          note: `${d.resource?.type ?? "the resource"} ${d.resource?.name ?? ""} does not exist (never created here, or already deleted): nothing to stop, alert or tag`,
+        }
+      : {}),
     eventId: d.event.id,
+    deliveryId: d.event.deliveryId,
   };
+}
+
+/**
+ * The ids of an event that could not be decided, read as `normalizeEvent` reads them: `eventId` is
+ * CloudTrail's `eventID` when there is one, else EventBridge's `id`; `deliveryId` is always EventBridge's.
+ */
+function rawEventIds(event: unknown): { eventId: unknown; deliveryId: unknown } {
+  const e = (typeof event === "object" && event !== null ? event : {}) as { id?: unknown; detail?: unknown };
+  const detail = (typeof e.detail === "object" && e.detail !== null ? e.detail : {}) as { eventID?: unknown };
+  const str = (v: unknown) => (typeof v === "string" ? v.slice(0, 128) : null);
+  return { eventId: str(detail.eventID) ?? str(e.id), deliveryId: str(e.id) };
 }
 
 /**
@@ -107,7 +124,7 @@ export function createRuntime(options: {
         options.log.error(`event ${kind}`, {
           error: e instanceof GuardError ? e.name : "UnexpectedError",
           reason: (e as Error).message,
-          eventId: (event as { id?: unknown })?.id ?? null,
+          ...rawEventIds(event),
         });
         metrics.count(kind === "rejected" ? "EventsRejected" : "Failures", null);
         throw e;

@@ -1,30 +1,45 @@
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { GuardError, InvalidEventError, InvalidPolicyError, TrustBoundaryError } from "../core/errors.js";
 import { evaluateCommand } from "./evaluate.js";
 import { CliError } from "./io.js";
 
-const USAGE = `isolation-guard: keeps SageMaker containers off the internet
-
-Usage:
-  isolation-guard evaluate <event.json | -> [--policy <file>] [--json]
+/** Each command's usage, as `isolation-guard <command> --help` prints it (and the overview lists). */
+type CommandName = "evaluate" | "handle" | "guardrails" | "scan" | "redrive";
+const COMMAND_USAGE: Record<CommandName, string> = {
+  evaluate: `  isolation-guard evaluate <event.json | -> [--policy <file>] [--json]
       Decide one EventBridge event offline. Exit 0 compliant/exempt/ignored/needs-lookup,
       1 non-compliant, 2 unreadable input or invalid policy.
-  isolation-guard handle <event.json | ->
+`,
+  handle: `  isolation-guard handle <event.json | -> [--quiet]
       Enforce: the Lambda's code path against AWS_ENDPOINT_URL / AWS_REGION, with
       GUARD_ALERT_TOPIC_ARN, GUARD_MODE (enforce|audit) and GUARD_POLICY_FILE.
-  isolation-guard guardrails --policy <file> [--format scp|iam] [--out <file>]
+      Exit 0 handled, 1 an action failed, 2 unreadable event or invalid configuration.
+`,
+  guardrails: `  isolation-guard guardrails --policy <file> [--format scp|iam] [--boundary] [--out <file>]
       Write the preventive SCP / IAM policy derived from the same policy file.
-  isolation-guard scan [--region r ...] [--format table|json|html] [--out <file>] [--fix [--yes]]
+`,
+  scan: `  isolation-guard scan [--region r ...] [--format table|json|html] [--out <file>] [--fix [--yes]]
                        [--concurrency n] [--include-finished] [--policy <file>]
       The account's isolation posture, every supported resource type.
       Exit 0 clean, 1 violations found, 2 bad arguments, 3 scan incomplete.
-  isolation-guard redrive --queue-url <url>
+`,
+  redrive: `  isolation-guard redrive --queue-url <url> [--max N] [--drop-invalid] [--quiet]
       Replay dead-lettered events through the enforcer, idempotently.
+`,
+};
+
+const USAGE = `isolation-guard: keeps SageMaker containers off the internet
+
+Usage:
+${Object.values(COMMAND_USAGE).join("")}  isolation-guard <command> --help
+  isolation-guard --version
 `;
 
 type Command = (argv: string[]) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
+/** Every command, with its usage in COMMAND_USAGE (the compiler asks for both). */
+const COMMANDS: Record<CommandName, Command> = {
   evaluate: async (argv) => {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -48,6 +63,25 @@ const COMMANDS: Record<string, Command> = {
   redrive: async (argv) => (await import("./commands/redrive.js")).run(argv),
 };
 
+/**
+ * The version in package.json, found from this module (dist/cli.js when bundled, src/cli/main.ts under
+ * tsx or jest): the nearest package.json of this package upwards.
+ */
+function packageVersion(): string {
+  for (const rel of ["../package.json", "../../package.json"]) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), "utf8")) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === "sagemaker-isolation-guard" && pkg.version) return pkg.version;
+    } catch {
+      // not here: try the next level up
+    }
+  }
+  return "unknown";
+}
+
 /** Runs the CLI and returns the exit status. */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -55,10 +89,19 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
+  if (name === "--version" || name === "-v" || name === "version") {
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name as CommandName] : undefined;
   if (!command) {
     process.stderr.write(`isolation-guard: unknown command "${name}"\n\n${USAGE}`);
     return 2;
+  }
+  // Before the command parses anything: `--help` answers even where the other arguments are wrong.
+  if (rest.some((a) => a === "--help" || a === "-h")) {
+    process.stdout.write(`Usage:\n${COMMAND_USAGE[name as CommandName]}`);
+    return 0;
   }
   try {
     return await command(rest);

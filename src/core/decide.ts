@@ -125,9 +125,9 @@ function unitFindings(
       findings.push({
         rule: "network-isolation-disabled",
         severity: "high",
-        message: `network isolation is off${where}: the container can make outbound calls to the internet`,
+        message: `${unit.isolationSetting?.off ?? "network isolation is off"}${where}: the container can make outbound calls to the internet`,
         path: p(unit.networkIsolationPath),
-        fix: `Set ${unit.networkIsolationPath} to true (SageMaker Python SDK: ${RESOURCE_TYPES[type].sdkHint ?? "enable_network_isolation=True"}) and create it again.`,
+        fix: `Set ${unit.networkIsolationPath} to ${unit.isolationSetting?.on ?? "true"} (SageMaker Python SDK: ${RESOURCE_TYPES[type].sdkHint ?? "enable_network_isolation=True"}) and create it again.`,
       });
     }
   }
@@ -182,18 +182,24 @@ function unitFindings(
   return findings;
 }
 
+/**
+ * A resource's own units (a job's settings; an endpoint config's top-level settings; an inference
+ * component's own containers under its endpoint config's) and, for model consumers, each model's.
+ */
 function findingsFor(facts: ResourceFacts, policy: Policy, c: CompiledPolicy, notes: string[]): Finding[] {
   const type = facts.resource.type;
-  const findings: Finding[] = facts.units.flatMap((u) => unitFindings(u, type, policy, c, notes));
+  const findings = facts.units.flatMap((u) => unitFindings(u, type, policy, c, notes));
   // Pure model consumers have no settings of their own; a job that deploys a model (inference
   // recommendations) has both, and its model is judged as a model.
   if (!isModelConsumer(type) && !facts.models) return findings;
   for (const model of facts.models ?? []) {
     if (model.units === null) {
+      // Not only models: the endpoint or endpoint config an inference component's containers run under.
+      const what = model.name.includes("/") ? model.name.replace("/", " ") : `model ${model.name}`;
       findings.push({
         rule: "model-unverifiable",
         severity: "high",
-        message: `model ${model.name} could not be found, so its isolation cannot be verified`,
+        message: `${what} could not be found, so its isolation cannot be verified`,
         path: `models[${model.name}]`,
         fix: `Use a model that exists and has network isolation (or a VPC for framework images); recreate ${model.name} if it was deleted.`,
       });
@@ -243,7 +249,7 @@ export function decideFacts(facts: ResourceFacts, policy: Policy, now: number, e
   const c = compile(policy);
   const notes: string[] = [];
   const mode = modeFor(policy, facts.resource.type);
-  if (isModelConsumer(facts.resource.type) && (facts.models ?? []).length === 0) {
+  if (isModelConsumer(facts.resource.type) && (facts.models ?? []).length === 0 && facts.units.length === 0) {
     // No model named (an endpoint built on inference components places its models later): nothing to
     // verify here, and nothing to call compliant either.
     return {
@@ -260,6 +266,25 @@ export function decideFacts(facts: ResourceFacts, policy: Policy, now: number, e
     };
   }
   const findings = findingsFor(facts, policy, c, notes);
+  if (facts.hostsComponentsOf && findings.length) {
+    // An endpoint for inference components runs no container of its own: what its config leaves open
+    // (isolation off, or a VPC) may be right for its components (a framework image in a VPC), so each
+    // component is decided with the config, the config is reported, and the endpoint is never deleted
+    // for a container it does not run.
+    const rules = [...new Set(findings.map((f) => f.rule))].join(", ");
+    return {
+      verdict: "IGNORED",
+      reason: `hosts inference components: each is decided with endpoint config ${facts.hostsComponentsOf} (${rules}), and the config is reported on its own`,
+      resource: facts.resource,
+      caller: facts.caller,
+      findings: [],
+      actions: [],
+      mode,
+      notes,
+      exemption: null,
+      event,
+    };
+  }
   let verdict: Verdict = findings.length ? "NON_COMPLIANT" : "COMPLIANT";
   let exemption: Decision["exemption"] = null;
 
@@ -314,7 +339,7 @@ export function decideFacts(facts: ResourceFacts, policy: Policy, now: number, e
   };
 }
 
-const NO_EVENT: EventInfo = { id: null, name: null, time: null, source: null, detailType: null };
+const NO_EVENT: EventInfo = { id: null, deliveryId: null, name: null, time: null, source: null, detailType: null };
 
 /**
  * Decides a normalized event: IGNORED and NEEDS_LOOKUP pass through with their reason, facts are judged.

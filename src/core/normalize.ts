@@ -5,11 +5,12 @@ import {
   isModelConsumer,
   launchedBy,
   type ModelSource,
+  needsLookup,
   parentOf,
   type ResourceTypeSpec,
   STATE_CHANGE_TYPES,
 } from "./resource-types.js";
-import type { Caller, EventInfo, ResourceFacts, ResourceRef } from "./types.js";
+import type { Caller, EventInfo, IsolationUnit, ResourceFacts, ResourceRef } from "./types.js";
 import "./zod.js";
 import * as z from "zod/mini";
 import { $ZodError } from "zod/v4/core";
@@ -29,6 +30,8 @@ export type NormalizedEvent =
       caller: Caller | null;
       /** Where to find the models, when the request named them; otherwise the enforcer describes the resource. */
       modelSource: ModelSource | null;
+      /** Settings of its own the request gave beside its models (an endpoint config's top level). */
+      units?: IsolationUnit[];
       trigger: "cloudtrail" | "state-change";
     }
   | { kind: "facts"; event: EventInfo; facts: ResourceFacts };
@@ -103,6 +106,8 @@ const RELEVANT_KEYS = new Set([
   "securityConfig",
   "autoMLJobConfig",
   "inputConfig",
+  "specification",
+  "specifications",
 ]);
 
 function describeIssues(error: $ZodError, prefix: string): string {
@@ -168,6 +173,7 @@ export function normalizeEvent(input: unknown): NormalizedEvent {
   const detailType = env["detail-type"];
   const baseEvent: EventInfo = {
     id: env.id ?? null,
+    deliveryId: env.id ?? null,
     name: null,
     time: env.time ?? null,
     source: env.source,
@@ -282,14 +288,19 @@ function normalizeCloudTrail(env: z.infer<typeof Envelope>, baseEvent: EventInfo
       trigger: "cloudtrail",
     };
   }
-  if (parsedParams.models || isModelConsumer(spec.type)) {
+  // Decided from the request alone when it holds every setting (an endpoint config whose variants name
+  // no model); otherwise its models, its endpoint's config, or the resource itself are described.
+  if (needsLookup(parsedParams) || (isModelConsumer(spec.type) && !parsedParams.units?.length)) {
     return {
       kind: "lookup",
-      reason: `the posture of a ${spec.type} is that of the models it runs: they must be described`,
+      reason: parsedParams.models?.containers
+        ? `the ${spec.type} runs its own container: the endpoint config it is deployed with decides its isolation`
+        : `the posture of a ${spec.type} is that of the models it runs: they must be described`,
       event,
       resource,
       caller,
-      modelSource: parsedParams.models ?? null,
+      modelSource: needsLookup(parsedParams) ? (parsedParams.models ?? null) : null,
+      ...(parsedParams.units?.length ? { units: parsedParams.units } : {}),
       trigger: "cloudtrail",
     };
   }
@@ -326,19 +337,16 @@ function normalizeStateChange(
 ): NormalizedEvent {
   const sc = spec.stateChange as NonNullable<ResourceTypeSpec["stateChange"]>;
   const detail = env.detail;
-  const status = stringOrNull(detail[sc.statusKey]);
+  const status = sc.statusKey ? stringOrNull(detail[sc.statusKey]) : null;
   const firstResource = env.resources?.find((r): r is string => typeof r === "string") ?? null;
   const arn = stringOrNull(detail[sc.arnKey]) ?? firstResource;
   const name = stringOrNull(detail[sc.nameKey]) ?? (arn ? (parseSageMakerArn(arn)?.name ?? null) : null);
   const event: EventInfo = { ...baseEvent, name: env["detail-type"] };
-  if (!status || !name) {
-    throw new InvalidEventError(`${env["detail-type"]}: detail.${sc.statusKey} or detail.${sc.nameKey} is missing`);
-  }
-  if (!env.account || !env.region) throw new InvalidEventError("state-change event names no account or region");
   const parent = parentOf(spec.type, detail);
   if (parent) {
-    // A job SageMaker launched for a parent (a tuning job's training jobs): the parent is decided and
-    // stopped as one, never one alert per child.
+    // A job SageMaker launched for a parent (a tuning job's training jobs, a training job's Debugger
+    // rule jobs): the parent is decided and stopped as one, never one alert per child. Decided from the
+    // detail alone (only SageMaker can send aws.sagemaker events), without any AWS call.
     return {
       kind: "ignored",
       reason: launchedBy(parent),
@@ -347,7 +355,12 @@ function normalizeStateChange(
       caller: null,
     };
   }
-  if (!sc.activeStatuses.includes(status)) {
+  if ((sc.statusKey && !status) || !name) {
+    const missing = sc.statusKey ? `detail.${sc.statusKey} or detail.${sc.nameKey}` : `detail.${sc.nameKey}`;
+    throw new InvalidEventError(`${env["detail-type"]}: ${missing} is missing`);
+  }
+  if (!env.account || !env.region) throw new InvalidEventError("state-change event names no account or region");
+  if (status !== null && !sc.activeStatuses.includes(status)) {
     return {
       kind: "ignored",
       reason: `${spec.type} is ${status}: only a resource entering ${sc.activeStatuses[0]} needs a decision`,

@@ -15,5 +15,12 @@ export function parsePolicy(text: string, source = "policy"): Policy {
   } catch (cause) {
     throw new InvalidPolicyError(`${source}: not valid YAML or JSON: ${(cause as Error).message}`, { cause });
   }
+  // An empty file (or one of comments only) is more likely a mistake, a truncated copy or a wrong path
+  // than a wish for the defaults: refuse it and say how to ask for the defaults on purpose.
+  if (data === null || data === undefined) {
+    throw new InvalidPolicyError(
+      `${source}: the policy file is empty; write {} to use the default policy on purpose (see policy.example.yaml)`,
+    );
+  }
   return policyFromObject(data, source);
 }

@@ -78,13 +78,31 @@ const EndpointConfig = lazy(() =>
     endpointConfigName: Name(),
     productionVariants: z.nullish(z.array(Variant())),
     shadowProductionVariants: z.nullish(z.array(Variant())),
+    enableNetworkIsolation: OptBool(),
+    vpcConfig: z.nullish(Vpc()),
   }),
 );
 const Endpoint = lazy(() => z.object({ endpointName: Name(), endpointConfigName: Name() }));
+const ComponentSpecification = lazy(() =>
+  z.object({
+    modelName: OptString(),
+    // The request names the image; Describe answers with DeployedImage (the image as specified, and
+    // the digest it resolved to).
+    container: z.nullish(
+      z.object({
+        image: OptString(),
+        deployedImage: z.nullish(z.object({ specifiedImage: OptString(), resolvedImage: OptString() })),
+      }),
+    ),
+    baseInferenceComponentName: OptString(),
+  }),
+);
 const InferenceComponent = lazy(() =>
   z.object({
     inferenceComponentName: Name(),
-    specification: z.nullish(z.object({ modelName: OptString() })),
+    endpointName: OptString(),
+    specification: z.nullish(ComponentSpecification()),
+    specifications: z.nullish(z.array(ComponentSpecification())),
   }),
 );
 
@@ -309,7 +327,17 @@ function monitoringDefinitionRow<const K extends string>(
 export interface ModelSource {
   modelNames: string[];
   endpointConfigName: string | null;
+  /**
+   * Containers it runs itself, without a model (an inference component's `Container`): they run under
+   * the settings of the endpoint config behind `endpointName` (`null`: describe the component for it).
+   */
+  containers?: { images: IsolationUnit["images"]; endpointName: string | null };
+  /** An adapter component names no model or container: it runs in its base component's container. */
+  baseComponentName?: string;
 }
+
+/** Isolation settings without the images: what an endpoint config sets for every container deployed to it. */
+export type HostSettings = Omit<IsolationUnit, "images">;
 
 /** What a row's `parse` makes of a request or a Describe output. */
 export interface ParsedSettings {
@@ -322,6 +350,8 @@ export interface ParsedSettings {
   definitions?: { type: MonitoringDefinitionType; name: string; path: string }[];
   /** Why the request alone cannot decide (an update that leaves the network setting as it was): described. */
   describe?: string;
+  /** An endpoint config's top-level settings: those of the containers deployed to it without a model. */
+  hostSettings?: HostSettings;
 }
 
 /** The SageMaker API side of a type: operations without the `Command` suffix, and their name parameter. */
@@ -394,7 +424,8 @@ export type ResourceTypeRow = RemedySpec & {
   /** SageMaker's own "... State Change" event for this type, and its members. */
   stateChange: {
     detailType: string;
-    statusKey: string;
+    /** `null`: the type has no status (a model's event marks its creation or deletion). */
+    statusKey: string | null;
     nameKey: string;
     arnKey: string;
     /** Statuses in which the resource runs (or can be remedied) and must be decided. */
@@ -452,7 +483,8 @@ const ROWS = defineRows({
       arnKey: "TrainingJobArn",
       activeStatuses: ["InProgress"],
     },
-    parentKeys: ["TuningJobArn"],
+    // Training jobs SageMaker launches for a tuning job, an AutoML job or a labeling job's active learning.
+    parentKeys: ["TuningJobArn", "AutoMLJobArn", "LabelingJobArn"],
     sweepOrder: 10,
     consolePath: "jobs",
   },
@@ -542,7 +574,9 @@ const ROWS = defineRows({
       arnKey: "ProcessingJobArn",
       activeStatuses: ["InProgress"],
     },
-    parentKeys: [],
+    // Debugger/Profiler rule jobs (TrainingJobArn; the SDK turns the profiler report on by default),
+    // AutoML's jobs and Model Monitor runs (DescribeProcessingJob).
+    parentKeys: ["TrainingJobArn", "AutoMLJobArn", "MonitoringScheduleArn"],
     sweepOrder: 30,
     consolePath: "processing-jobs",
   },
@@ -579,7 +613,8 @@ const ROWS = defineRows({
       arnKey: "TransformJobArn",
       activeStatuses: ["InProgress"],
     },
-    parentKeys: [],
+    // AutoML's and labeling jobs' batch transforms (DescribeTransformJob).
+    parentKeys: ["AutoMLJobArn", "LabelingJobArn"],
     sweepOrder: 40,
     consolePath: "transform-jobs",
   },
@@ -624,7 +659,16 @@ const ROWS = defineRows({
         activeStatus: null,
       },
     },
-    stateChange: null,
+    // "SageMaker Model State Change" (EventBridge, events SageMaker sends): sent when a model is
+    // created or deleted, so a model whose CloudTrail event was lost is decided in seconds, not at the
+    // next sweep. A deleted model's Describe finds nothing: the event is then ignored.
+    stateChange: {
+      detailType: "SageMaker Model State Change",
+      statusKey: null,
+      nameKey: "ModelName",
+      arnKey: "ModelArn",
+      activeStatuses: [],
+    },
     parentKeys: [],
     sweepOrder: 70,
     consolePath: "models",
@@ -638,10 +682,34 @@ const ROWS = defineRows({
     arnKey: "endpointConfigArn",
     parse: (p) => {
       const c = EndpointConfig().parse(p);
-      const names = [...(c.productionVariants ?? []), ...(c.shadowProductionVariants ?? [])]
-        .map((v) => v.modelName)
-        .filter((n): n is string => typeof n === "string" && n.length > 0);
-      return { name: c.endpointConfigName, models: { modelNames: [...new Set(names)], endpointConfigName: null } };
+      const variants = [...(c.productionVariants ?? []), ...(c.shadowProductionVariants ?? [])];
+      const names = variants.map((v) => v.modelName).filter((n): n is string => typeof n === "string" && n.length > 0);
+      /*
+       * Which source decides. A variant that names a model runs that model's containers, with the
+       * model's own EnableNetworkIsolation and VpcConfig: CreateModel documents them as isolating "the
+       * model container" and VpcConfig as "used in hosting services". The config's top-level
+       * EnableNetworkIsolation / VpcConfig ("whether all model containers deployed to the endpoint are
+       * isolated", CreateEndpointConfig, API reference) were added for endpoints that host inference
+       * components, whose variants name no model; AWS documents no rule by which they override or add
+       * to a model's own settings. So the models decide model-based variants (a config-level `true` is
+       * never credited to a model without isolation), and the top-level fields decide the variants
+       * without a model: the config itself, and the containers its inference components run.
+       */
+      const hostSettings: HostSettings = {
+        basePath: "",
+        label: null,
+        networkIsolation: c.enableNetworkIsolation === true,
+        networkIsolationPath: "enableNetworkIsolation",
+        vpc: vpcFacts(c.vpcConfig),
+        vpcPath: "vpcConfig",
+      };
+      const forComponents = variants.length === 0 || variants.some((v) => !v.modelName);
+      return {
+        name: c.endpointConfigName,
+        models: { modelNames: [...new Set(names)], endpointConfigName: null },
+        hostSettings,
+        units: forComponents ? [{ ...hostSettings, images: [] }] : [],
+      };
     },
     remedy: null,
     api: {
@@ -656,7 +724,15 @@ const ROWS = defineRows({
         activeStatus: null,
       },
     },
-    stateChange: null,
+    // "SageMaker Endpoint Config State Change" (EventBridge reference for SageMaker): the second trigger
+    // for an endpoint config, whose top-level settings decide the inference components it hosts.
+    stateChange: {
+      detailType: "SageMaker Endpoint Config State Change",
+      statusKey: null,
+      nameKey: "EndpointConfigName",
+      arnKey: "EndpointConfigArn",
+      activeStatuses: [],
+    },
     parentKeys: [],
     sweepOrder: 80,
     consolePath: "endpointConfig",
@@ -710,11 +786,30 @@ const ROWS = defineRows({
     arnKey: "inferenceComponentArn",
     parse: (p) => {
       const ic = InferenceComponent().parse(p);
-      const model = ic.specification?.modelName;
-      // No model in the request (an update of the runtime config only): describe the component.
+      // One Specification, or up to five Specifications[] (CreateInferenceComponent, API reference):
+      // each names a model, runs its own container, or (an adapter) builds on a base component.
+      const specs = [
+        ...(ic.specification ? [{ spec: ic.specification, path: "specification" }] : []),
+        ...(ic.specifications ?? []).map((spec, i) => ({ spec, path: `specifications[${i}]` })),
+      ];
+      const modelNames = specs.map((s) => s.spec.modelName).filter((n): n is string => !!n);
+      const images = specs.flatMap(({ spec, path }) => {
+        if (spec.modelName || !spec.container) return [];
+        const c = spec.container;
+        const uri = c.image ?? c.deployedImage?.specifiedImage ?? c.deployedImage?.resolvedImage ?? null;
+        return [{ uri, path: `${path}.container.image` }];
+      });
+      const base = specs.find((s) => !s.spec.modelName && !s.spec.container)?.spec.baseInferenceComponentName;
+      // Nothing in the request (an update of the runtime config only): the component is described.
+      if (modelNames.length === 0 && images.length === 0 && !base) return { name: ic.inferenceComponentName };
       return {
         name: ic.inferenceComponentName,
-        models: model ? { modelNames: [model], endpointConfigName: null } : undefined,
+        models: {
+          modelNames: [...new Set(modelNames)],
+          endpointConfigName: null,
+          ...(images.length ? { containers: { images, endpointName: ic.endpointName ?? null } } : {}),
+          ...(base ? { baseComponentName: base } : {}),
+        },
       };
     },
     remedy: "delete",
@@ -1256,4 +1351,30 @@ export function parentOf(type: ResourceType, described: Record<string, unknown> 
     if (typeof v === "string" && v.length > 0) return v;
   }
   return null;
+}
+
+/**
+ * Whether parsed request parameters leave something to look up (models, an endpoint's config, the
+ * endpoint behind an inference component's own containers): then the event is decided after Describe.
+ */
+export function needsLookup(parsed: ParsedSettings): boolean {
+  const m = parsed.models;
+  if (!m) return false;
+  return m.modelNames.length > 0 || m.endpointConfigName !== null || !!m.containers || !!m.baseComponentName;
+}
+
+/**
+ * The unit of an inference component's own containers: their images, under the settings of the
+ * endpoint config they are deployed with (its top-level EnableNetworkIsolation / VpcConfig).
+ * @example componentUnit(images, "my-config", parseDescribed("endpoint-config", out).hostSettings)
+ */
+export function componentUnit(images: IsolationUnit["images"], configName: string, host: HostSettings): IsolationUnit {
+  const at = `endpointConfig[${configName}]`;
+  return {
+    ...host,
+    networkIsolationPath: `${at}.${host.networkIsolationPath}`,
+    vpcPath: `${at}.${host.vpcPath}`,
+    isolationSetting: { on: "true", off: `network isolation is off on endpoint config ${configName}` },
+    images,
+  };
 }

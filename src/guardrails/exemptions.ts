@@ -17,6 +17,15 @@ export interface PrincipalScope {
 const IAM_GLOB_SAFE = /^[^[\]{}()!+@\\]+$/;
 const IAM_PRINCIPAL = /^arn:[^:]*:iam::[^:]*:/;
 const ASSUMED_ROLE = /^arn:([^:]*):sts::([^:]*):assumed-role\/([^/]+)\/.+$/;
+const FEDERATED_USER = /^arn:[^:]*:sts::[^:]*:federated-user\//;
+const IAM_PARTS = /^arn:([^:]*):iam::([^:]*):(.*)$/;
+
+/** Whether an IAM principal glob could match an IAM user (`user/...`): `*` runs and `?` may stand for its start. */
+function couldMatchUser(resource: string): boolean {
+  const literal = resource.split(/[*?]/)[0] as string;
+  const wild = literal.length < resource.length;
+  return literal.startsWith("user/") || (wild && "user/".startsWith(literal));
+}
 
 /**
  * Translates an exemption's principal glob (matched by the detective core against the caller ARN and its
@@ -43,7 +52,21 @@ export function principalScope(exemption: Exemption): PrincipalScope {
       note: `principal "${p}" uses glob syntax IAM has no equivalent for: widened to every caller`,
     };
   }
-  if (p === "*" || IAM_PRINCIPAL.test(p)) return { patterns: [p], note: null };
+  if (p === "*" || FEDERATED_USER.test(p)) return { patterns: [p], note: null };
+  const iam = IAM_PARTS.exec(p);
+  if (iam && IAM_PRINCIPAL.test(p)) {
+    const [, partition, account, resource] = iam as unknown as [string, string, string, string];
+    if (!couldMatchUser(resource)) return { patterns: [p], note: null };
+    // The detective core also matches the session issuer, so it exempts the federated users an exempt IAM
+    // user issues with GetFederationToken; their aws:PrincipalArn is arn:...:sts::ACCOUNT:federated-user/NAME
+    // (a name the caller chooses), never the user's ARN. Excluding them too keeps the guardrail from
+    // denying what detection exempts.
+    const federated = `arn:${partition}:sts::${account}:federated-user/*`;
+    return {
+      patterns: [p, federated],
+      note: `principal "${p}" may be an IAM user: the federated users it issues (${federated}) are exempt too, since aws:PrincipalArn names them, not the issuing user`,
+    };
+  }
   const session = ASSUMED_ROLE.exec(p);
   if (session) {
     const [, partition, account, role] = session;

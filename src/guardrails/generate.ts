@@ -72,6 +72,7 @@ const CORE_ACTIONS = [
   "sagemaker:CreateHyperParameterTuningJob",
   "sagemaker:CreateProcessingJob",
   "sagemaker:CreateModel",
+  "sagemaker:CreateEndpointConfig",
 ] as const;
 export const DEFINITION_CREATES_WILDCARD = "sagemaker:Create*JobDefinition";
 
@@ -125,6 +126,22 @@ export function generateGuardrails(policy: Policy, options: GuardrailOptions): G
     }
     return false;
   });
+  if (calls.some((c) => c.type === "hyper-parameter-tuning-job")) {
+    detectiveOnly.push({
+      rule: "all",
+      scope: "tuning jobs with several definitions",
+      reason:
+        "one request carries every definition, and AWS does not document how it fills the single-valued sagemaker:NetworkIsolation for several of them (the VPC keys hold their union): the enforcer decides each definition",
+    });
+  }
+  if (calls.some((c) => c.explicitFalseOnly)) {
+    detectiveOnly.push({
+      rule: "network-isolation-disabled",
+      scope: "endpoint configs that leave EnableNetworkIsolation out",
+      reason:
+        "model-based endpoint configs leave the top-level fields out and are decided by their models, so a Null test would deny every one: only an explicit EnableNetworkIsolation false (without a VPC) is denied, and the VPC rules and allow-lists stay with the enforcer",
+    });
+  }
   if (active.some((a) => a.exemption.resourceName && a.exemption.principal)) {
     detectiveOnly.push({
       rule: "exemption",
@@ -137,7 +154,7 @@ export function generateGuardrails(policy: Policy, options: GuardrailOptions): G
   // (condition) → actions, in first-seen order.
   const merged = new Map<string, { sid: string; condition: Condition; actions: string[] }>();
   for (const rule of rules) {
-    for (const c of calls.filter(rule.applies)) {
+    for (const c of calls.filter((x) => rule.applies(x) && (!x.explicitFalseOnly || rule.explicitFalse))) {
       exemptionSlices(exemptionsFor(active, c.type)).forEach((slice, i) => {
         const condition = mergeConditions(rule.condition, slice);
         const key = canonical(condition);

@@ -10,6 +10,11 @@ export interface GuardrailRequest {
   callerArn: string;
   /** Condition keys: `aws:PrincipalArn`, `aws:CurrentTime`, and the SageMaker keys the request sets. */
   context: Record<string, string | string[]>;
+  /**
+   * Set when AWS does not document how it fills the keys for this request (a tuning job with several
+   * definitions): no simulated answer can stand for AWS's, and the row is detective-only.
+   */
+  undetermined?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -43,6 +48,8 @@ const CALLS: Record<
   },
   CreateProcessingJob: { nameKey: "processingJobName", units: (p) => [unitOf(rec(p.networkConfig))] },
   CreateModel: { nameKey: "modelName", units: (p) => [unitOf(p)] },
+  // The top-level fields (set for endpoints that host inference components; absent on model-based configs).
+  CreateEndpointConfig: { nameKey: "endpointConfigName", units: (p) => [unitOf(p)] },
   ...Object.fromEntries(
     ["DataQuality", "ModelQuality", "ModelBias", "ModelExplainability"].map((k) => [
       `Create${k}JobDefinition`,
@@ -122,9 +129,13 @@ function unitOf(o: Json): RequestUnit {
  * `vpcConfig.subnets` → `sagemaker:VpcSubnets`, `vpcConfig.securityGroupIds` → `sagemaker:VpcSecurityGroupIds`,
  * the caller → `aws:PrincipalArn` (for a role session, the role's ARN), and `now` → `aws:CurrentTime`.
  *
- * A tuning job with several definitions is one request: the VPC keys take the union of its definitions'
- * values, and the single-valued isolation key is `true` only when every definition sets it, `false` when
- * one sets it false, else absent. AWS does not document this aggregation; it is the model the tests use.
+ * A tuning job with several definitions is one request, and AWS does not document how it fills the
+ * single-valued isolation key for them: the request is built (the VPC keys take the union of the
+ * definitions' values; isolation `true` only when every definition sets it, `false` when one sets it
+ * false, else absent) but marked `undetermined`, so no simulated answer is taken for AWS's.
+ *
+ * `aws:PrincipalArn` is the role for a role session, and the `federated-user` ARN itself for a
+ * GetFederationToken session (not the IAM user that issued it: AWS global condition context keys).
  *
  * Returns `null` for anything that is not a successful guarded create call with readable parameters
  * (transform jobs, endpoints, failed or omitted calls, state-change events).
@@ -143,7 +154,8 @@ export function requestFromEvent(event: unknown, now: number): GuardrailRequest 
   const identity = isRecord(d.userIdentity) ? d.userIdentity : {};
   const issuer = isRecord(identity.sessionContext) ? identity.sessionContext.sessionIssuer : undefined;
   const callerArn = typeof identity.arn === "string" ? identity.arn : "";
-  const principalArn = isRecord(issuer) && typeof issuer.arn === "string" ? issuer.arn : callerArn;
+  const federated = identity.type === "FederatedUser";
+  const principalArn = !federated && isRecord(issuer) && typeof issuer.arn === "string" ? issuer.arn : callerArn;
   const account = typeof d.recipientAccountId === "string" ? d.recipientAccountId : "123456789012";
   const region = typeof d.awsRegion === "string" ? d.awsRegion : "us-east-1";
   const name = String(params[call.nameKey] ?? "unnamed").toLowerCase();
@@ -177,5 +189,11 @@ export function requestFromEvent(event: unknown, now: number): GuardrailRequest 
     account,
     callerArn,
     context,
+    ...(units.length > 1 && d.eventName === "CreateHyperParameterTuningJob"
+      ? {
+          undetermined:
+            "several definitions in one request: AWS does not document how it fills the single-valued sagemaker:NetworkIsolation for them, so the enforcer decides each definition",
+        }
+      : {}),
   };
 }

@@ -15,6 +15,8 @@ export interface DenyRule {
   description: string;
   /** The calls whose keys can carry it (a Null test on a key a call lacks would deny every such call). */
   applies: (call: GuardedCall) => boolean;
+  /** It matches only a request that sets EnableNetworkIsolation false (a `Bool` test): safe for endpoint configs. */
+  explicitFalse?: boolean;
 }
 
 /** A rule (or part of one) no condition key can express: the enforcer alone catches it. */
@@ -70,6 +72,7 @@ export function denyRules(policy: Policy): { rules: DenyRule[]; detectiveOnly: D
           condition: { Bool: { [KEYS.isolation]: "false" } },
           description: "EnableNetworkIsolation false",
           applies: isolationAny,
+          explicitFalse: true,
         },
       );
     } else {
@@ -89,6 +92,7 @@ export function denyRules(policy: Policy): { rules: DenyRule[]; detectiveOnly: D
             description: "EnableNetworkIsolation false and no VPC (non-compliant for every image)",
             // Bool false is only ever true when the request sets the flag, and then its VPC keys too.
             applies: (c) => isolationAny(c) && c.vpc !== null,
+            explicitFalse: true,
           },
         );
       }

@@ -31,6 +31,12 @@ export interface ViolationRow {
 /** The scan's result, the same for every output format (`--format json` prints it as is). */
 export interface ScanReport {
   schema: "isolation-guard.scan/v1";
+  /**
+   * False whenever anything was not examined (a listing failed, a resource could not be described or
+   * decided, the account could not be read): `errors` then says what. A report that is not complete
+   * never says "clean", in any format.
+   */
+  complete: boolean;
   generatedAt: string;
   account: string | null;
   regions: string[];
@@ -97,13 +103,16 @@ export function buildReport(
     );
   const errors = [
     ...(meta.errors ?? []),
-    ...items.filter((i) => i.error).map((i) => ({ resource: i.arn, message: i.error as string })),
+    ...items
+      .filter((i) => i.error || i.verdict === "ERROR" || i.verdict === "NEEDS_LOOKUP")
+      .map((i) => ({ resource: i.arn, message: i.error ?? `could not be decided (${VERDICT_LABELS[i.verdict]})` })),
   ];
   const compliant = count("COMPLIANT");
   const nonCompliant = count("NON_COMPLIANT");
   const exempt = count("EXEMPT");
   return {
     schema: "isolation-guard.scan/v1",
+    complete: errors.length === 0,
     generatedAt: new Date(meta.now).toISOString(),
     account: meta.account ?? items[0]?.account ?? null,
     regions: meta.regions,

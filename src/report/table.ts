@@ -19,11 +19,20 @@ export function renderTable(report: ScanReport): string {
     ...VERDICT_COLUMNS.map((v) => String(report.byType.reduce((n, r) => n + r[v], 0))),
     String(report.totals.resources),
   ]);
-  const out = [
+  const missing = report.errors.length;
+  // Said first, before any count, so an incomplete scan cannot be read as a clean one.
+  const out = report.complete
+    ? []
+    : [
+        `INCOMPLETE SCAN: ${missing} listing(s) or resource(s) could not be examined; this report does not cover them:`,
+        ...report.errors.map((e) => `  ${e.resource}: ${e.message}`),
+        "",
+      ];
+  out.push(
     `Isolation posture of account ${report.account ?? "?"} in ${report.regions.join(", ")} (policy ${report.policyId}), ${report.generatedAt}`,
     `Scope: ${report.scope}`,
     counts.toString(),
-  ];
+  );
   if (report.violations.length) {
     const v = new Table({
       head: ["resource", "rules", "creator", "age", ...(report.fixApplied ? ["done"] : []), "fix"],
@@ -41,10 +50,12 @@ export function renderTable(report: ScanReport): string {
         r.fix,
       ]);
     out.push(`${report.violations.length} violation(s):`, v.toString());
-  } else out.push("No violations.");
-  if (report.errors.length) {
-    out.push(`${report.errors.length} resource(s) or listing(s) could not be examined:`);
-    for (const e of report.errors) out.push(`  ${e.resource}: ${e.message}`);
-  }
+  } else
+    out.push(
+      report.complete
+        ? "No violations."
+        : "No violations among the resources examined, but the scan is incomplete (see above).",
+    );
+  if (!report.complete) out.push(`Scan incomplete: ${missing} listing(s) or resource(s) not examined (listed above).`);
   return `${out.join("\n")}\n`;
 }

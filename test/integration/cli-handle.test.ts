@@ -2,10 +2,10 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DescribeTrainingJobCommand } from "@aws-sdk/client-sagemaker";
+import { DescribeTrainingJobCommand, ListInferenceComponentsCommand } from "@aws-sdk/client-sagemaker";
 import { AlertInbox, clients, emulatorEnv, Fixtures } from "../support/aws.js";
 import { type Emulator, startEmulator } from "../support/emulator.js";
-import { sampleFor } from "../support/events.js";
+import { sampleFor, stateChange } from "../support/events.js";
 
 const BIN = join(import.meta.dirname, "../../bin/isolation-guard.js");
 let emu: Emulator;
@@ -78,5 +78,70 @@ describe("isolation-guard handle (the Lambda's code path from the command line)"
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/GUARD_ALERT_TOPIC_ARN/);
     expect(result.stderr).toMatch(/GUARD_MODE/);
+  });
+});
+
+describe("isolation-guard handle: inference components running their own container (the contract)", () => {
+  async function componentOn(endpoint: string, isolated: boolean) {
+    const fx = new Fixtures(aws.sm);
+    await fx.componentEndpointConfig(`${endpoint}-config`, { isolated });
+    await fx.endpoint(endpoint, `${endpoint}-config`);
+    await emu.setJobStatus("endpoint", endpoint, "InService");
+    const name = `${endpoint}-ic`;
+    const arn = await fx.containerComponent(name, endpoint);
+    const event = sampleFor("CreateInferenceComponent.own-container.json", name, arn, (p) => {
+      p.endpointName = endpoint;
+    });
+    return { name, arn, event };
+  }
+  const components = async () =>
+    ((await aws.sm.send(new ListInferenceComponentsCommand({}))).InferenceComponents ?? []).map(
+      (c) => c.InferenceComponentName,
+    );
+
+  it("deletes one on an endpoint whose config is not isolated, in enforce mode, and reports it once", async () => {
+    const inbox = await new AlertInbox(aws.sns, aws.sqs).create("cli-ic-alerts");
+    const { name, event } = await componentOn("cli-open-host", false);
+
+    const first = handle(event, { GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_MODE: "enforce" });
+    const again = handle(event, { GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_MODE: "enforce" });
+
+    expect(first.status).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ verdict: "NON_COMPLIANT", remedy: "deleted", alerted: true });
+    expect(again.status).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ alerted: false });
+    expect(await components()).not.toContain(name);
+    const alerts = await inbox.drain();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.Subject).toContain(name);
+  });
+
+  it("keeps one on an isolated endpoint and decides it COMPLIANT", async () => {
+    const inbox = await new AlertInbox(aws.sns, aws.sqs).create("cli-ic-ok-alerts");
+    const { name, arn, event } = await componentOn("cli-closed-host", true);
+
+    const result = handle(event, { GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_MODE: "enforce" });
+
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ verdict: "COMPLIANT", alerted: false });
+    expect(await components()).toContain(name);
+    expect(await new Fixtures(aws.sm).tags(arn)).toMatchObject({ "isolation-guard:status": "COMPLIANT" });
+    expect(await inbox.drain()).toHaveLength(0);
+  });
+
+  it("leaves a job whose Describe names a parent to that parent: IGNORED, not stopped", async () => {
+    const inbox = await new AlertInbox(aws.sns, aws.sqs).create("cli-child-alerts");
+    const arn = await new Fixtures(aws.sm).trainingJob("cli-tuning-child");
+    const tuning = "arn:aws:sagemaker:us-east-1:123456789012:hyper-parameter-tuning-job/cli-tuner";
+    await emu.setJobParent("training-job", "cli-tuning-child", "TuningJobArn", tuning);
+    const event = stateChange("SageMakerTrainingJobStateChange.in-progress.json", "cli-tuning-child", arn);
+
+    const result = handle(event, { GUARD_ALERT_TOPIC_ARN: inbox.topicArn });
+
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ verdict: "IGNORED", alerted: false });
+    expect(JSON.parse(result.stdout).reason).toBe(`launched by ${tuning}: decided with its parent`);
+    const job = await aws.sm.send(new DescribeTrainingJobCommand({ TrainingJobName: "cli-tuning-child" }));
+    expect(job.TrainingJobStatus).toBe("InProgress");
   });
 });

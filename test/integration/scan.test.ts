@@ -8,7 +8,8 @@ import { AlertInbox, clients, emulatorEnv, Fixtures } from "../support/aws.js";
 import { type Emulator, startEmulator } from "../support/emulator.js";
 
 const BIN = join(import.meta.dirname, "../../bin/isolation-guard.js");
-const CHROMIUM = "/usr/bin/chromium";
+// `npm test` installs Debian's chromium when it is missing (scripts/test-prerequisites.sh).
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 let emu: Emulator;
 let aws: ReturnType<typeof clients>;
 let fx: Fixtures;
@@ -28,6 +29,28 @@ function scan(args: string[], env: Record<string, string> = {}) {
   });
 }
 const report = (stdout: string) => JSON.parse(stdout) as ScanReport;
+
+/** Headless Chromium on a local file (no network: the page's CSP forbids every fetch anyway). */
+function chromium(...args: string[]) {
+  expect(existsSync(CHROMIUM)).toBe(true);
+  const flags = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    `--user-data-dir=${join(dir, "profile")}`,
+  ];
+  return spawnSync(CHROMIUM, [...flags, ...args], { encoding: "utf8", timeout: 60_000 });
+}
+/** What a reader sees: the rendered DOM without markup, styles or the title. */
+const pageText = (dom: string) =>
+  dom
+    .replace(/<style>[\s\S]*?<\/style>|<title>[\s\S]*?<\/title>/g, "")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/\s+/g, " ");
 
 async function trainingStatus(name: string) {
   return (await aws.sm.send(new DescribeTrainingJobCommand({ TrainingJobName: name }))).TrainingJobStatus;
@@ -86,6 +109,23 @@ describe("isolation-guard scan", () => {
     expect(calls["sagemaker:DescribeModel"]).toBe(2);
     expect(await trainingStatus("scan-open-job")).toBe("InProgress");
     expect((await fx.tags(open))["isolation-guard:status"]).toBeUndefined();
+  });
+
+  it("lists a job SageMaker launched for a parent as IGNORED with its parent, never as a violation", async () => {
+    const parent = await fx.trainingJob("scan-parent-job", { isolated: true });
+    await fx.processingJob("scan-profiler-rule");
+    await emu.setJobParent("processing-job", "scan-profiler-rule", "TrainingJobArn", parent);
+
+    const result = scan(["--format", "json"]);
+
+    expect(result.status).toBe(0);
+    const r = report(result.stdout);
+    expect(r.resources.find((i) => i.name === "scan-profiler-rule")).toMatchObject({
+      verdict: "IGNORED",
+      reason: `launched by ${parent}: decided with its parent`,
+    });
+    expect(r.totals.nonCompliant).toBe(0);
+    expect(r.violations).toEqual([]);
   });
 
   it("prints tables for a terminal and exits 0 when nothing breaks the policy", async () => {
@@ -183,18 +223,7 @@ describe("isolation-guard scan", () => {
     expect(result.stderr).toContain("6 resources, 2 violation(s)");
     const html = readFileSync(file, "utf8");
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
-    expect(existsSync(CHROMIUM)).toBe(true);
-    const flags = [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      `--user-data-dir=${join(dir, "profile")}`,
-    ];
-    const dom = spawnSync(CHROMIUM, [...flags, "--dump-dom", `file://${file}`], { encoding: "utf8", timeout: 60_000 });
+    const dom = chromium("--dump-dom", `file://${file}`);
     expect(dom.status).toBe(0);
     const text = dom.stdout;
     expect(text).toMatch(/id="total-resources">6</);
@@ -205,11 +234,78 @@ describe("isolation-guard scan", () => {
     expect(text).toContain("scan-open-job");
     expect(text).toContain("ana@example.com");
     const png = join(dir, "posture.png");
-    const shot = spawnSync(CHROMIUM, [...flags, `--screenshot=${png}`, "--window-size=1100,900", `file://${file}`], {
-      encoding: "utf8",
-      timeout: 60_000,
-    });
+    const shot = chromium(`--screenshot=${png}`, "--window-size=1100,900", `file://${file}`);
     expect(shot.status).toBe(0);
     expect(statSync(png).size).toBeGreaterThan(10_000);
   }, 120_000);
+
+  describe("when something could not be examined", () => {
+    async function cleanAccountWithFailingList() {
+      await fx.trainingJob("scan-clean-job", { isolated: true });
+      await fx.model("scan-clean-model", { isolated: true });
+      // More failures than the SDK's retries: the listing fails for good.
+      await emu.fault({ operation: "ListTrainingJobs", kind: "error", count: 50 });
+    }
+
+    it("renders an HTML page that says incomplete first, and never 'meets the isolation policy' or '100%'", async () => {
+      await cleanAccountWithFailingList();
+      const file = join(dir, "incomplete.html");
+
+      const result = scan(["--format", "html", "--out", file]);
+
+      expect(result.status).toBe(3);
+      expect(result.stderr).toMatch(/INCOMPLETE: 1 listing\(s\) or resource\(s\) not examined/);
+      const dom = chromium("--dump-dom", `file://${file}`);
+      expect(dom.status).toBe(0);
+      const text = pageText(dom.stdout);
+      expect(text).toContain("incomplete");
+      expect(text).not.toContain("meets the isolation policy");
+      expect(dom.stdout).not.toContain("100%");
+      expect(text).toContain("list training-job in us-east-1");
+      expect(text.indexOf("Scan incomplete")).toBeLessThan(text.indexOf("resources examined"));
+      expect(dom.stdout).toMatch(/id="scan-status">incomplete</);
+      const png = join(dir, "incomplete.png");
+      const shot = chromium(`--screenshot=${png}`, "--window-size=1100,900", `file://${file}`);
+      expect(shot.status).toBe(0);
+      expect(statSync(png).size).toBeGreaterThan(10_000);
+    }, 120_000);
+
+    it("says incomplete in the table and in the JSON, with what was not examined", async () => {
+      await cleanAccountWithFailingList();
+
+      const table = scan(["--format", "table"]);
+      expect(table.status).toBe(3);
+      expect(table.stdout).toContain("incomplete");
+      expect(table.stdout).not.toMatch(/^No violations\.$/m);
+      expect(table.stdout.split("\n")[0]).toMatch(/^INCOMPLETE SCAN/);
+
+      await emu.fault({ operation: "ListTrainingJobs", kind: "error", count: 50 });
+      const json = scan(["--format", "json"]);
+      expect(json.status).toBe(3);
+      const r = report(json.stdout);
+      expect(r.complete).toBe(false);
+      expect(r.errors).toEqual([
+        { resource: "list training-job in us-east-1", message: expect.stringMatching(/ListTrainingJobs/) },
+      ]);
+    }, 90_000);
+
+    it("says incomplete when the endpoint cannot be reached at all", () => {
+      const result = scan(["--format", "html"], { AWS_ENDPOINT_URL: "http://127.0.0.1:9" });
+
+      expect(result.status).toBe(3);
+      expect(result.stdout).toContain("Scan incomplete: 8 listings or resources could not be examined");
+      expect(result.stdout).not.toContain("meets the isolation policy");
+      expect(result.stdout).not.toContain("100%");
+      expect(result.stderr).toContain("INCOMPLETE: 8 listing(s)");
+    });
+  });
+
+  it("reports a complete scan as complete", async () => {
+    await fx.trainingJob("scan-complete-job", { isolated: true });
+
+    const result = scan(["--format", "json"]);
+
+    expect(result.status).toBe(0);
+    expect(report(result.stdout)).toMatchObject({ complete: true, errors: [] });
+  });
 });

@@ -1,5 +1,7 @@
 import {
+  DescribeProcessingJobCommand,
   DescribeTrainingJobCommand,
+  ListEndpointsCommand,
   ListInferenceComponentsCommand,
   ListModelsCommand,
   SageMakerClient,
@@ -83,7 +85,8 @@ describe("scheduled sweep", () => {
   it("finds inference components that serve a model without isolation and deletes them", async () => {
     await fx.model("ic-open-model");
     await fx.model("ic-isolated-model", { isolated: true });
-    await fx.componentEndpointConfig("ic-config");
+    // Its own top-level isolation on: the components' models decide, and the config has nothing to report.
+    await fx.componentEndpointConfig("ic-config", { isolated: true });
     await fx.endpoint("ic-endpoint", "ic-config");
     await emu.setJobStatus("endpoint", "ic-endpoint", "InService");
     await fx.inferenceComponent("ic-open", "ic-endpoint", "ic-open-model");
@@ -101,6 +104,49 @@ describe("scheduled sweep", () => {
     expect(alerts.some((s) => s.includes("ic-open") && !s.includes("ic-open-model"))).toBe(true);
     expect(alerts.some((s) => s.includes("ic-isolated"))).toBe(false);
     expect(await modelNames()).toEqual(["ic-isolated-model"]);
+  });
+
+  it("deletes components running their own container on an endpoint whose config is not isolated, and keeps those on an isolated one", async () => {
+    await fx.componentEndpointConfig("own-open-config");
+    await fx.endpoint("own-open-endpoint", "own-open-config");
+    await fx.componentEndpointConfig("own-closed-config", { isolated: true });
+    await fx.endpoint("own-closed-endpoint", "own-closed-config");
+    for (const e of ["own-open-endpoint", "own-closed-endpoint"]) await emu.setJobStatus("endpoint", e, "InService");
+    await fx.containerComponent("own-open", "own-open-endpoint");
+    const kept = await fx.containerComponent("own-closed", "own-closed-endpoint");
+
+    const summary = await sweepRuntime().sweep();
+
+    const left = await aws.sm.send(new ListInferenceComponentsCommand({}));
+    expect((left.InferenceComponents ?? []).map((c) => c.InferenceComponentName)).toEqual(["own-closed"]);
+    expect(await fx.tags(kept)).toMatchObject({ "isolation-guard:status": "COMPLIANT" });
+    // The component and its endpoint config are reported; neither endpoint is deleted for a container it does not run.
+    const alerts = await subjects();
+    expect(alerts.filter((s) => s.includes("own-open")).length).toBe(2);
+    expect(alerts.some((s) => s.includes("own-closed"))).toBe(false);
+    expect(summary).toMatchObject({ errors: [], deleted: 1, alerted: 2 });
+    const endpoints = await aws.sm.send(new ListEndpointsCommand({}));
+    expect((endpoints.Endpoints ?? []).map((e) => e.EndpointName).sort()).toEqual([
+      "own-closed-endpoint",
+      "own-open-endpoint",
+    ]);
+  });
+
+  it("leaves jobs SageMaker launched for a parent to the parent: not stopped, not alerted", async () => {
+    const parentArn = await fx.trainingJob("sweep-parent-train", { isolated: true });
+    await fx.processingJob("sweep-profiler-rule");
+    await emu.setJobParent("processing-job", "sweep-profiler-rule", "TrainingJobArn", parentArn);
+    await fx.trainingJob("sweep-automl-candidate");
+    const automl = "arn:aws:sagemaker:us-east-1:123456789012:automl-job/sweep-autopilot";
+    await emu.setJobParent("training-job", "sweep-automl-candidate", "AutoMLJobArn", automl);
+
+    const summary = await sweepRuntime().sweep();
+
+    expect(summary).toMatchObject({ errors: [], stopped: 0, alerted: 0 });
+    expect(await trainingStatus("sweep-automl-candidate")).toBe("InProgress");
+    const rule = await aws.sm.send(new DescribeProcessingJobCommand({ ProcessingJobName: "sweep-profiler-rule" }));
+    expect(rule.ProcessingJobStatus).toBe("InProgress");
+    expect(await subjects()).toEqual([]);
   });
 
   it("does not alert twice, nor describe again, a resource it already decided", async () => {

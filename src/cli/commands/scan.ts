@@ -185,12 +185,17 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   }
 
   const text = RENDER[args.format](report);
+  const examined = `${report.totals.resources} resources, ${report.totals.nonCompliant} violation(s)`;
+  const summary = report.complete
+    ? examined
+    : `INCOMPLETE: ${report.errors.length} listing(s) or resource(s) not examined; among what was examined, ${examined}`;
   if (args.out) {
     await writeFile(args.out, text);
-    process.stderr.write(
-      `wrote ${args.out}: ${report.totals.resources} resources, ${report.totals.nonCompliant} violation(s)\n`,
-    );
-  } else process.stdout.write(text);
+    process.stderr.write(`wrote ${args.out}: ${summary}\n`);
+  } else {
+    process.stdout.write(text);
+    if (!report.complete) process.stderr.write(`isolation-guard scan: ${summary}\n`);
+  }
   if (report.errors.length) return 3;
   return report.violations.length ? 1 : 0;
 }

@@ -59,6 +59,6 @@ test("an unknown section is refused with the list of known ones, and the results
   const mtime = statSync(out).mtimeMs;
   const r = bench("--only=core,speed");
   expect(r.status).toBe(1);
-  expect(r.stderr).toMatch(/unknown section\(s\) speed; known: core, bundle, cold, emulator, sweep/);
+  expect(r.stderr).toMatch(/unknown section\(s\) speed; known: core, bundle, cold, emulator, surfaces, sweep/);
   expect(statSync(out).mtimeMs).toBe(mtime);
 }, 60_000);

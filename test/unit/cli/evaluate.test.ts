@@ -341,3 +341,48 @@ describe("isolation-guard evaluate never echoes secrets", () => {
     }
   });
 });
+
+describe("isolation-guard evaluate: inference components, endpoint configs and children (the contract)", () => {
+  it("finds an endpoint config for inference components with network isolation left out NON_COMPLIANT, exit 1", () => {
+    const r = cli(["evaluate", event("CreateEndpointConfig.components-not-isolated.json"), "--json"]);
+
+    expect(r.status).toBe(1);
+    const out = parseOnlyJson(r.stdout);
+    expect(out.verdict).toBe("NON_COMPLIANT");
+    expect((out.findings as { rule: string }[]).map((f) => f.rule)).toEqual(["network-isolation-disabled"]);
+  });
+
+  it("finds one that sets enableNetworkIsolation false NON_COMPLIANT, and true COMPLIANT (exit 0)", () => {
+    const open = loadEvent("CreateEndpointConfig.components-isolated.json");
+    requestParameters(open).enableNetworkIsolation = false;
+    const bad = cli(["evaluate", writeScratch("ec-false.json", JSON.stringify(open)), "--json"]);
+    const good = cli(["evaluate", event("CreateEndpointConfig.components-isolated.json"), "--json"]);
+
+    expect(bad.status).toBe(1);
+    expect(parseOnlyJson(bad.stdout).verdict).toBe("NON_COMPLIANT");
+    expect(good.status).toBe(0);
+    expect(parseOnlyJson(good.stdout)).toMatchObject({ verdict: "COMPLIANT", findings: [] });
+  });
+
+  it("leaves an inference component with its own container to its endpoint config offline: NEEDS_LOOKUP, never COMPLIANT", () => {
+    const r = cli(["evaluate", event("CreateInferenceComponent.own-container.json"), "--json"]);
+
+    const out = parseOnlyJson(r.stdout);
+    expect(out.verdict).toBe("NEEDS_LOOKUP");
+    expect(out.reason).toMatch(/endpoint config/);
+    // The container's environment (a token in the sample) is never printed.
+    expect(r.stdout).not.toContain("hf_EXAMPLE");
+  });
+
+  it.each([
+    ["SageMakerProcessingJobStateChange.debugger-rule.json", "training-job/churn-xgb-2026-11-03"],
+    ["SageMakerTrainingJobStateChange.automl-child.json", "automl-job/autopilot-churn"],
+  ])("finds the state change of a child (%s) IGNORED, launched by its parent, exit 0", (file, parent) => {
+    const r = cli(["evaluate", event(file), "--json"]);
+
+    expect(r.status).toBe(0);
+    const out = parseOnlyJson(r.stdout);
+    expect(out.verdict).toBe("IGNORED");
+    expect(out.reason).toBe(`launched by arn:aws:sagemaker:us-east-1:123456789012:${parent}: decided with its parent`);
+  });
+});

@@ -46,16 +46,21 @@ describe("policy defaults", () => {
     );
   });
 
-  it("apply to an empty file", () => {
-    const policy = parsePolicy("", "empty.yaml");
-
-    expect(policy).toEqual(DEFAULT_POLICY);
+  it("apply to a file holding {}", () => {
+    expect(parsePolicy("{}\n", "braces.yaml")).toEqual(DEFAULT_POLICY);
   });
 
-  it("apply to a file holding only comments", () => {
-    const policy = parsePolicy("# nothing here yet\n", "comments.yaml");
+  it.each([
+    ["an empty file", ""],
+    ["a file holding only comments", "# nothing here yet\n"],
+    ["a file of blank lines", "\n\n  \n"],
+  ])("are not silently applied to %s: it is refused with a hint", (_, text) => {
+    const error = policyError(() => parsePolicy(text, "policy.yaml"));
 
-    expect(policy).toEqual(DEFAULT_POLICY);
+    expect(error).toBeInstanceOf(InvalidPolicyError);
+    expect(error.message).toBe(
+      "policy.yaml: the policy file is empty; write {} to use the default policy on purpose (see policy.example.yaml)",
+    );
   });
 
   it("let resourceModes override the global mode for one type only", () => {

@@ -54,6 +54,24 @@ describe("network-isolation-disabled", () => {
     expect(rulesOf(d)).toEqual(["network-isolation-disabled"]);
   });
 
+  it("names a unit's own isolation setting when it is not EnableNetworkIsolation (a notebook's DirectInternetAccess)", () => {
+    const notebook = unit({
+      networkIsolation: false,
+      networkIsolationPath: "directInternetAccess",
+      isolationSetting: { on: '"Disabled"', off: "direct internet access is enabled" },
+      images: [],
+    });
+
+    const d = decideFacts(facts("training-job", { units: [notebook] }), DEFAULT_POLICY, NOW);
+
+    expect(rulesOf(d)).toEqual(["network-isolation-disabled"]);
+    expect(d.findings[0]).toMatchObject({
+      path: "directInternetAccess",
+      message: expect.stringMatching(/^direct internet access is enabled: /),
+      fix: expect.stringMatching(/^Set directInternetAccess to "Disabled" /),
+    });
+  });
+
   it("treats enableNetworkIsolation null like an absent flag", () => {
     const event = loadEvent("CreateTrainingJob.isolated.json");
     requestParameters(event).enableNetworkIsolation = null;

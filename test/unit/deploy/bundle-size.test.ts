@@ -23,9 +23,10 @@ test("every serverless.yml function is built", () => {
   expect(bundles.map((b) => b.name).sort()).toEqual(["enforcer", "slackNotifier", "stateChange", "sweep"]);
 });
 
-// The sweep carries a List paginator for each of the twenty resource types on top of the enforcer's
-// commands (issue 14 added twelve types): 440 KB raw for it; the zipped budget is the same for all.
-const RAW_KB: Record<string, number> = { enforcer: 400, stateChange: 400, sweep: 440, slackNotifier: 400 };
+// Issue 14 added twelve resource types: the enforcer and the state-change function carry a Describe and a
+// Stop or Delete command for each of the twenty (420 KB raw), the sweep a List paginator too (440 KB); the
+// zipped budget is the same for all.
+const RAW_KB: Record<string, number> = { enforcer: 420, stateChange: 420, sweep: 440, slackNotifier: 400 };
 
 test.each(["enforcer", "stateChange", "sweep", "slackNotifier"])(
   "%s: within its raw budget and 150 KB zipped",

@@ -120,7 +120,7 @@ describe("least-privilege roles in serverless.yml", () => {
     expect([...role].filter((a) => a.startsWith("sagemaker:") && !possible.has(a))).toEqual([]);
   });
 
-  it("gives the state-change function every action its code calls for state-change events, and no model delete", async () => {
+  it("gives the state-change function every action its code calls for state-change events, and deletes only endpoints and models", async () => {
     const made = await callsMadeFor((dt) => dt.startsWith("SageMaker "));
     const role = granted("stateChange");
 
@@ -128,8 +128,13 @@ describe("least-privilege roles in serverless.yml", () => {
     expect(made).toContain("sagemaker:DescribeTrainingJob");
     expect(made).toContain("sagemaker:StopNotebookInstance");
     expect(made).toContain("sagemaker:DescribeCluster");
-    // Endpoints are deleted when they reach InService (SageMaker refuses while Creating); nothing else.
-    expect([...role].filter((a) => a.startsWith("sagemaker:Delete"))).toEqual(["sagemaker:DeleteEndpoint"]);
+    // Endpoints are deleted when they reach InService (SageMaker refuses while Creating), models when
+    // their "Model State Change" announces them; nothing else (inference components have no state change).
+    expect(made).toContain("sagemaker:DeleteModel");
+    expect([...role].filter((a) => a.startsWith("sagemaker:Delete")).sort()).toEqual([
+      "sagemaker:DeleteEndpoint",
+      "sagemaker:DeleteModel",
+    ]);
   });
 
   it("scopes every SageMaker and SNS grant to this account, region and topic; no wildcard actions", () => {

@@ -10,7 +10,7 @@ const manySubnets = (n: number) =>
   Array.from({ length: n }, (_, i) => `subnet-${(i + 1).toString(16).padStart(17, "0")}`);
 
 describe("the generated document", () => {
-  it("merges statements with identical conditions across the create actions that carry the keys", () => {
+  it("merges statements with identical conditions across the create actions; endpoint configs only on an explicit false", () => {
     const g = generateGuardrails(policy(), { format: "scp", now: NOW });
     const core = [
       "sagemaker:CreateTrainingJob",
@@ -19,9 +19,20 @@ describe("the generated document", () => {
       "sagemaker:CreateModel",
       "sagemaker:Create*JobDefinition",
     ];
+    const [jobs, definitions] = [core.slice(0, 4), core.slice(4)];
     expect(g.document.Statement.map((s) => [s.Sid, s.Action])).toEqual([
+      // Null on the isolation key would deny every model-based endpoint config (they leave it out).
       ["NoIsoNoVpc", core],
-      ["IsoOffNoVpc", [...core, "sagemaker:CreateMonitoringSchedule", "sagemaker:UpdateMonitoringSchedule"]],
+      [
+        "IsoOffNoVpc",
+        [
+          ...jobs,
+          "sagemaker:CreateEndpointConfig",
+          ...definitions,
+          "sagemaker:CreateMonitoringSchedule",
+          "sagemaker:UpdateMonitoringSchedule",
+        ],
+      ],
       ["NbInternet", "sagemaker:CreateNotebookInstance"],
       ["StudioPublic", "sagemaker:CreateDomain"],
       ["StudioToPublic", "sagemaker:UpdateDomain"],

@@ -83,7 +83,13 @@ describe("framework images that cannot run isolated", () => {
     const entry = g.detectiveOnly.find((d) => d.scope === "isolation off inside a VPC");
     expect(entry?.reason).toMatch(/image URI is in no condition key/);
     expect(g.detectiveOnly.map((d) => d.scope)).toEqual(
-      expect.arrayContaining(["transform-job", "endpoint-config", "endpoint"]),
+      expect.arrayContaining([
+        "transform-job",
+        "endpoint",
+        "inference-component",
+        "endpoint configs that leave EnableNetworkIsolation out",
+        "tuning jobs with several definitions",
+      ]),
     );
   });
 

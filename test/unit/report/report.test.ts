@@ -52,7 +52,17 @@ const items = [
   violation("new-subnet", "model", "2026-11-26T11:58:00Z", "medium"),
   item({ name: "broken", verdict: "ERROR", error: "Rate exceeded" }),
 ];
-const report = buildReport(items, { now: NOW, regions: ["us-east-1"], policyId: "abc123", scope: "test scope" });
+const meta = { now: NOW, regions: ["us-east-1"], policyId: "abc123", scope: "test scope" };
+const report = buildReport(items, meta);
+const completeReport = buildReport(
+  items.filter((i) => i.verdict !== "ERROR"),
+  meta,
+);
+const visibleText = (html: string) =>
+  html
+    .replace(/<style>[\s\S]*?<\/style>|<title>[\s\S]*?<\/title>/g, "")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/\s+/g, " ");
 
 describe("posture report", () => {
   it("counts resources by type and verdict", () => {
@@ -137,13 +147,14 @@ describe("posture report", () => {
   });
 
   it("renders self-contained HTML: no script, no external URL, escaped names, the figures and a bar per type", () => {
-    const html = renderHtml(report);
+    const html = renderHtml(completeReport);
     expect(html).not.toMatch(/<script|src=|href=/);
     expect(html).toContain("default-src 'none'");
     expect(html).toContain("fix new-subnet &lt;now&gt;");
-    expect(html).toMatch(/id="total-resources">6</);
+    expect(html).toMatch(/id="total-resources">5</);
     expect(html).toMatch(/id="total-violations">2</);
     expect(html).toMatch(/id="percent-compliant">60%</);
+    expect(html).not.toContain("incomplete");
     expect(html).toMatch(/data-series="Non-compliant" data-type="model" data-count="1"/);
     expect(html.match(/class="type"/g)).toHaveLength(20); // one chart row per resource type
     expect(html).toContain('class="type">Inference components</text>');
@@ -153,5 +164,72 @@ describe("posture report", () => {
     const clean = buildReport([item({})], { now: NOW, regions: ["us-east-1"], policyId: "p", scope: "s" });
     expect(renderHtml(clean)).toContain("Every SageMaker resource examined meets the isolation policy.");
     expect(renderTable(clean)).toContain("No violations.");
+  });
+
+  describe("when anything was not examined", () => {
+    const allClean = [item({ name: "ok-1" }), item({ name: "ok-2", type: "model" })];
+    const listFailed = buildReport(allClean, {
+      ...meta,
+      errors: [{ resource: "list training-job in us-east-1", message: "ListTrainingJobs failed: AccessDenied" }],
+    });
+
+    it("marks the report incomplete and lists what was not examined, in JSON too", () => {
+      expect(report.complete).toBe(false);
+      expect(completeReport.complete).toBe(true);
+      expect(listFailed.complete).toBe(false);
+      const json = JSON.parse(renderJson(listFailed));
+      expect(json.complete).toBe(false);
+      expect(json.errors).toEqual([
+        { resource: "list training-job in us-east-1", message: "ListTrainingJobs failed: AccessDenied" },
+      ]);
+    });
+
+    it("counts a resource that could not be decided as not examined", () => {
+      const undecided = buildReport([item({ name: "lookup", verdict: "NEEDS_LOOKUP" })], meta);
+      expect(undecided.complete).toBe(false);
+      expect(undecided.errors).toEqual([{ resource: item({}).arn, message: "could not be decided (needs lookup)" }]);
+    });
+
+    it("says incomplete first on the page, in a warning colour, and never 'meets the policy' or '100%'", () => {
+      const html = renderHtml(listFailed);
+      const text = visibleText(html);
+      expect(text).not.toContain("meets the isolation policy");
+      expect(text).not.toContain("100%");
+      expect(html).not.toContain("100%");
+      expect(text).not.toContain("No violations.");
+      expect(text.indexOf("incomplete")).toBeGreaterThan(-1);
+      // The headline, the first tile and the not-examined list all come before any figure.
+      expect(text.indexOf("Scan incomplete")).toBeLessThan(text.indexOf("resources examined"));
+      expect(text.indexOf("list training-job in us-east-1")).toBeLessThan(text.indexOf("resources examined"));
+      expect(html).toMatch(/class="headline warn"/);
+      expect(html).toMatch(/<div class="tile warn"><b id="scan-status">incomplete<\/b>1 not examined/);
+      expect(html).toMatch(/id="percent-compliant">incomplete</);
+      expect(html).toMatch(/\.tile\.warn b\{color:#e65100\}/);
+      expect(html).toContain("(incomplete)");
+    });
+
+    it("keeps the violations it did find in the headline", () => {
+      const text = visibleText(renderHtml(report));
+      expect(text).toContain("Scan incomplete: 1 listing or resource could not be examined");
+      expect(text).toContain("2 SageMaker resources are not isolated");
+    });
+
+    it("says incomplete before the counts in the table output, and no plain 'No violations.'", () => {
+      const table = renderTable(listFailed);
+      expect(table.startsWith("INCOMPLETE SCAN: 1 listing(s) or resource(s) could not be examined")).toBe(true);
+      expect(table).toContain("  list training-job in us-east-1: ListTrainingJobs failed: AccessDenied");
+      expect(table).not.toMatch(/^No violations\.$/m);
+      expect(table).toContain("incomplete");
+    });
+
+    it("caps the list on the page and points to the JSON for the rest", () => {
+      const many = buildReport([], {
+        ...meta,
+        errors: Array.from({ length: 60 }, (_, i) => ({ resource: `r${i}`, message: "Rate exceeded" })),
+      });
+      const html = renderHtml(many);
+      expect(html.match(/Rate exceeded/g)).toHaveLength(50);
+      expect(html).toContain("and 10 more (the JSON report lists all)");
+    });
   });
 });
