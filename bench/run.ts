@@ -8,15 +8,17 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { AddTagsCommand, StopTrainingJobCommand } from "@aws-sdk/client-sagemaker";
+import { PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { AddTagsCommand, DescribeTrainingJobCommand, StopTrainingJobCommand } from "@aws-sdk/client-sagemaker";
 import { PublishCommand } from "@aws-sdk/client-sns";
 import Table from "cli-table3";
 import { type Bundle, bundleHandlers } from "../scripts/bundle-handlers.js";
 import { startEmulator } from "../scripts/emulator.js";
+import { guardRuntime } from "../scripts/guard-runtime.js";
 import { AlertInbox, clients, countCalls, emulatorEnv, Fixtures } from "../scripts/local-aws.js";
 import { EVENTS_DIR, sample, sampleFor, stateChange } from "../scripts/sample-events.js";
 import { readServerlessYml } from "../scripts/serverless-yml.js";
-import { createRuntime } from "../src/app/runtime.js";
+import { DEFAULT_RECORD_TABLE } from "../src/app/config.js";
 import { decide } from "../src/core/decide.js";
 import { normalizeEvent } from "../src/core/normalize.js";
 import { DEFAULT_POLICY } from "../src/core/policy.js";
@@ -107,6 +109,12 @@ function benchDecisionCore() {
   });
 }
 
+/**
+ * Raw package budget, KB: 400, and 460 for the functions that carry the record's DynamoDB client and
+ * CloudTrail's as lazy chunks (loaded after the stop; README "Performance"). Same as bundle-size.test.ts.
+ */
+const rawBudget = (name: string) => (name === "slackNotifier" ? 400 : 460);
+
 function benchBundles(bundles: Bundle[]) {
   log("bundle sizes ...");
   const sizes: Record<string, unknown> = {};
@@ -116,9 +124,9 @@ function benchBundles(bundles: Bundle[]) {
       figure: `bundle ${b.name} (raw / zipped; loaded at a cold start)`,
       value: `${round(b.rawBytes / 1024, 1)} KB / ${round(b.zippedBytes / 1024, 1)} KB; ${round(b.staticBytes / 1024, 1)} KB`,
       baseline: "-",
-      ratio: `${round(b.rawBytes / (400 * 1024), 2)} / ${round(b.zippedBytes / (150 * 1024), 2)} of budget`,
-      budget: "<= 400 KB / 150 KB",
-      ok: b.rawBytes <= 400 * 1024 && b.zippedBytes <= 150 * 1024,
+      ratio: `${round(b.rawBytes / (rawBudget(b.name) * 1024), 2)} / ${round(b.zippedBytes / (150 * 1024), 2)} / ${round(b.staticBytes / (340 * 1024), 2)} of budget`,
+      budget: `<= ${rawBudget(b.name)} KB / 150 KB; <= 340 KB`,
+      ok: b.rawBytes <= rawBudget(b.name) * 1024 && b.zippedBytes <= 150 * 1024 && b.staticBytes <= 340 * 1024,
     });
   }
   results.bundles = sizes;
@@ -304,7 +312,7 @@ async function benchAgainstEmulator() {
     const fx = new Fixtures(aws.sm);
     const inbox = await new AlertInbox(aws.sns, aws.sqs).create();
     const calls: string[] = [];
-    countCalls([aws.sm, aws.sns], calls);
+    countCalls([aws.sm, aws.sns, aws.ddb, aws.ct], calls);
     /** The baseline for bursts: `n` plain AddTags calls over `arns` at the same concurrency, straight to the emulator. */
     const rawTagCalls = (arns: string[], n: number, concurrency: number) =>
       mapPool(
@@ -313,12 +321,11 @@ async function benchAgainstEmulator() {
         (arn) => aws.sm.send(new AddTagsCommand({ ResourceArn: arn, Tags: [{ Key: "k", Value: "v" }] })),
       );
     const runtimeWith = (env: Record<string, string> = {}) =>
-      createRuntime({
-        log: { info() {}, warn() {}, error() {} },
-        env: { AWS_REGION: "us-east-1", GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_SETTLE_MS: "0", ...env },
-        sagemaker: aws.sm,
-        sns: aws.sns,
-      });
+      guardRuntime(
+        emu.endpoint,
+        { GUARD_ALERT_TOPIC_ARN: inbox.topicArn, ...env },
+        { clients: { sagemaker: aws.sm, sns: aws.sns, dynamodb: aws.ddb, cloudtrail: aws.ct } },
+      );
     const rt = runtimeWith();
 
     // Calls per event, by verdict, counted by SDK middleware.
@@ -331,6 +338,8 @@ async function benchAgainstEmulator() {
     const jobEvent = async (file: string, name: string, isolated: boolean) =>
       sampleFor(file, name, await fx.trainingJob(name, { isolated }));
     const untilRemedy = (c: string[], remedy: string) => c.indexOf(remedy) + 1;
+    // The record (DynamoDB) is written after the remedy, never before it: nothing of it delays the stop.
+    const recordAfter = (c: string[], remedy: string) => c.slice(0, c.indexOf(remedy)).every((x) => !/Item$/.test(x));
     // An inference component running its own container on an endpoint whose config is (not) isolated.
     const componentEvent = async (endpoint: string, isolated: boolean) => {
       await fx.componentEndpointConfig(`${endpoint}-config`, { isolated });
@@ -354,27 +363,27 @@ async function benchAgainstEmulator() {
     }[] = [
       {
         key: "compliant",
-        figure: "compliant job",
+        figure: "compliant job (describe, label, record)",
         runtime: rt,
         event: await jobEvent("CreateTrainingJob.isolated.json", "bench-compliant", true),
-        budget: "<= 1",
-        ok: (c) => c.length <= 1,
+        budget: "<= 3",
+        ok: (c) => c.length <= 3,
       },
       {
         key: "exempt",
         figure: "exempt job (policy exemption)",
         runtime: exemptRt,
         event: await jobEvent("CreateTrainingJob.no-isolation.json", "bench-exempt-1", false),
-        budget: "<= 1",
-        ok: (c) => c.length <= 1,
+        budget: "<= 3",
+        ok: (c) => c.length <= 3,
       },
       {
         key: "violating",
-        figure: "violating job (until stop / total)",
+        figure: "violating job (until stop / total; the record after the stop)",
         runtime: rt,
         event: await jobEvent("CreateTrainingJob.no-isolation.json", "bench-violating", false),
-        budget: "1 / <= 3",
-        ok: (c) => untilRemedy(c, "StopTrainingJob") === 1 && c.length <= 3,
+        budget: "<= 2 / <= 7",
+        ok: (c) => untilRemedy(c, "StopTrainingJob") <= 2 && recordAfter(c, "StopTrainingJob") && c.length <= 7,
         remedy: "StopTrainingJob",
       },
       {
@@ -382,16 +391,16 @@ async function benchAgainstEmulator() {
         figure: "violating job, audit mode",
         runtime: auditRt,
         event: await jobEvent("CreateTrainingJob.no-isolation.json", "bench-audit", false),
-        budget: "<= 3, no stop",
-        ok: (c) => !c.includes("StopTrainingJob") && c.length <= 3,
+        budget: "<= 6, no stop",
+        ok: (c) => !c.includes("StopTrainingJob") && c.length <= 6,
       },
       {
         key: "violatingModel",
         figure: "violating model (until delete / total)",
         runtime: rt,
         event: sampleFor("CreateModel.no-isolation.json", "bench-open-model", await fx.model("bench-open-model")),
-        budget: "1 / <= 3",
-        ok: (c) => untilRemedy(c, "DeleteModel") === 1 && c.length <= 3,
+        budget: "<= 2 / <= 6",
+        ok: (c) => untilRemedy(c, "DeleteModel") <= 2 && recordAfter(c, "DeleteModel") && c.length <= 6,
         remedy: "DeleteModel",
       },
       {
@@ -399,8 +408,12 @@ async function benchAgainstEmulator() {
         figure: "inference component with its own container, config not isolated (until delete / total)",
         runtime: rt,
         event: await componentEvent("bench-open-host", false),
-        budget: "3 / <= 4",
-        ok: (c) => untilRemedy(c, "DeleteInferenceComponent") === 3 && c.length <= 4,
+        // Verify first: the component, its endpoint and that endpoint's config are described.
+        budget: "4 / <= 8",
+        ok: (c) =>
+          untilRemedy(c, "DeleteInferenceComponent") === 4 &&
+          recordAfter(c, "DeleteInferenceComponent") &&
+          c.length <= 8,
         remedy: "DeleteInferenceComponent",
       },
       {
@@ -408,24 +421,24 @@ async function benchAgainstEmulator() {
         figure: "inference component with its own container, isolated config",
         runtime: rt,
         event: await componentEvent("bench-closed-host", true),
-        budget: "<= 3",
-        ok: (c) => !c.includes("DeleteInferenceComponent") && c.length <= 3,
+        budget: "<= 5",
+        ok: (c) => !c.includes("DeleteInferenceComponent") && c.length <= 5,
       },
       {
         key: "violatingEndpointConfig",
         figure: "endpoint config for inference components, isolation left out",
         runtime: rt,
         event: await configEvent("CreateEndpointConfig.components-not-isolated.json", "bench-open-config", false),
-        budget: "<= 3, no describe",
-        ok: (c) => !c.some((x) => x.startsWith("Describe")) && c.length <= 3,
+        budget: "<= 6, one describe",
+        ok: (c) => c.filter((x) => x.startsWith("Describe")).length === 1 && c.length <= 6,
       },
       {
         key: "compliantEndpointConfig",
         figure: "endpoint config for inference components, isolated",
         runtime: rt,
         event: await configEvent("CreateEndpointConfig.components-isolated.json", "bench-closed-config", true),
-        budget: "<= 1",
-        ok: (c) => c.length <= 1,
+        budget: "<= 3",
+        ok: (c) => c.length <= 3,
       },
       {
         key: "ignored",
@@ -470,7 +483,8 @@ async function benchAgainstEmulator() {
         ok: c.ok(c.calls),
       });
 
-    // Handler overhead: the handler vs the same unavoidable calls made directly, interleaved.
+    // Handler overhead: the handler vs the same unavoidable calls made directly, interleaved (since issue 12
+    // these are seven: the describe that verifies the event and the record's three writes included).
     const n = QUICK ? 10 : 30;
     const viaHandler: number[] = [];
     const direct: number[] = [];
@@ -481,10 +495,31 @@ async function benchAgainstEmulator() {
       await rt.handle(event);
       viaHandler.push(performance.now() - t);
       const b = await fx.trainingJob(`bench-d-${i}`);
+      // The same seven calls, in the same order: verify, stop, claim, alert, complete, label, record.
+      const key = (k: string) => ({ pk: { S: `bench#${i}#${k}` } });
       t = performance.now();
+      await aws.sm.send(new DescribeTrainingJobCommand({ TrainingJobName: `bench-d-${i}` }));
       await aws.sm.send(new StopTrainingJobCommand({ TrainingJobName: `bench-d-${i}` }));
+      await aws.ddb.send(
+        new PutItemCommand({
+          TableName: DEFAULT_RECORD_TABLE,
+          Item: key("claim"),
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
       await aws.sns.send(new PublishCommand({ TopicArn: inbox.topicArn, Message: "x" }));
+      const update = (k: string) =>
+        aws.ddb.send(
+          new UpdateItemCommand({
+            TableName: DEFAULT_RECORD_TABLE,
+            Key: key(k),
+            UpdateExpression: "SET v = :v",
+            ExpressionAttributeValues: { ":v": { S: "x" } },
+          }),
+        );
+      await update("claim");
       await aws.sm.send(new AddTagsCommand({ ResourceArn: b, Tags: [{ Key: "k", Value: "v" }] }));
+      await update("record");
       direct.push(performance.now() - t);
     }
     const overhead = median(viaHandler) / median(direct);

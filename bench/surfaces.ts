@@ -19,9 +19,9 @@ import {
   type NetworkConfig,
 } from "@aws-sdk/client-sagemaker";
 import { startEmulator } from "../scripts/emulator.js";
+import { guardRuntime } from "../scripts/guard-runtime.js";
 import { AlertInbox, clients, countCalls, Fixtures } from "../scripts/local-aws.js";
 import { sampleFor, stateChange } from "../scripts/sample-events.js";
-import { createRuntime } from "../src/app/runtime.js";
 import type { Row } from "./sweep.js";
 
 const ROLE = "arn:aws:iam::123456789012:role/sagemaker-execution";
@@ -53,17 +53,7 @@ export async function benchSurfaces(): Promise<{ rows: Row[]; results: Record<st
     const calls: string[] = [];
     countCalls([aws.sm, aws.sns], calls);
     const runtime = (policy: Record<string, unknown> = {}) =>
-      createRuntime({
-        log: { info() {}, warn() {}, error() {} },
-        env: {
-          AWS_REGION: "us-east-1",
-          GUARD_ALERT_TOPIC_ARN: inbox.topicArn,
-          GUARD_SETTLE_MS: "0",
-          GUARD_POLICY_JSON: JSON.stringify(policy),
-        },
-        sagemaker: aws.sm,
-        sns: aws.sns,
-      });
+      guardRuntime(emu.endpoint, { GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_POLICY_JSON: JSON.stringify(policy) });
     const rt = runtime();
     const strict = runtime({ requireVpc: true });
     const sm = aws.sm;

@@ -789,6 +789,10 @@ TARGET_PREFIX_SERVICE = {"SageMaker": "sagemaker", "AmazonSQS": "sqs", "AWSEvent
                          "DynamoDB_20120810": "dynamodb", "Logs_20140328": "logs",
                          "AmazonSSM": "ssm", "secretsmanager": "secretsmanager"}
 CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request")
+CREDENTIAL_REGION = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/")
+DEFAULT_ACCOUNT = "123456789012"
+# The guard's record table, as serverless.yml creates it (src/app/config.ts reads GUARD_RECORD_TABLE, same default).
+RECORD_TABLE = os.environ.get("GUARD_RECORD_TABLE") or "isolation-guard-record"
 XML_NS = {"sns": "http://sns.amazonaws.com/doc/2010-03-31/",
           "sqs": "http://queue.amazonaws.com/doc/2012-11-05/"}
 
@@ -800,12 +804,24 @@ class GuardState:
         self.calls: dict[str, int] = {}
         # Wall-clock time (epoch seconds) each operation last arrived: the bench times a cold start's stop.
         self.call_times: dict[str, float] = {}
+        # Every counted call in arrival order (bounded): what came before the stop.
+        self.call_log: list[str] = []
+        # CloudTrail-like records of the SageMaker create calls made through the emulator, plus seeded ones
+        # (moto has no LookupEvents: see (h)); access key id -> the identity such calls are recorded under.
+        self.trail: list[dict[str, Any]] = []
+        self.identities: dict[str, dict[str, Any]] = {}
+        # (account, region) pairs whose record table exists (it is recreated after a reset).
+        self.tables: set[tuple[str, str]] = set()
 
     def reset(self) -> None:
         with self.lock:
             self.faults.clear()
             self.calls.clear()
             self.call_times.clear()
+            self.call_log.clear()
+            self.trail.clear()
+            self.identities.clear()
+            self.tables.clear()
             SETTINGS["refuseDeleteWhileCreating"] = False
 
 
@@ -847,8 +863,15 @@ class GuardMiddleware:
 
     # ---- fault responses ----------------------------------------------------------------
     @staticmethod
-    def _fault_response(start_response: Callable, service: str, is_json: bool, kind: str) -> list[bytes]:
+    def _fault_response(start_response: Callable, service: str, is_json: bool, kind: str,
+                        message: str | None = None) -> list[bytes]:
         request_id = str(uuid.uuid4())
+        if kind == "refuse":
+            # What SageMaker answers a Stop it will not carry out (see gap-fill (b)); the message is the test's.
+            return _json(start_response, "400 Bad Request",
+                         {"__type": "ValidationException", "message": message or
+                          "The request was rejected because the training job is in status InProgress."},
+                         [("x-amzn-RequestId", request_id), ("X-Amzn-ErrorType", "ValidationException")])
         if kind == "throttle":
             status, code, xml_code, message, who = "400 Bad Request", "ThrottlingException", "Throttling", "Rate exceeded", "Sender"
         else:
@@ -880,8 +903,11 @@ class GuardMiddleware:
             fault = {"operation": body.get("operation", "*"), "service": body.get("service"),
                      "kind": body.get("kind", "error"), "count": int(body.get("count", 1)),
                      "delayMs": int(body.get("delayMs", 0))}
-            if fault["kind"] not in ("throttle", "error", "delay"):
-                return _json(start_response, "400 Bad Request", {"error": "kind must be throttle|error|delay"})
+            if body.get("message"):
+                fault["message"] = str(body["message"])
+            if fault["kind"] not in ("throttle", "error", "delay", "refuse"):
+                return _json(start_response, "400 Bad Request",
+                             {"error": "kind must be throttle|error|delay|refuse"})
             with st.lock:
                 st.faults.append(fault)
             return _json(start_response, "200 OK", {"faults": st.faults})
@@ -898,7 +924,11 @@ class GuardMiddleware:
             with st.lock:
                 st.calls.clear()
                 st.call_times.clear()
+                st.call_log.clear()
             return _json(start_response, "200 OK", {})
+        if path == "/guard-api/call-log" and method == "GET":
+            with st.lock:
+                return _json(start_response, "200 OK", list(st.call_log))
         if path == "/guard-api/call-times" and method == "GET":
             with st.lock:
                 return _json(start_response, "200 OK", dict(st.call_times))
@@ -910,6 +940,24 @@ class GuardMiddleware:
             return _json(start_response, "200 OK", SETTINGS)
         if path == "/guard-api/job-status" and method == "POST":
             return self._set_status(start_response, body)
+        if path == "/guard-api/identities" and method == "POST":
+            if not body.get("accessKeyId") or not body.get("arn"):
+                return _json(start_response, "400 Bad Request", {"error": "need accessKeyId and arn"})
+            identity = {"type": body.get("type", "AssumedRole"), "arn": body["arn"], "accountId": DEFAULT_ACCOUNT,
+                        "accessKeyId": body["accessKeyId"]}
+            if body.get("sessionIssuerArn"):
+                identity["sessionContext"] = {"sessionIssuer": {"arn": body["sessionIssuerArn"], "type": "Role"}}
+            with st.lock:
+                st.identities[body["accessKeyId"]] = identity
+            return _json(start_response, "200 OK", identity)
+        if path == "/guard-api/cloudtrail-events" and method == "POST":
+            events = body.get("events")
+            if not isinstance(events, list) or not all(isinstance(e, dict) and e.get("eventName") for e in events):
+                return _json(start_response, "400 Bad Request", {"error": "need events: [{eventName, ...}]"})
+            return _json(start_response, "200 OK", {"events": [self._record_event(e) for e in events]})
+        if path == "/guard-api/cloudtrail-events" and method == "GET":
+            with st.lock:
+                return _json(start_response, "200 OK", {"events": [x["record"] for x in st.trail]})
         if path == "/guard-api/job-parent" and method == "POST":
             return self._set_parent(start_response, body)
         return _json(start_response, "404 Not Found", {"error": f"no such control route: {method} {path}"})
@@ -990,6 +1038,8 @@ class GuardMiddleware:
             key = f"{service}:{operation}"
             self.state.calls[key] = self.state.calls.get(key, 0) + 1
             self.state.call_times[key] = time.time()
+            if len(self.state.call_log) < 100_000:
+                self.state.call_log.append(key)
             for f in self.state.faults:
                 if f["operation"] in ("*", operation) and f["service"] in (None, "", "*", service):
                     fault = dict(f)
@@ -1000,8 +1050,140 @@ class GuardMiddleware:
         if fault and fault["kind"] == "delay":
             time.sleep(fault["delayMs"] / 1000.0)
         elif fault:
-            return self._fault_response(start_response, service, is_json, fault["kind"])
+            return self._fault_response(start_response, service, is_json, fault["kind"], fault.get("message"))
+        if service == "dynamodb":
+            self._ensure_record_table(environ)
+        if service == "cloudtrail" and operation == "LookupEvents":
+            return self._lookup_events(environ, start_response)
+        if service == "sagemaker" and operation.startswith("Create"):
+            return self._recording(environ, start_response, operation)
         return self.app(environ, start_response)
+
+    # ---- (h) the guard's record table and CloudTrail LookupEvents ----------------------------
+    @staticmethod
+    def _region(environ: dict) -> str:
+        m = CREDENTIAL_REGION.search(environ.get("HTTP_AUTHORIZATION", ""))
+        return m.group(1) if m else "us-east-1"
+
+    @staticmethod
+    def _access_key(environ: dict) -> str:
+        m = re.search(r"Credential=([^/]+)/", environ.get("HTTP_AUTHORIZATION", ""))
+        return m.group(1) if m else ""
+
+    def _ensure_record_table(self, environ: dict) -> None:
+        """The table the stack creates (serverless.yml RecordTable), so `handle` works on a fresh emulator."""
+        from moto.dynamodb.models import dynamodb_backends
+        region = self._region(environ)
+        key = (DEFAULT_ACCOUNT, region)
+        with self.state.lock:
+            if key in self.state.tables:
+                return
+            backend = dynamodb_backends[DEFAULT_ACCOUNT][region]
+            if RECORD_TABLE not in backend.tables:
+                backend.create_table(
+                    RECORD_TABLE, schema=[{"AttributeName": "pk", "KeyType": "HASH"}], throughput=None,
+                    attr=[{"AttributeName": "pk", "AttributeType": "S"}], global_indexes=None, indexes=None,
+                    streams=None, billing_mode="PAY_PER_REQUEST", sse_specification={"Enabled": True}, tags=[],
+                    deletion_protection_enabled=False, warm_throughput=None)
+                backend.update_time_to_live(RECORD_TABLE, {"Enabled": True, "AttributeName": "expiresAt"})
+            self.state.tables.add(key)
+
+    def _recording(self, environ: dict, start_response: Callable, operation: str) -> Any:
+        """Passes a SageMaker create call to moto and, when it succeeds, records it as CloudTrail would."""
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        raw = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(raw)
+        status_holder: list[str] = []
+
+        def capture(status: str, headers: list, exc_info: Any = None) -> Any:
+            status_holder.append(status)
+            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+        result = self.app(environ, capture)
+        if status_holder and status_holder[0].startswith("200"):
+            try:
+                params = json.loads(raw or b"{}")
+            except ValueError:
+                params = {}
+            name = params.get(operation[len("Create"):] + "Name")
+            key = self._access_key(environ)
+            identity = self.state.identities.get(key) or {
+                "type": "IAMUser", "arn": f"arn:aws:iam::{DEFAULT_ACCOUNT}:user/{key or 'anonymous'}",
+                "accountId": DEFAULT_ACCOUNT, "accessKeyId": key}
+            if isinstance(name, str):
+                self._record_event({"eventName": operation, "resourceName": name, "userIdentity": identity,
+                                    "awsRegion": self._region(environ)})
+        return result
+
+    def _record_event(self, e: dict[str, Any]) -> dict[str, Any]:
+        now = time.time()
+        event_time = e.get("eventTime")
+        when = datetime.datetime.fromisoformat(event_time.replace("Z", "+00:00")).timestamp() \
+            if isinstance(event_time, str) else now
+        record = {
+            "eventVersion": "1.09", "eventID": e.get("eventID") or str(uuid.uuid4()),
+            "eventTime": datetime.datetime.fromtimestamp(when, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "eventSource": e.get("eventSource", "sagemaker.amazonaws.com"), "eventName": e["eventName"],
+            "awsRegion": e.get("awsRegion", "us-east-1"), "userIdentity": e.get("userIdentity") or {},
+            "requestParameters": e.get("requestParameters") or {}, "recipientAccountId": DEFAULT_ACCOUNT,
+            "readOnly": False,
+        }
+        if e.get("errorCode"):
+            record["errorCode"] = e["errorCode"]
+        entry = {"time": when, "record": record, "resourceName": e.get("resourceName")}
+        with self.state.lock:
+            self.state.trail.append(entry)
+        return record
+
+    def _lookup_events(self, environ: dict, start_response: Callable) -> list[bytes]:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        raw = environ["wsgi.input"].read(length) if length else b""
+        try:
+            body = json.loads(raw or b"{}")
+        except ValueError:
+            body = {}
+        attrs = body.get("LookupAttributes") or []
+        if len(attrs) > 1:
+            return _json(start_response, "400 Bad Request", {
+                "__type": "InvalidLookupAttributesException",
+                "message": "You cannot specify more than one lookup attribute."})
+        region = self._region(environ)
+        start, end = body.get("StartTime"), body.get("EndTime")
+        with self.state.lock:
+            entries = [x for x in self.state.trail if x["record"]["awsRegion"] == region]
+        for a in attrs:
+            k, v = a.get("AttributeKey"), a.get("AttributeValue")
+            field = {"EventName": lambda x: x["record"]["eventName"],
+                     "ResourceName": lambda x: x["resourceName"],
+                     "EventSource": lambda x: x["record"]["eventSource"],
+                     "EventId": lambda x: x["record"]["eventID"],
+                     "AccessKeyId": lambda x: x["record"]["userIdentity"].get("accessKeyId"),
+                     "Username": lambda x: (x["record"]["userIdentity"].get("arn") or "").rsplit("/", 1)[-1]}.get(k)
+            if field is None:
+                return _json(start_response, "400 Bad Request", {
+                    "__type": "InvalidLookupAttributesException", "message": f"Unsupported AttributeKey {k}"})
+            entries = [x for x in entries if field(x) == v]
+        if isinstance(start, (int, float)):
+            entries = [x for x in entries if x["time"] >= start]
+        if isinstance(end, (int, float)):
+            entries = [x for x in entries if x["time"] <= end]
+        entries.sort(key=lambda x: -x["time"])  # newest first, as CloudTrail lists them
+        offset = int(body.get("NextToken") or 0)
+        size = min(int(body.get("MaxResults") or 50), 50)
+        page = entries[offset:offset + size]
+        events = [{
+            "EventId": x["record"]["eventID"], "EventName": x["record"]["eventName"], "ReadOnly": "false",
+            "AccessKeyId": x["record"]["userIdentity"].get("accessKeyId"), "EventTime": x["time"],
+            "EventSource": x["record"]["eventSource"],
+            "Username": (x["record"]["userIdentity"].get("arn") or "").rsplit("/", 1)[-1],
+            "Resources": [{"ResourceType": "AWS::SageMaker::" + x["record"]["eventName"][len("Create"):],
+                           "ResourceName": x["resourceName"]}] if x["resourceName"] else [],
+            "CloudTrailEvent": json.dumps(x["record"]),
+        } for x in page]
+        out: dict[str, Any] = {"Events": events}
+        if offset + size < len(entries):
+            out["NextToken"] = str(offset + size)
+        return _json(start_response, "200 OK", out)
 
 
 # --------------------------------------------------------------------------------------

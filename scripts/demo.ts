@@ -7,10 +7,10 @@
 import { DescribeModelCommand, DescribeTrainingJobCommand } from "@aws-sdk/client-sagemaker";
 import Table from "cli-table3";
 import type { AlertMessage } from "../src/app/ports.js";
-import { createRuntime } from "../src/app/runtime.js";
 import { readTopicMessage } from "../src/notify/alert-document.js";
 import { renderSlackMessage, slackMessageAsText } from "../src/notify/slack-message.js";
 import { startEmulator } from "./emulator.js";
+import { guardRuntime } from "./guard-runtime.js";
 import { AlertInbox, clients, Fixtures } from "./local-aws.js";
 import { sampleFor } from "./sample-events.js";
 
@@ -26,12 +26,11 @@ async function main() {
     const inbox = await new AlertInbox(aws.sns, aws.sqs).create();
     say(`  emulator ${emu.endpoint}; alert topic ${inbox.topicArn} (an SQS queue is subscribed to read alerts)`);
 
-    const runtime = createRuntime({
-      log: { info() {}, warn() {}, error: (m, e) => say(`  ERROR ${m} ${JSON.stringify(e)}`) },
-      env: { AWS_REGION: "us-east-1", GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_SETTLE_MS: "0" },
-      sagemaker: aws.sm,
-      sns: aws.sns,
-    });
+    const runtime = guardRuntime(
+      emu.endpoint,
+      { GUARD_ALERT_TOPIC_ARN: inbox.topicArn },
+      { log: { info() {}, warn() {}, error: (m, e) => say(`  ERROR ${m} ${JSON.stringify(e)}`) } },
+    );
 
     // Keep a copy of each published message to show its per-protocol bodies (email vs JSON).
     const captured: AlertMessage[] = [];

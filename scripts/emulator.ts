@@ -8,11 +8,14 @@ export interface Emulator {
   port: number;
   reset(): Promise<void>;
   calls(): Promise<Record<string, number>>;
+  /** Every call since the last reset, in arrival order (`sagemaker:StopTrainingJob`, ...). */
+  callLog(): Promise<string[]>;
   resetCalls(): Promise<void>;
   fault(spec: {
     operation: string;
     service?: string;
-    kind: "throttle" | "error" | "delay";
+    kind: "throttle" | "error" | "delay" | "refuse";
+    message?: string;
     count?: number;
     delayMs?: number;
   }): Promise<void>;
@@ -74,6 +77,7 @@ export async function startEmulator(): Promise<Emulator> {
       await call("POST", "/moto-api/reset");
     },
     calls: async () => (await call("GET", "/guard-api/calls")) as Record<string, number>,
+    callLog: async () => (await call("GET", "/guard-api/call-log")) as string[],
     resetCalls: async () => {
       await call("DELETE", "/guard-api/calls");
     },

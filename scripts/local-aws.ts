@@ -1,3 +1,5 @@
+import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
@@ -259,11 +261,20 @@ export class AlertInbox {
 
 export function clients(endpoint: string, maxAttempts = 3) {
   const cfg = clientConfig(endpoint, maxAttempts);
-  return { sm: new SageMakerClient(cfg), sns: new SNSClient(cfg), sqs: new SQSClient(cfg) };
+  return {
+    sm: new SageMakerClient(cfg),
+    sns: new SNSClient(cfg),
+    sqs: new SQSClient(cfg),
+    ddb: new DynamoDBClient(cfg),
+    ct: new CloudTrailClient(cfg),
+  };
 }
 
 /** Records the name of every command the given SDK clients send (SDK middleware), for call counts. */
-export function countCalls(clientsToCount: (SageMakerClient | SNSClient)[], sink: string[]): void {
+export function countCalls(
+  clientsToCount: (SageMakerClient | SNSClient | DynamoDBClient | CloudTrailClient)[],
+  sink: string[],
+): void {
   for (const c of clientsToCount) {
     (c as SageMakerClient).middlewareStack.add(
       (next, context) => async (args) => {

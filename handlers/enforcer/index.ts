@@ -4,7 +4,8 @@ import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { EventBridgeEvent } from "aws-lambda";
-import { createRuntime, summarize } from "../../src/app/runtime.js";
+import { loadConfig } from "../../src/app/config.js";
+import { createRuntime, summarize } from "../../src/wiring/runtime.js";
 
 /*
  * EventBridge → this function, for SageMaker create calls recorded by CloudTrail and for SageMaker's
@@ -13,6 +14,7 @@ import { createRuntime, summarize } from "../../src/app/runtime.js";
 const logger = new Logger({ serviceName: "isolation-guard" });
 const metrics = new Metrics({ namespace: "IsolationGuard", serviceName: "isolation-guard" });
 const runtime = createRuntime({
+  config: loadConfig(),
   log: {
     info: (message, extra = {}) => logger.info(message, extra),
     warn: (message, extra = {}) => logger.warn(message, extra),

@@ -2,7 +2,8 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
-import { createSweepRuntime } from "../../src/sweep/runtime.js";
+import { loadSweepConfig } from "../../src/app/config-sweep.js";
+import { createSweepRuntime } from "../../src/wiring/sweep-runtime.js";
 
 /*
  * EventBridge schedule → this function: finds what the event path missed (events lost, resources older
@@ -10,6 +11,7 @@ import { createSweepRuntime } from "../../src/sweep/runtime.js";
  */
 const logger = new Logger({ serviceName: "isolation-guard" });
 const runtime = createSweepRuntime({
+  config: loadSweepConfig(),
   log: {
     info: (message, extra = {}) => logger.info(message, extra),
     warn: (message, extra = {}) => logger.warn(message, extra),

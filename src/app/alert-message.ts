@@ -14,6 +14,8 @@ export interface AlertOutcome {
   /** One line on what happened, e.g. "the job had already left InProgress (status Completed)". */
   detail: string;
   decidedAt: string;
+  /** The report of an event that claimed a violation the resource's own Describe* does not show. */
+  suspicious?: boolean;
 }
 
 export const ALERT_SCHEMA = "isolation-guard.alert/v1";
@@ -30,7 +32,8 @@ function humanType(r: ResourceRef): string {
   return RESOURCE_TYPES[r.type].names.one;
 }
 
-function severityOf(d: Decision): "high" | "medium" | "low" {
+function severityOf(d: Decision, o?: AlertOutcome): "high" | "medium" | "low" {
+  if (o?.suspicious) return "high";
   if (d.verdict !== "NON_COMPLIANT") return "low";
   return d.findings.some((f) => f.severity === "high") ? "high" : "medium";
 }
@@ -38,6 +41,7 @@ function severityOf(d: Decision): "high" | "medium" | "low" {
 function headline(d: Decision, o: AlertOutcome): string {
   const r = d.resource as ResourceRef;
   const what = `${humanType(r)} ${r.name}`;
+  if (o.suspicious) return `Suspicious event about ${what}: it claims a violation the resource does not have`;
   switch (o.action) {
     case "stopped":
       return `Stopped ${what}: its containers could reach the internet`;
@@ -53,7 +57,13 @@ function headline(d: Decision, o: AlertOutcome): string {
 /** Subjects must be ASCII, one line, under 100 characters (SNS). */
 function subjectOf(d: Decision, o: AlertOutcome): string {
   const r = d.resource as ResourceRef;
-  const verb = o.action === "stopped" ? "Stopped" : o.action === "deleted" ? "Deleted" : "Non-compliant";
+  const verb = o.suspicious
+    ? "Suspicious event"
+    : o.action === "stopped"
+      ? "Stopped"
+      : o.action === "deleted"
+        ? "Deleted"
+        : "Non-compliant";
   const rules = [...new Set(d.findings.map((f) => f.rule))].join(" ");
   const text = `[Isolation Guard] ${verb} ${r.type} ${r.name}: ${rules}`.replace(/[^\x20-\x7e]/g, "?");
   return text.length > 99 ? `${text.slice(0, 96)}...` : text;
@@ -112,7 +122,7 @@ export function renderEmail(d: Decision, o: AlertOutcome, options: AlertRenderOp
   const lines = [
     headline(d, o),
     "",
-    `  Severity  ${SEVERITY_WORDS[severityOf(d)]}`,
+    `  Severity  ${o.suspicious ? "HIGH: a forged or tampered event reached the guard" : SEVERITY_WORDS[severityOf(d, o)]}`,
     `  What      ${humanType(r)} "${r.name}"`,
     `  Where     account ${r.account}, region ${r.region}`,
     `  Who       ${who(d)}`,
@@ -142,7 +152,7 @@ export function renderAlertDocument(d: Decision, o: AlertOutcome): Record<string
   return {
     schema: ALERT_SCHEMA,
     verdict: d.verdict,
-    severity: severityOf(d),
+    severity: severityOf(d, o),
     mode: d.mode,
     action: o.action,
     actionDetail: o.detail,
@@ -185,7 +195,7 @@ export function renderAlert(d: Decision, o: AlertOutcome, options: AlertRenderOp
     },
     attributes: {
       verdict: d.verdict,
-      severity: severityOf(d),
+      severity: severityOf(d, o),
       resourceType: r.type,
       account: r.account,
       region: r.region,

@@ -7,15 +7,25 @@ import { DEFAULT_POLICY, type Policy, policyFromObject } from "../core/policy.js
 export interface GuardConfig {
   region: string;
   account: string;
-  topicArn: string;
+  /** The alert topic; `null` only for read-only uses (`scan` without `--fix`), which never publish. */
+  topicArn: string | null;
   policy: Policy;
-  /** Short, stable id of the policy in force (tagged on resources). */
+  /** Short, stable id of the policy in force (in the record and a tag). */
   policyId: string;
-  settleMs: number;
+  /** The guard's record table (DynamoDB), `GUARD_RECORD_TABLE`. */
+  recordTable: string;
+  /** How long a claim to report may stand before another delivery takes it over (its holder died): the function timeout. */
+  claimLeaseMs: number;
+  /** This Lambda function's name, named in suspicious-event reports as one way in (SECURITY.md). */
+  functionName: string | null;
   /** `json`, or `chatbot` (Amazon Q Developer in chat applications custom notifications). */
   alertFormat: "json" | "chatbot";
   runbookUrl: string | null;
 }
+
+/** The record table's name when GUARD_RECORD_TABLE is not set (the emulator creates it under this name). */
+export const DEFAULT_RECORD_TABLE = "isolation-guard-record";
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 
 const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):(\d{12}):[\w-]+$/;
 
@@ -41,7 +51,8 @@ function policyId(policy: Policy): string {
  * - `GUARD_ACCOUNT_ID` (optional; default: the topic's account),
  * - `GUARD_POLICY_FILE` (YAML/JSON path) or `GUARD_POLICY_JSON` (inline JSON); default: safe defaults,
  * - `GUARD_MODE` (`enforce`|`audit`): `audit` forces audit for every type; `enforce` keeps the policy's modes,
- * - `GUARD_SETTLE_MS` (default 2000): wait before re-checking a job another trigger may be handling,
+ * - `GUARD_RECORD_TABLE` (default `isolation-guard-record`): the guard's record (DynamoDB),
+ * - `GUARD_CLAIM_LEASE_MS` (default 60000, the function timeout): when a dead claimer's claim may be taken over,
  * - `GUARD_ALERT_FORMAT` (`json` default; `chatbot` for Amazon Q Developer in chat applications), `GUARD_RUNBOOK_URL`.
  *
  * @example const config = loadConfig(); // throws ConfigError with every problem listed
@@ -76,9 +87,12 @@ export function loadConfig(
   if (mode === "audit") policy = { ...policy, mode: "audit", resourceModes: {} };
   else if (mode && mode !== "enforce") problems.push(`GUARD_MODE must be enforce or audit (got "${mode}")`);
 
-  const settleMs = Number(env.GUARD_SETTLE_MS ?? 2000);
-  if (!Number.isInteger(settleMs) || settleMs < 0 || settleMs > 60_000) {
-    problems.push("GUARD_SETTLE_MS must be an integer between 0 and 60000");
+  const recordTable = env.GUARD_RECORD_TABLE || DEFAULT_RECORD_TABLE;
+  if (!TABLE_NAME.test(recordTable))
+    problems.push(`GUARD_RECORD_TABLE is not a DynamoDB table name (got "${recordTable}")`);
+  const claimLeaseMs = Number(env.GUARD_CLAIM_LEASE_MS ?? 60_000);
+  if (!Number.isInteger(claimLeaseMs) || claimLeaseMs < 1_000 || claimLeaseMs > 900_000) {
+    problems.push("GUARD_CLAIM_LEASE_MS must be an integer between 1000 and 900000");
   }
   const format = env.GUARD_ALERT_FORMAT ?? "json";
   if (!["json", "none", "webhook", "chatbot"].includes(format)) {
@@ -88,5 +102,35 @@ export function loadConfig(
   const runbookUrl = env.GUARD_RUNBOOK_URL || null;
   if (runbookUrl && !/^https:\/\/\S+$/.test(runbookUrl)) problems.push("GUARD_RUNBOOK_URL must be an https:// URL");
   if (problems.length) throw new ConfigError(`invalid configuration:\n  ${problems.join("\n  ")}`);
-  return { region, account, topicArn, policy, policyId: policyId(policy), settleMs, alertFormat, runbookUrl };
+  return {
+    region,
+    account,
+    topicArn,
+    policy,
+    policyId: policyId(policy),
+    recordTable,
+    claimLeaseMs,
+    functionName: env.AWS_LAMBDA_FUNCTION_NAME || null,
+    alertFormat,
+    runbookUrl,
+  };
+}
+
+/**
+ * A config built from values rather than the environment (the CLI's `scan`), with the same defaults.
+ * @example const config = configFrom({ region: "eu-west-1", account: "123456789012", policy });
+ */
+export function configFrom(
+  values: Pick<GuardConfig, "region" | "account" | "policy"> & Partial<GuardConfig>,
+): GuardConfig {
+  return {
+    topicArn: null,
+    recordTable: DEFAULT_RECORD_TABLE,
+    claimLeaseMs: 60_000,
+    functionName: null,
+    alertFormat: "json",
+    runbookUrl: null,
+    ...values,
+    policyId: policyId(values.policy),
+  };
 }

@@ -1,7 +1,6 @@
-import { randomUUID } from "node:crypto";
-import { arnProblem, sageMakerArn } from "../core/arn.js";
-import { decide, decideFacts, parseDescribed } from "../core/decide.js";
-import { ActionFailedError, InvalidEventError, TrustBoundaryError } from "../core/errors.js";
+import { arnProblem } from "../core/arn.js";
+import { creatorUnverifiable, decide, decideFacts, mayBeExempt, parseDescribed } from "../core/decide.js";
+import { InvalidEventError, TrustBoundaryError } from "../core/errors.js";
 import { type NormalizedEvent, normalizeEvent } from "../core/normalize.js";
 import type { Policy } from "../core/policy.js";
 import {
@@ -11,23 +10,13 @@ import {
   type ModelSource,
   parentOf,
   RESOURCE_TYPES,
-  stopApplies,
 } from "../core/resource-types.js";
 import type { Decision, ModelPosture, ResourceFacts, ResourceRef, ResourceType } from "../core/types.js";
-import { type AlertOutcome, type AlertRenderOptions, renderAlert, type TagAction } from "./alert-message.js";
-import type { AlertPort, SageMakerPort } from "./ports.js";
-import type { ProgressCache } from "./progress-cache.js";
+import { act, type HandleOutcome, ignoredOutcome } from "./act.js";
+import type { AlertRenderOptions } from "./alert-message.js";
+import type { AlertPort, CreatorLookup, Incarnation, IncarnationRecord, RecordStore, SageMakerPort } from "./ports.js";
 
-/** Tag keys written on every decided resource (the contract). */
-export const TAGS = {
-  status: "isolation-guard:status",
-  rules: "isolation-guard:rules",
-  action: "isolation-guard:action",
-  checkedAt: "isolation-guard:checked-at",
-  policy: "isolation-guard:policy",
-  /** Who reports a violation that no remedy settles (see claimReport). */
-  claim: "isolation-guard:claim",
-} as const;
+export { type HandleOutcome, TAGS } from "./act.js";
 
 /** Minimal structured logger (Powertools Logger satisfies it). */
 export interface LogPort {
@@ -44,53 +33,26 @@ export interface MetricsPort {
 export interface EnforcerDeps {
   sagemaker: SageMakerPort;
   alerts: AlertPort;
+  /** The guard's own record: who reports, who created what, what was decided (never the resource's tags). */
+  record: RecordStore;
+  /** Finds a creator no event named (CloudTrail LookupEvents); `null`: unknown creators are unverifiable. */
+  creators: CreatorLookup | null;
   policy: Policy;
-  /** Short id of the policy in force, written in a tag so a sweep can tell stale decisions. */
+  /** Short id of the policy in force, written in the record and a tag so a sweep can tell stale decisions. */
   policyId: string;
   /** The only account and region this guard may act in. */
   self: { account: string; region: string };
   now: () => number;
   log: LogPort;
-  progress: ProgressCache;
   /**
-   * How long to wait before concluding that a job which is no longer running was not handled by the
-   * other trigger (CloudTrail vs state-change events race by a few hundred ms).
+   * How long a claim to report stays another delivery's before it may be taken over (its holder died
+   * before alerting): the function's timeout, so a live holder is never overtaken.
    */
-  settleMs: number;
-  sleep?: (ms: number) => Promise<void>;
+  leaseMs: number;
   /** Alert body format and runbook link. */
   alertRendering?: AlertRenderOptions;
-}
-
-/** What happened to one event: the decision, and each action's result. */
-export interface HandleOutcome {
-  decision: Decision;
-  remedy: "stopped" | "deleted" | "not-running" | "gone" | "busy" | "failed" | null;
-  tagAction: TagAction | null;
-  tagged: boolean;
-  alerted: boolean;
-  /** Set when the event repeated a decision already carried out (duplicate delivery or second trigger). */
-  duplicateOf: string | null;
-  /** What Describe said, when the resource was described: status and creation time only. */
-  described?: { status: string | null; createdAt: string | null };
-}
-
-const ignoredOutcome = (decision: Decision): HandleOutcome => ({
-  decision,
-  remedy: null,
-  tagAction: null,
-  tagged: false,
-  alerted: false,
-  duplicateOf: null,
-});
-
-function rulesOf(d: Decision): string {
-  return [...new Set(d.findings.map((f) => f.rule))].join(",");
-}
-
-/** Rule lists as tagged: comma-separated, or "+"-separated where AWS refused the comma (see the adapter). */
-function sameRules(tagged: string | undefined, rules: string): boolean {
-  return (tagged ?? "").replace(/\+/g, ",") === rules;
+  /** Who may have sent a forged event, named in its "suspicious event" report (SECURITY.md). */
+  senders?: string;
 }
 
 interface LookedUp {
@@ -224,51 +186,101 @@ async function lookUp(
 }
 
 /**
- * Handles one EventBridge event end to end: normalize, decide (describing the resource when the
- * event cannot say), then act: remedy first, alert, tag. Same code for the Lambdas and the CLI.
- * Throws InvalidEventError for unreadable events (before any AWS call) and ActionFailedError when an
- * action failed after the SDK's retries, so the Lambda is retried and finally dead-lettered.
+ * Handles one EventBridge event end to end: normalize, then *verify*: the resource's own Describe* decides
+ * (an event's word never stops or deletes anything), then act: remedy first, claim, alert, label, record.
+ * Same code for the Lambdas and the CLI. Throws InvalidEventError for unreadable events (before any AWS
+ * call) and ActionFailedError when an action failed after the SDK's retries, so the Lambda is retried and
+ * finally dead-lettered.
  *
  * @example const outcome = await handleEvent(event, deps); console.log(outcome.decision.verdict);
  */
 export async function handleEvent(raw: unknown, deps: EnforcerDeps): Promise<HandleOutcome> {
   const n = normalizeEvent(raw);
   const now = deps.now();
-  let decision = decide(n, deps.policy, now);
+  const claimed = decide(n, deps.policy, now);
   const resource = n.kind === "facts" ? n.facts.resource : n.kind === "lookup" ? n.resource : null;
 
-  if (n.kind === "ignored" || !resource) return ignoredOutcome(decision);
+  if (n.kind === "ignored" || !resource) return ignoredOutcome(claimed);
   if (resource.account !== deps.self.account || resource.region !== deps.self.region) {
     return ignoredOutcome({
-      ...decision,
+      ...claimed,
       verdict: "IGNORED",
       actions: [],
       reason: `event is about account ${resource.account} in ${resource.region}; this guard acts only in account ${deps.self.account}, ${deps.self.region}`,
     });
   }
-
-  let status: string | null = null;
-  if (n.kind === "lookup") {
-    const found = await lookUp(deps, n);
-    if ("ignored" in found) return ignoredOutcome({ ...decision, verdict: "IGNORED", reason: found.ignored });
-    status = found.status;
-    decision = decideFacts(found.facts, deps.policy, now, n.event);
+  // Verify: the event's request parameters are what its sender wrote; the resource's Describe* is what runs.
+  // The models too: an event naming an endpoint config is not proof of the config the endpoint runs.
+  const request: Extract<NormalizedEvent, { kind: "lookup" }> =
+    n.kind === "lookup"
+      ? { ...n, modelSource: null }
+      : {
+          kind: "lookup",
+          reason: "verify the event against the resource",
+          event: n.event,
+          resource,
+          caller: n.facts.caller,
+          modelSource: null,
+          trigger: "cloudtrail",
+        };
+  const found = await lookUp(deps, request);
+  if ("ignored" in found) {
+    const outcome = ignoredOutcome({ ...claimed, verdict: "IGNORED", actions: [], reason: found.ignored });
+    // Nothing to verify, stop, alert or tag: the outcome says the resource is gone (not a duplicate).
+    return found.ignored === `${resource.type} ${resource.name} no longer exists`
+      ? { ...outcome, remedy: "gone" }
+      : outcome;
   }
-  return act(decision, status, deps);
+  const incarnation = incarnationOf(found.facts.resource, found.createdAt);
+  const decision = await withCreator(decideFacts(found.facts, deps.policy, now, n.event), found, incarnation, deps);
+  const suspicious = n.kind === "facts" && violates(claimed) !== violates(decision) ? claimed : null;
+  return act({ decision, status: found.status, incarnation, eventCaller: request.caller, suspicious }, deps);
+}
+
+const violates = (d: Decision) => d.verdict === "NON_COMPLIANT";
+
+function incarnationOf(r: ResourceRef, createdAt: string | null): Incarnation {
+  return { arn: r.arn ?? `${r.type}/${r.name}`, createdAt };
+}
+
+/**
+ * A violation that a principal-scoped exemption might cover, found without its creator (state-change
+ * event, sweep): the creator comes from the record the CloudTrail path wrote, else from CloudTrail's
+ * event history; when neither knows, the violation is reported as unverifiable, never skipped.
+ */
+async function withCreator(
+  decision: Decision,
+  found: LookedUp,
+  incarnation: Incarnation,
+  deps: EnforcerDeps,
+  known?: IncarnationRecord | null,
+): Promise<Decision> {
+  if (!mayBeExempt(decision)) return decision;
+  const r = found.facts.resource;
+  let caller = (known === undefined ? await deps.record.get(incarnation) : known)?.caller ?? null;
+  if (!caller && deps.creators) {
+    try {
+      caller = await deps.creators.creatorOf(r.type, r.name, found.createdAt);
+    } catch (e) {
+      deps.log.warn("creator lookup failed", { resourceArn: incarnation.arn, reason: (e as Error).message });
+    }
+  }
+  if (!caller) return creatorUnverifiable(decision);
+  return decideFacts({ ...found.facts, caller }, deps.policy, deps.now(), decision.event);
 }
 
 /**
  * Decides and (unless `dryRun`) acts on a resource found without an event, such as by the scheduled
- * sweep or `isolation-guard scan --fix`: the same describe, decision, remedy, alert and tags as the
- * event path, with the same duplicate protection. The caller is unknown, so principal-scoped
- * exemptions do not apply.
+ * sweep or `isolation-guard scan --fix`: the same describe, decision, remedy, alert and record as the
+ * event path, with the same duplicate protection. The creator, for principal-scoped exemptions, comes
+ * from the record (`known`, when the caller read it already) or CloudTrail.
  *
  * @example await enforceResource({ type: "training-job", name, arn, account, region }, deps, { trigger: "sweep" })
  */
 export async function enforceResource(
   resource: ResourceRef,
   deps: EnforcerDeps,
-  options: { dryRun?: boolean; trigger?: string } = {},
+  options: { dryRun?: boolean; trigger?: string; known?: IncarnationRecord | null } = {},
 ): Promise<HandleOutcome> {
   const event: Decision["event"] = {
     id: null,
@@ -295,169 +307,18 @@ export async function enforceResource(
     trigger: "state-change",
   });
   if ("ignored" in found) return ignoredOutcome({ ...base, resource, reason: found.ignored });
-  const decision = decideFacts(found.facts, deps.policy, deps.now(), event);
+  const incarnation = incarnationOf(found.facts.resource, found.createdAt);
+  const decision = await withCreator(
+    decideFacts(found.facts, deps.policy, deps.now(), event),
+    found,
+    incarnation,
+    deps,
+    options.known,
+  );
   const described = { status: found.status, createdAt: found.createdAt };
   if (options.dryRun) return { ...ignoredOutcome(decision), tagAction: null, described };
-  return { ...(await act(decision, found.status, deps)), described };
-}
-
-async function act(decision: Decision, knownStatus: string | null, deps: EnforcerDeps): Promise<HandleOutcome> {
-  let status = knownStatus;
-  const r = decision.resource as ResourceRef;
-  const arn = r.arn ?? (await arnFromDescribe(deps, r)) ?? sageMakerArn(r.type, r.name, r.account, r.region);
-  const resource = { ...r, arn };
-  decision = { ...decision, resource };
-  const now = deps.now();
-  const key = `${arn}|${decision.verdict}|${rulesOf(decision)}`;
-  const done = deps.progress.get(key, now);
-  const outcome: HandleOutcome = { ...ignoredOutcome(decision), tagAction: "none" };
-  const log = {
-    resourceArn: arn,
-    eventId: decision.event.id,
-    deliveryId: decision.event.deliveryId,
-    verdict: decision.verdict,
-    rules: rulesOf(decision),
-  };
-
-  // 1. The remedy: on the critical path, first, alone.
-  let detail = "no action was needed";
-  let remedyError: ActionFailedError | null = null;
-  try {
-    if (decision.actions.includes("stop")) {
-      const spec = RESOURCE_TYPES[r.type];
-      const later = spec.remedy === "stop" ? (spec.stopsLater ?? []) : [];
-      outcome.remedy =
-        done.remedy ??
-        (status && later.includes(status)
-          ? "busy"
-          : status && !stopApplies(r.type, status)
-            ? "not-running"
-            : await deps.sagemaker.stop(r.type, r.name));
-      if (outcome.remedy === "not-running" && !status && !done.remedy) {
-        // Say what state the job is really in (finished by itself, or stopped by an earlier attempt or its owner).
-        status = describedStatus(r.type, await deps.sagemaker.describe(r.type, r.name));
-        // Refused because it is still starting (a notebook Pending): its state change brings the stop.
-        if (status && later.includes(status)) outcome.remedy = "busy";
-      }
-      // A stop refused while the resource starts is retried at its next state change: not remembered as done.
-      if (outcome.remedy !== "busy") deps.progress.update(key, now, { remedy: outcome.remedy });
-      outcome.tagAction = outcome.remedy === "stopped" ? "stopped" : "none";
-      detail =
-        outcome.remedy === "stopped"
-          ? "the guard stopped it"
-          : outcome.remedy === "gone"
-            ? "it no longer exists"
-            : outcome.remedy === "busy"
-              ? `SageMaker cannot stop it while it is ${status ?? "starting"}; the guard stops it when it reaches ${spec.remedy === "stop" ? spec.stopWhile.join(" or ") : "a stoppable state"}`
-              : `it was no longer running when the guard acted${status ? ` (status ${status})` : ""}`;
-    } else if (decision.actions.includes("delete")) {
-      outcome.remedy = done.remedy ?? (await deps.sagemaker.delete(r.type, r.name));
-      // A refused delete is retried by the resource's next state change: not remembered as done.
-      if (outcome.remedy !== "busy") deps.progress.update(key, now, { remedy: outcome.remedy });
-      outcome.tagAction = outcome.remedy === "deleted" ? "deleted" : "none";
-      detail =
-        outcome.remedy === "deleted"
-          ? "the guard deleted it"
-          : outcome.remedy === "busy"
-            ? "SageMaker refuses to delete it while it is being created or updated; the guard deletes it when it reaches InService"
-            : "it no longer exists";
-    } else if (decision.verdict === "NON_COMPLIANT") {
-      outcome.tagAction = decision.mode === "audit" ? "audit-only" : "none";
-      detail =
-        decision.mode === "audit" ? "audit mode: found, tagged and reported, not stopped" : "tagged and reported";
-    }
-  } catch (e) {
-    if (!(e instanceof ActionFailedError)) throw e;
-    // The remedy failed after the SDK's retries: report that (a silent failure is the worst outcome),
-    // then fail the invocation so Lambda retries and, at last, dead-letters the event.
-    remedyError = e;
-    outcome.remedy = "failed";
-    outcome.tagAction = "none";
-    detail = `the guard could not ${decision.actions.includes("stop") ? "stop" : "delete"} it (${e.message}); it keeps retrying`;
-    deps.log.error("remedy failed", { ...log, reason: e.message });
-  }
-  if (outcome.remedy === "stopped" || outcome.remedy === "deleted") {
-    deps.log.info(`${outcome.remedy} ${r.type}`, log);
-  }
-
-  // 2. Was this violation already reported? Only asked when we did not just carry out the remedy ourselves.
-  const wantsAlert = decision.actions.includes("alert");
-  // A "could not stop" or "will delete when InService" alert does not stand for the final one.
-  const interim = outcome.remedy === "failed" || outcome.remedy === "busy";
-  const interimKey = `${key}|${outcome.remedy}`;
-  let alreadyReported = interim ? deps.progress.get(interimKey, now).alerted === true : done.alerted === true;
-  let staleRecord = false;
-  if (alreadyReported) outcome.duplicateOf = "a delivery this container already handled";
-  const ownReport = ["stopped", "deleted", "failed", "busy"].includes(outcome.remedy ?? "");
-  if (wantsAlert && !alreadyReported && !ownReport) {
-    if (outcome.remedy === "gone") {
-      // Deleted earlier (by this guard on a previous delivery, or by its owner): nothing left to report on.
-      alreadyReported = true;
-    } else {
-      if (outcome.remedy === "not-running" && deps.settleMs > 0) await (deps.sleep ?? delay)(deps.settleMs);
-      const tags = await deps.sagemaker.listTags(arn);
-      const reported =
-        tags !== null && tags[TAGS.status] === decision.verdict && sameRules(tags[TAGS.rules], rulesOf(decision));
-      // Reported before, but under another policy: refresh the record (no second alert). Only a real
-      // record counts: a delivery that merely lost the claim must not write the verdict tags.
-      staleRecord = reported && tags[TAGS.policy] !== deps.policyId;
-      alreadyReported = tags === null || reported;
-      if (!alreadyReported && outcome.remedy === null) alreadyReported = !(await claimReport(deps, arn, decision));
-    }
-    // A resource that does not exist is not a duplicate: the outcome says it is gone (see `summarize`).
-    if (alreadyReported && outcome.remedy !== "gone") outcome.duplicateOf = "an earlier delivery or the other trigger";
-  }
-
-  // 3. Alert before the tag: the tag marks the violation as reported, so it must not exist unless the alert went out.
-  const decidedAt = new Date(now).toISOString();
-  if (wantsAlert && !alreadyReported) {
-    const o: AlertOutcome = { action: outcome.tagAction ?? "none", detail, decidedAt };
-    await deps.alerts.publish(renderAlert(decision, o, deps.alertRendering));
-    deps.progress.update(interim ? interimKey : key, now, { alerted: true });
-    outcome.alerted = true;
-    deps.log.info("alert published", log);
-  }
-
-  // 4. Tag (a deleted resource cannot be: its alert carries the record).
-  const duplicate = (alreadyReported && outcome.duplicateOf !== null) || outcome.remedy === "gone";
-  if (remedyError) throw remedyError;
-  if (decision.actions.includes("tag") && (!duplicate || staleRecord) && !done.tagged) {
-    await deps.sagemaker.addTags(arn, {
-      [TAGS.status]: decision.verdict,
-      [TAGS.rules]: rulesOf(decision),
-      [TAGS.action]: outcome.tagAction ?? "none",
-      [TAGS.checkedAt]: decidedAt,
-      [TAGS.policy]: deps.policyId,
-    });
-    deps.progress.update(key, now, { tagged: true });
-    outcome.tagged = true;
-  }
-  return outcome;
-}
-
-/**
- * With no remedy to decide who reports (audit mode, endpoint configs), two deliveries in two containers
- * could both find the violation unreported. Each writes its own claim tag, waits `settleMs` for the
- * other's write to land, and reads back: the last writer reports, the other stands down. A claimer that
- * dies before reporting leaves no alert behind, but its retry claims afresh.
- */
-async function claimReport(deps: EnforcerDeps, arn: string, decision: Decision): Promise<boolean> {
-  if (deps.settleMs <= 0) return true;
-  const mine = `${deps.now()}-${randomUUID().slice(0, 8)}`;
-  await deps.sagemaker.addTags(arn, { [TAGS.claim]: mine });
-  await (deps.sleep ?? delay)(deps.settleMs);
-  const tags = await deps.sagemaker.listTags(arn);
-  if (tags === null) return false;
-  if (tags[TAGS.status] === decision.verdict && sameRules(tags[TAGS.rules], rulesOf(decision))) return false;
-  return tags[TAGS.claim] === mine;
-}
-
-/**
- * An event without the ARN (CloudTrail events carry it in responseElements; hand-made ones may not):
- * ask SageMaker rather than guess, since the ARN's case of the name differs between AWS and emulators.
- */
-async function arnFromDescribe(deps: EnforcerDeps, r: ResourceRef): Promise<string | null> {
-  return describedArn(r, await deps.sagemaker.describe(r.type, r.name));
+  const outcome = await act({ decision, status: found.status, incarnation, eventCaller: null, suspicious: null }, deps);
+  return { ...outcome, described };
 }
 
 /** The ARN a Describe* output gives, checked to name this resource in this account and region. */
@@ -473,10 +334,9 @@ function describedArn(r: ResourceRef, out: Record<string, unknown> | null): stri
 }
 
 /** The status a Describe* output gives (TrainingJobStatus, EndpointStatus, ...), when the type has one. */
-function describedStatus(type: ResourceType, out: Record<string, unknown> | null): string | null {
+export function describedStatus(type: ResourceType, out: Record<string, unknown> | null): string | null {
+  // Types without a state change keep their status under the List summary's member (AutoMLJobStatus, ...).
   const key = RESOURCE_TYPES[type].stateChange?.statusKey ?? RESOURCE_TYPES[type].api.list.statusKey;
   const status = key ? out?.[key] : undefined;
   return typeof status === "string" ? status : null;
 }
-
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

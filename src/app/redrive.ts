@@ -1,5 +1,10 @@
 import { GuardError, InvalidEventError, TrustBoundaryError } from "../core/errors.js";
-import type { Runtime } from "./runtime.js";
+import type { HandleOutcome } from "./enforce.js";
+
+/** What redrive needs of the runtime (src/wiring/runtime.ts builds it). */
+export interface Runtime {
+  handle(event: unknown): Promise<HandleOutcome>;
+}
 
 /** A dead-letter queue message. */
 export interface QueuedMessage {

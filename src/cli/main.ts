@@ -11,10 +11,13 @@ const COMMAND_USAGE: Record<CommandName, string> = {
       Decide one EventBridge event offline. Exit 0 compliant/exempt/ignored/needs-lookup,
       1 non-compliant, 2 unreadable input or invalid policy.
 `,
-  handle: `  isolation-guard handle <event.json | -> [--quiet]
+  handle: `  isolation-guard handle <event.json | -> [<event.json> ...] [--quiet]
       Enforce: the Lambda's code path against AWS_ENDPOINT_URL / AWS_REGION, with
-      GUARD_ALERT_TOPIC_ARN, GUARD_MODE (enforce|audit) and GUARD_POLICY_FILE.
-      Exit 0 handled, 1 an action failed, 2 unreadable event or invalid configuration.
+      GUARD_ALERT_TOPIC_ARN, GUARD_MODE (enforce|audit), GUARD_POLICY_FILE and
+      GUARD_RECORD_TABLE (default isolation-guard-record). Several events in order in one
+      runtime; - reads a stream (JSON Lines or documents one after another). One JSON
+      line per event. Exit: the worst of the events (0 handled, 1 an action failed,
+      2 unreadable event); 2 for invalid configuration.
 `,
   guardrails: `  isolation-guard guardrails --policy <file> [--format scp|iam] [--boundary] [--out <file>]
       Write the preventive SCP / IAM policy derived from the same policy file.

@@ -339,6 +339,29 @@ export function decideFacts(facts: ResourceFacts, policy: Policy, now: number, e
   };
 }
 
+/**
+ * A violation whose creator could not be found (no CloudTrail record in the guard's record or in CloudTrail's
+ * event history) while a principal-scoped exemption might cover it: reported as unverifiable and never
+ * stopped or deleted on a guess, but never skipped either. Other decisions pass through unchanged.
+ *
+ * @example const d = creatorUnverifiable(decideFacts(facts, policy, now)); // NON_COMPLIANT, actions tag + alert
+ */
+export function creatorUnverifiable(d: Decision): Decision {
+  if (!mayBeExempt(d)) return d;
+  return {
+    ...d,
+    verdict: "NON_COMPLIANT",
+    reason: `${d.reason}; the creator could not be found, so the exemption can be neither applied nor ruled out: reported, not stopped or deleted`,
+    actions: ["tag", "alert"],
+    notes: [...d.notes, "creator unverifiable: no CloudTrail record of the create call was found"],
+  };
+}
+
+/** True for the decision `decideFacts` returns when only the creator (unknown) decides whether an exemption applies. */
+export function mayBeExempt(d: Decision): boolean {
+  return d.verdict === "NEEDS_LOOKUP" && d.caller === null && d.findings.length > 0;
+}
+
 const NO_EVENT: EventInfo = { id: null, deliveryId: null, name: null, time: null, source: null, detailType: null };
 
 /**

@@ -140,6 +140,15 @@ function relevantOmitted(params: Record<string, unknown>): boolean {
   return false;
 }
 
+/**
+ * Who made a call, from a CloudTrail record's `userIdentity` (an event's, or one LookupEvents returned).
+ * @example callerFromIdentity(JSON.parse(e.CloudTrailEvent).userIdentity)
+ */
+export function callerFromIdentity(identity: unknown): Caller | null {
+  const parsed = UserIdentity.safeParse(identity);
+  return parsed.success ? callerOf(parsed.data) : null;
+}
+
 function callerOf(identity: z.infer<typeof UserIdentity> | null | undefined): Caller | null {
   if (!identity) return null;
   return {

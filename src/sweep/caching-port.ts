@@ -32,15 +32,11 @@ export class DescribeCache {
 }
 
 /**
- * The SageMaker port as one swept resource sees it: describes go through the sweep's cache, and the
- * resource's tags are read at most once (the sweep reads them first to skip decided resources; the
- * enforcer's duplicate check then reuses that read). Writes pass through and keep the copy current.
- * A describe is not forgotten after a stop or delete: an endpoint swept after its model was deleted
- * is still judged by that model's settings, not reported as unverifiable.
+ * The SageMaker port as one swept resource sees it: describes go through the sweep's cache; stops,
+ * deletes and tags pass through. A describe is not forgotten after a stop or delete: an endpoint swept
+ * after its model was deleted is still judged by that model's settings, not reported as unverifiable.
  */
 export class SweepPort implements SageMakerPort {
-  private readonly tags = new Map<string, Promise<Record<string, string> | null>>();
-
   constructor(
     private readonly inner: SageMakerPort,
     private readonly describes: DescribeCache,
@@ -58,24 +54,7 @@ export class SweepPort implements SageMakerPort {
     return this.inner.delete(type, name);
   }
 
-  async addTags(arn: string, tags: Record<string, string>): Promise<void> {
-    await this.inner.addTags(arn, tags);
-    const known = await this.tags.get(arn)?.catch(() => undefined);
-    if (known) this.tags.set(arn, Promise.resolve({ ...known, ...tags }));
-  }
-
-  listTags(arn: string): Promise<Record<string, string> | null> {
-    let p = this.tags.get(arn);
-    if (!p) {
-      p = this.inner.listTags(arn);
-      this.tags.set(arn, p);
-      p.catch(() => this.tags.delete(arn));
-    }
-    return p;
-  }
-
-  /** Drops the remembered tags, so the next read asks SageMaker (after a settle wait, another trigger may have tagged). */
-  forgetTags(arn: string): void {
-    this.tags.delete(arn);
+  addTags(arn: string, tags: Record<string, string>): Promise<void> {
+    return this.inner.addTags(arn, tags);
   }
 }

@@ -1,4 +1,5 @@
-import { type EnforcerDeps, enforceResource, type HandleOutcome, TAGS } from "../app/enforce.js";
+import { type EnforcerDeps, enforceResource, type HandleOutcome } from "../app/enforce.js";
+import { type IncarnationRecord, incarnationKey } from "../app/ports.js";
 import { parseSageMakerArn } from "../core/arn.js";
 import { GuardError } from "../core/errors.js";
 import { SWEEP_TYPES } from "../core/resource-types.js";
@@ -33,7 +34,7 @@ export interface SweptResource {
   creator: string | null;
   createdAt: string | null;
   status: string | null;
-  /** The guard's tags found on it, if any. */
+  /** What the guard's record says it decided before, if anything (never read from the resource's tags). */
   previous: { status: string; policy: string | null; action: string | null; checkedAt: string | null } | null;
   /** Already decided under the current policy: not described again (sweep only). */
   skipped: boolean;
@@ -57,19 +58,18 @@ export interface ListResult {
 export interface ExamineOptions {
   /** Decide only (the scan's report); otherwise act exactly as the event path does. */
   dryRun: boolean;
-  /** Trust the guard's tags when they carry the current policy id (the scheduled sweep). */
+  /** Skip what the guard's record says is decided and reported under the current policy (the scheduled sweep). */
   skipDecided: boolean;
   onProgress?: (done: number, total: number, item: SweptResource) => void;
   /** Checked before each resource: true stops taking new ones (a Lambda near its timeout). */
   stopWhen?: () => boolean;
 }
 
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * Finds resources without events and decides them with `enforceResource`, the event path's code:
- * lists every type (paginated), then examines resources with bounded concurrency, reading each one's
- * tags once and describing it once (models shared by several consumers are described once per sweep).
+ * lists every type (paginated), reads the guard's record for all of them (100 a call), then examines
+ * resources with bounded concurrency, describing each once (models shared by several consumers are
+ * described once per sweep). The resources' tags are never read: anyone who may tag can write them.
  *
  * @example
  * const sweeper = new Sweeper(deps, new SageMakerLister(client), { concurrency: 4, trigger: "sweep" });
@@ -103,13 +103,29 @@ export class Sweeper {
     return { resources: lists.flatMap((l) => l ?? []), errors };
   }
 
+  /** The record's entries for these resources; an unreadable record means nothing is skipped. */
+  private async recordsFor(resources: readonly ListedResource[]): Promise<Map<string, IncarnationRecord> | null> {
+    try {
+      return await this.deps.record.getMany(resources.map((r) => ({ arn: r.arn, createdAt: r.createdAt })));
+    } catch (e) {
+      this.deps.log.warn("the guard's record could not be read: every resource is decided afresh", {
+        reason: (e as Error).message,
+      });
+      return null;
+    }
+  }
+
   async examine(resources: readonly ListedResource[], options: ExamineOptions): Promise<SweptResource[]> {
     let done = 0;
+    const records = await this.recordsFor(resources);
     const out = await mapPool(
       resources,
       this.options.concurrency,
       async (r) => {
-        const item = await this.examineOne(r, options);
+        const known = records
+          ? (records.get(incarnationKey({ arn: r.arn, createdAt: r.createdAt })) ?? null)
+          : undefined;
+        const item = await this.examineOne(r, options, known);
         options.onProgress?.(++done, resources.length, item);
         return item;
       },
@@ -157,20 +173,21 @@ export class Sweeper {
 
   /** The enforcer's deps for one resource. An empty `self.account` (the CLI without GUARD_ACCOUNT_ID) trusts the listing's account. */
   private depsFor(arn: string, account: string): EnforcerDeps {
-    const port = this.portFor(arn);
-    const sleep = this.deps.sleep ?? delay;
     return {
       ...this.deps,
       self: { account: this.deps.self.account || account, region: this.deps.self.region },
-      sagemaker: port,
-      sleep: async (ms) => {
-        port.forgetTags(arn);
-        await sleep(ms);
-      },
+      sagemaker: this.portFor(arn),
     };
   }
 
-  private async examineOne(r: ListedResource, options: ExamineOptions): Promise<SweptResource> {
+  /**
+   * @param known the record's entry (`null`: none), or `undefined` when the record could not be read.
+   */
+  private async examineOne(
+    r: ListedResource,
+    options: ExamineOptions,
+    known: IncarnationRecord | null | undefined,
+  ): Promise<SweptResource> {
     const parsed = parseSageMakerArn(r.arn);
     const item: SweptResource = {
       type: r.type,
@@ -192,28 +209,24 @@ export class Sweeper {
       tagged: false,
       error: null,
     };
-    const port = this.portFor(r.arn);
+    if (known?.verdict) {
+      item.previous = {
+        status: known.verdict,
+        policy: known.policyId ?? null,
+        action: known.remedy ?? null,
+        checkedAt: known.decidedAt ?? null,
+      };
+    }
     try {
-      const tags = await port.listTags(r.arn);
-      if (tags === null) return { ...item, verdict: "GONE", reason: "deleted before it could be examined" };
-      const status = tags[TAGS.status];
-      if (status) {
-        item.previous = {
-          status,
-          policy: tags[TAGS.policy] ?? null,
-          action: tags[TAGS.action] ?? null,
-          checkedAt: tags[TAGS.checkedAt] ?? null,
-        };
-      }
-      if (options.skipDecided && status && tags[TAGS.policy] === this.deps.policyId) {
+      if (options.skipDecided && known && decided(known, this.deps.policyId)) {
         return {
           ...item,
-          verdict: status as Verdict,
-          reason: "already decided under the current policy",
+          verdict: known.verdict as Verdict,
+          reason: "already decided and reported under the current policy (the guard's record)",
           skipped: true,
-          creator: creatorOf(tags, null),
-          findings: (tags[TAGS.rules] ?? "")
-            .split(/[,+]/)
+          creator: known.caller?.arn ?? null,
+          findings: (known.rules ?? "")
+            .split(",")
             .filter(Boolean)
             .map((rule) => ({ rule: rule as Finding["rule"], severity: "high", message: "", fix: "", path: "" })),
         };
@@ -221,18 +234,31 @@ export class Sweeper {
       const outcome = await enforceResource(this.refOf(item), this.depsFor(r.arn, item.account), {
         dryRun: options.dryRun,
         trigger: this.options.trigger,
+        known,
       });
+      if (outcome.decision.verdict === "IGNORED" && /no longer exists/.test(outcome.decision.reason ?? "")) {
+        return { ...item, verdict: "GONE", reason: "deleted before it could be examined" };
+      }
       return {
         ...item,
         ...fromOutcome(outcome),
         createdAt: outcome.described?.createdAt ?? item.createdAt,
         status: outcome.described?.status ?? item.status,
-        creator: creatorOf(tags, await this.describes.peek(r.type, r.name)),
+        creator:
+          outcome.decision.caller?.arn ??
+          known?.caller?.arn ??
+          creatorOf(null, await this.describes.peek(r.type, r.name)),
       };
     } catch (e) {
       return { ...item, verdict: "ERROR", error: (e as Error).message };
     }
   }
+}
+
+/** Decided under this policy, and reported (or nothing to report): the sweep need not look again. */
+function decided(known: IncarnationRecord, policyId: string): boolean {
+  if (!known.verdict || known.policyId !== policyId || known.alert === "pending") return false;
+  return known.remedy !== "failed" && known.remedy !== "busy";
 }
 
 function fromOutcome(o: HandleOutcome): Partial<SweptResource> {

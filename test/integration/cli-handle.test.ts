@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,7 +19,6 @@ function handle(event: unknown, env: Record<string, string>) {
     env: {
       PATH: process.env.PATH,
       ...emulatorEnv(emu.endpoint),
-      GUARD_SETTLE_MS: "0",
       ...env,
     },
   });
@@ -30,6 +29,105 @@ beforeAll(async () => {
   aws = clients(emu.endpoint);
 }, 30_000);
 afterAll(async () => emu?.stop());
+
+function eventFile(event: unknown): string {
+  const file = join(tmpdir(), `ig-event-${Date.now()}-${Math.random()}.json`);
+  writeFileSync(file, JSON.stringify(event, null, 2));
+  return file;
+}
+
+function run(args: string[], env: Record<string, string>, stdin?: string) {
+  return spawnSync(process.execPath, [BIN, "handle", "--quiet", ...args], {
+    encoding: "utf8",
+    input: stdin,
+    env: { PATH: process.env.PATH, ...emulatorEnv(emu.endpoint), ...env },
+  });
+}
+
+describe("isolation-guard handle with several events", () => {
+  it("handles several files in order in one runtime, one line each: the second delivery is a duplicate", async () => {
+    const inbox = await new AlertInbox(aws.sns, aws.sqs).create("cli-many");
+    const arn = await new Fixtures(aws.sm).trainingJob("cli-many-job");
+    const file = eventFile(sampleFor("CreateTrainingJob.no-isolation.json", "cli-many-job", arn));
+    const compliant = await new Fixtures(aws.sm).trainingJob("cli-many-ok", { isolated: true });
+    const ok = eventFile(sampleFor("CreateTrainingJob.isolated.json", "cli-many-ok", compliant));
+
+    const result = run([file, ok, file], { GUARD_ALERT_TOPIC_ARN: inbox.topicArn });
+
+    expect(result.status).toBe(0);
+    const lines = result.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.verdict, l.remedy, l.alerted])).toEqual([
+      ["NON_COMPLIANT", "stopped", true],
+      ["COMPLIANT", null, false],
+      ["NON_COMPLIANT", "not-running", false],
+    ]);
+    expect(lines[2].duplicateOf).not.toBeNull();
+    expect(await inbox.drain()).toHaveLength(1);
+  });
+
+  it("reads JSON Lines and pretty-printed documents from stdin, and exits with the worst status", async () => {
+    const inbox = await new AlertInbox(aws.sns, aws.sqs).create("cli-stream");
+    const arn = await new Fixtures(aws.sm).model("cli-stream-model", { isolated: true });
+    const event = sampleFor("CreateModel.isolated.json", "cli-stream-model", arn);
+    const stdin = `${JSON.stringify(event)}\nnot json at all\n${JSON.stringify(event, null, 2)}\n`;
+
+    const result = run(["-"], { GUARD_ALERT_TOPIC_ARN: inbox.topicArn }, stdin);
+
+    expect(result.status).toBe(2);
+    const lines = result.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatchObject({ verdict: "COMPLIANT" });
+    expect(lines[1]).toMatchObject({ input: "<stdin>#2", exit: 2 });
+    expect(lines[2]).toMatchObject({ verdict: "COMPLIANT" });
+  });
+
+  it("prints each event's line as soon as that event is complete, before the stream ends", async () => {
+    const inbox = await new AlertInbox(aws.sns, aws.sqs).create("cli-live");
+    const arn = await new Fixtures(aws.sm).model("cli-live-model", { isolated: true });
+    const event = sampleFor("CreateModel.isolated.json", "cli-live-model", arn);
+    const child = spawn(process.execPath, [BIN, "handle", "--quiet", "-"], {
+      env: { PATH: process.env.PATH, ...emulatorEnv(emu.endpoint), GUARD_ALERT_TOPIC_ARN: inbox.topicArn },
+    });
+    const firstLine = new Promise<string>((resolve) => {
+      let out = "";
+      child.stdout.on("data", (d) => {
+        out += d;
+        if (out.includes("\n")) resolve(out);
+      });
+    });
+
+    child.stdin.write(JSON.stringify(event, null, 2));
+    const line = await firstLine; // stdin is still open: the line came from the first event alone
+    child.stdin.end();
+    const code = await new Promise((resolve) => child.on("close", resolve));
+
+    expect(JSON.parse(line)).toMatchObject({ verdict: "COMPLIANT" });
+    expect(code).toBe(0);
+  });
+
+  it("exits 1 when one event's action failed, and still handles the others", async () => {
+    const arn = await new Fixtures(aws.sm).trainingJob("cli-fail-one");
+    const bad = eventFile(sampleFor("CreateTrainingJob.no-isolation.json", "cli-fail-one", arn));
+    const okArn = await new Fixtures(aws.sm).trainingJob("cli-fail-ok", { isolated: true });
+    const ok = eventFile(sampleFor("CreateTrainingJob.isolated.json", "cli-fail-ok", okArn));
+
+    const result = run([bad, ok], { GUARD_ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:missing-topic" });
+
+    expect(result.status).toBe(1);
+    const lines = result.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines[0]).toMatchObject({ exit: 1 });
+    expect(lines[1]).toMatchObject({ verdict: "COMPLIANT" });
+  });
+});
 
 describe("isolation-guard handle (the Lambda's code path from the command line)", () => {
   it("stops a violating job named in the event, alerts once, and exits 0", async () => {

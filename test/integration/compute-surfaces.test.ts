@@ -25,8 +25,9 @@ import {
   type NetworkConfig,
   type SageMakerClient,
 } from "@aws-sdk/client-sagemaker";
-import { createRuntime, type Runtime } from "../../src/app/runtime.js";
-import { type AlertInbox, clients, emulatorEnv, type Fixtures } from "../support/aws.js";
+import { guardRuntime } from "../../scripts/guard-runtime.js";
+import type { Runtime } from "../../src/wiring/runtime.js";
+import { type AlertInbox, type clients, emulatorEnv, type Fixtures } from "../support/aws.js";
 import { type Emulator, useEmulator } from "../support/emulator.js";
 import { sampleFor, stateChange } from "../support/events.js";
 
@@ -43,13 +44,7 @@ const VPC = { Subnets: ["subnet-0a1b2c3d4e5f60001"], SecurityGroupIds: ["sg-0a1b
 const BIN = join(import.meta.dirname, "../../bin/isolation-guard.js");
 
 function runtime(env: Record<string, string> = {}): Runtime {
-  const c = clients(emu.endpoint);
-  return createRuntime({
-    log: { info() {}, warn() {}, error() {} },
-    env: { AWS_REGION: "us-east-1", GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_SETTLE_MS: "0", ...env },
-    sagemaker: c.sm,
-    sns: c.sns,
-  });
+  return guardRuntime(emu.endpoint, { GUARD_ALERT_TOPIC_ARN: inbox.topicArn, ...env });
 }
 
 /** `isolation-guard handle FILE`: the Lambda's code path from the command line, against the emulator. */
@@ -205,7 +200,7 @@ describe("Studio domains and HyperPod clusters: alert and tag, never delete", ()
     const outcome = await runtime().handle(sampleFor("CreateDomain.public-internet-omitted.json", id, arn));
 
     expect(outcome.decision).toMatchObject({ verdict: "NON_COMPLIANT", actions: ["tag", "alert"] });
-    expect(outcome.decision.findings.map((f) => f.rule)).toEqual(["direct-internet-access-enabled"]);
+    expect(outcome.decision.findings.map((f: { rule: string }) => f.rule)).toEqual(["direct-internet-access-enabled"]);
     expect((await aws.sm.send(new DescribeDomainCommand({ DomainId: id }))).Status).toBe("InService");
     expect((await fx.tags(arn))["isolation-guard:status"]).toBe("NON_COMPLIANT");
     expect((await alerts()).map((a) => a.action)).toEqual(["none"]);
@@ -233,7 +228,7 @@ describe("Studio domains and HyperPod clusters: alert and tag, never delete", ()
     );
 
     expect(created.decision).toMatchObject({ verdict: "NON_COMPLIANT", actions: ["tag", "alert"] });
-    expect(created.decision.findings.map((f) => f.rule)).toEqual(["vpc-config-missing"]);
+    expect(created.decision.findings.map((f: { rule: string }) => f.rule)).toEqual(["vpc-config-missing"]);
     expect(updated.decision.verdict).toBe("COMPLIANT");
     expect(changed.decision.verdict).toBe("NON_COMPLIANT");
     expect(changed.alerted).toBe(false); // reported once
@@ -424,7 +419,7 @@ describe("inference recommendations jobs", () => {
     const open = await rt.handle(event("rec-open", openArn, "rec-open-model"));
     const closed = await rt.handle(event("rec-closed", closedArn, "rec-closed-model"));
 
-    expect(open.decision.findings.map((f) => f.rule)).toEqual(["network-isolation-disabled"]);
+    expect(open.decision.findings.map((f: { rule: string }) => f.rule)).toEqual(["network-isolation-disabled"]);
     expect(open.decision.findings[0]?.path).toBe("models[rec-open-model].enableNetworkIsolation");
     expect(open.remedy).toBe("stopped");
     expect(closed.decision.verdict).toBe("COMPLIANT");

@@ -1,12 +1,14 @@
 import {
+  DeleteModelCommand,
   DescribeInferenceComponentCommand,
   DescribeModelCommand,
   DescribeTrainingJobCommand,
 } from "@aws-sdk/client-sagemaker";
+import { guardRuntime } from "../../scripts/guard-runtime.js";
 import type { LogPort } from "../../src/app/enforce.js";
-import { createRuntime, type Runtime } from "../../src/app/runtime.js";
 import { ActionFailedError } from "../../src/core/errors.js";
-import { type AlertInbox, clients, type Fixtures, PYTORCH_IMAGE } from "../support/aws.js";
+import type { Runtime } from "../../src/wiring/runtime.js";
+import { type AlertInbox, type clients, type Fixtures, PYTORCH_IMAGE } from "../support/aws.js";
 import { type Emulator, useEmulator } from "../support/emulator.js";
 import { sample, sampleFor, stateChange } from "../support/events.js";
 
@@ -22,13 +24,7 @@ const log: LogPort = {
 };
 
 function runtime(env: Record<string, string> = {}, maxAttempts = 3): Runtime {
-  const c = clients(emu.endpoint, maxAttempts);
-  return createRuntime({
-    log,
-    env: { AWS_REGION: "us-east-1", GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_SETTLE_MS: "0", ...env },
-    sagemaker: c.sm,
-    sns: c.sns,
-  });
+  return guardRuntime(emu.endpoint, { GUARD_ALERT_TOPIC_ARN: inbox.topicArn, ...env }, { log, maxAttempts });
 }
 
 useEmulator((w) => {
@@ -66,23 +62,35 @@ describe("training jobs", () => {
     expect((alerts[0]?.Subject ?? "").length).toBeLessThan(100);
   });
 
-  it("makes the stop the first call and needs three calls in all for a violating job", async () => {
+  it("describes, then stops, before any other call: the record and the alert come after the stop", async () => {
     const arn = await fx.trainingJob("calls-violating");
     await emu.resetCalls();
 
     await runtime().handle(sampleFor("CreateTrainingJob.no-isolation.json", "calls-violating", arn));
 
-    expect(await emu.calls()).toEqual({ "sagemaker:StopTrainingJob": 1, "sns:Publish": 1, "sagemaker:AddTags": 1 });
+    const log = await emu.callLog();
+    expect(log.slice(0, 2)).toEqual(["sagemaker:DescribeTrainingJob", "sagemaker:StopTrainingJob"]);
+    expect(log.slice(2).sort()).toEqual([
+      "dynamodb:PutItem", // the claim
+      "dynamodb:UpdateItem", // the claim completed
+      "dynamodb:UpdateItem", // the incarnation's record
+      "sagemaker:AddTags",
+      "sns:Publish",
+    ]);
   });
 
-  it("leaves a compliant job running and costs it only its tag call", async () => {
+  it("leaves a compliant job running and costs it its describe, its label and its record", async () => {
     const arn = await fx.trainingJob("calls-compliant", { isolated: true });
     await emu.resetCalls();
 
     const outcome = await runtime().handle(sampleFor("CreateTrainingJob.isolated.json", "calls-compliant", arn));
 
     expect(outcome.decision.verdict).toBe("COMPLIANT");
-    expect(await emu.calls()).toEqual({ "sagemaker:AddTags": 1 });
+    expect(await emu.calls()).toEqual({
+      "sagemaker:DescribeTrainingJob": 1,
+      "sagemaker:AddTags": 1,
+      "dynamodb:UpdateItem": 1,
+    });
     expect(await status("calls-compliant")).toBe("InProgress");
     expect((await fx.tags(arn))["isolation-guard:status"]).toBe("COMPLIANT");
     expect((await fx.tags(arn))["isolation-guard:action"]).toBe("none");
@@ -317,10 +325,11 @@ describe("models and what puts them to work", () => {
   it("reports a transform job whose model cannot be found as unverifiable, not compliant", async () => {
     await fx.model("batch-model-gone", { isolated: true });
     const arn = await fx.transformJob("batch-unverifiable", "batch-model-gone");
+    await aws.sm.send(new DeleteModelCommand({ ModelName: "batch-model-gone" }));
 
     const outcome = await runtime().handle(
       sampleFor("CreateTransformJob.model-lookup.json", "batch-unverifiable", arn, (p) => {
-        p.modelName = "no-such-model";
+        p.modelName = "batch-model-gone";
       }),
     );
 
@@ -410,8 +419,8 @@ describe("models and what puts them to work", () => {
 describe("audit mode races", () => {
   it("sends one alert when two containers see the same violation at the same moment", async () => {
     const arn = await fx.trainingJob("audit-race");
-    const a = runtime({ GUARD_MODE: "audit", GUARD_SETTLE_MS: "400" });
-    const b = runtime({ GUARD_MODE: "audit", GUARD_SETTLE_MS: "400" });
+    const a = runtime({ GUARD_MODE: "audit" });
+    const b = runtime({ GUARD_MODE: "audit" });
 
     const [x, y] = await Promise.all([
       a.handle(stateChange("SageMakerTrainingJobStateChange.in-progress.json", "audit-race", arn)),

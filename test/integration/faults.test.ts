@@ -1,9 +1,11 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DescribeTrainingJobCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SqsQueue } from "../../src/adapters/sqs.js";
+import { loadConfig } from "../../src/app/config.js";
 import type { LogPort } from "../../src/app/enforce.js";
 import { redrive } from "../../src/app/redrive.js";
-import { createRuntime, type Runtime } from "../../src/app/runtime.js";
+import { createRuntime, type Runtime } from "../../src/wiring/runtime.js";
 import { type AlertInbox, clientConfig, type clients, type Fixtures } from "../support/aws.js";
 import { type Emulator, useEmulator } from "../support/emulator.js";
 import { sampleFor } from "../support/events.js";
@@ -33,9 +35,13 @@ function container(opts: { topicArn?: string; requestTimeout?: number; maxAttemp
   };
   return createRuntime({
     log: quiet,
-    env: { AWS_REGION: "us-east-1", GUARD_ALERT_TOPIC_ARN: opts.topicArn ?? inbox.topicArn, GUARD_SETTLE_MS: "0" },
-    sagemaker: new SageMakerClient(cfg),
-    sns: new SNSClient(cfg),
+    config: loadConfig({ AWS_REGION: "us-east-1", GUARD_ALERT_TOPIC_ARN: opts.topicArn ?? inbox.topicArn }),
+    clients: {
+      sagemaker: new SageMakerClient(cfg),
+      sns: new SNSClient(cfg),
+      dynamodb: new DynamoDBClient(cfg),
+      cloudtrail: aws.ct,
+    },
   });
 }
 

@@ -1,6 +1,7 @@
 import { DescribeTrainingJobCommand, ListTagsCommand } from "@aws-sdk/client-sagemaker";
+import { guardRuntime } from "../../scripts/guard-runtime.js";
 import type { LogPort } from "../../src/app/enforce.js";
-import { createRuntime, type Runtime } from "../../src/app/runtime.js";
+import type { Runtime } from "../../src/wiring/runtime.js";
 import { AlertInbox, clients, Fixtures } from "../support/aws.js";
 import { type Emulator, startEmulator } from "../support/emulator.js";
 import { sample, sampleFor } from "../support/events.js";
@@ -39,14 +40,8 @@ it("accounts for every one of 1,000 mixed events: no compliant job stopped, no v
     error() {},
   };
   const containers: Runtime[] = Array.from({ length: 4 }, () => {
-    const c = clients(emu.endpoint, 8);
-    return createRuntime({
-      log,
-      // Duplicates race their originals across containers: the settle wait is what keeps them apart.
-      env: { AWS_REGION: "us-east-1", GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_SETTLE_MS: "1500" },
-      sagemaker: c.sm,
-      sns: c.sns,
-    });
+    // Duplicates race their originals across containers: the record's conditional claims keep them apart.
+    return guardRuntime(emu.endpoint, { GUARD_ALERT_TOPIC_ARN: inbox.topicArn }, { log, maxAttempts: 8 });
   });
 
   const events: unknown[] = [];

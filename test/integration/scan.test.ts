@@ -3,10 +3,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AddTagsCommand, DescribeTrainingJobCommand, ListModelsCommand } from "@aws-sdk/client-sagemaker";
+import { guardRuntime } from "../../scripts/guard-runtime.js";
 import { RESOURCE_TYPE_NAMES } from "../../src/core/resource-types.js";
 import type { ScanReport } from "../../src/report/model.js";
 import { AlertInbox, clients, emulatorEnv, Fixtures } from "../support/aws.js";
 import { type Emulator, startEmulator } from "../support/emulator.js";
+import { sampleFor } from "../support/events.js";
 
 const BIN = join(import.meta.dirname, "../../bin/isolation-guard.js");
 // `npm test` installs Debian's chromium when it is missing (scripts/test-prerequisites.sh).
@@ -24,7 +26,6 @@ function scan(args: string[], env: Record<string, string> = {}) {
     env: {
       PATH: process.env.PATH,
       ...emulatorEnv(emu.endpoint),
-      GUARD_SETTLE_MS: "0",
       ...env,
     },
   });
@@ -57,10 +58,18 @@ async function trainingStatus(name: string) {
   return (await aws.sm.send(new DescribeTrainingJobCommand({ TrainingJobName: name }))).TrainingJobStatus;
 }
 
-/** A small account: one open job (with an owner tag), one isolated job, an open model, an isolated model used by an endpoint. */
+/**
+ * A small account: one open job (whose create call the event path saw, so the guard's record names its
+ * creator; its owner tag is only a label and is not read), one isolated job, an open model, an isolated
+ * model used by an endpoint.
+ */
 async function createAccount() {
   const open = await fx.trainingJob("scan-open-job");
-  await aws.sm.send(new AddTagsCommand({ ResourceArn: open, Tags: [{ Key: "owner", Value: "ana@example.com" }] }));
+  await aws.sm.send(new AddTagsCommand({ ResourceArn: open, Tags: [{ Key: "owner", Value: "mallory@example.com" }] }));
+  const event = sampleFor("CreateTrainingJob.no-isolation.json", "scan-open-job", open);
+  event.detail.userIdentity.arn = "arn:aws:sts::123456789012:assumed-role/DataScientist/ana@example.com";
+  const inbox = await new AlertInbox(aws.sns, aws.sqs).create("scan-setup");
+  await guardRuntime(emu.endpoint, { GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_MODE: "audit" }).handle(event);
   await fx.trainingJob("scan-isolated-job", { isolated: true });
   await fx.model("scan-open-model");
   await fx.model("scan-isolated-model", { isolated: true });
@@ -96,7 +105,11 @@ describe("isolation-guard scan", () => {
     expect(r.byType.find((t) => t.type === "training-job")).toMatchObject({ COMPLIANT: 1, NON_COMPLIANT: 1, total: 2 });
     expect(r.byType.find((t) => t.type === "endpoint")).toMatchObject({ COMPLIANT: 1, total: 1 });
     const job = r.violations.find((v) => v.name === "scan-open-job");
-    expect(job).toMatchObject({ rules: ["network-isolation-disabled"], creator: "ana@example.com", severity: "high" });
+    expect(job).toMatchObject({
+      rules: ["network-isolation-disabled"],
+      creator: "arn:aws:sts::123456789012:assumed-role/DataScientist/ana@example.com",
+      severity: "high",
+    });
     expect(job?.ageSeconds).toBeGreaterThanOrEqual(0);
     expect(job?.fix).toMatch(/EnableNetworkIsolation|network isolation/i);
     expect(r.violations.find((v) => v.name === "scan-open-model")?.creator).toBe(
@@ -104,12 +117,14 @@ describe("isolation-guard scan", () => {
     );
     const calls = await emu.calls();
     expect(Object.keys(calls).filter((k) => /Stop|Delete|AddTags|Publish/.test(k))).toEqual([]);
-    // At most one describe and one tag read per resource (the endpoint also describes its config and model).
-    expect(calls["sagemaker:ListTags"]).toBe(6);
+    // One describe per resource (the endpoint also describes its config and model), the record in one
+    // batch, and no tag read at all.
+    expect(calls["sagemaker:ListTags"]).toBeUndefined();
+    expect(calls["dynamodb:BatchGetItem"]).toBe(1);
     expect(calls["sagemaker:DescribeTrainingJob"]).toBe(2);
     expect(calls["sagemaker:DescribeModel"]).toBe(2);
     expect(await trainingStatus("scan-open-job")).toBe("InProgress");
-    expect((await fx.tags(open))["isolation-guard:status"]).toBeUndefined();
+    expect((await fx.tags(open))["isolation-guard:action"]).toBe("audit-only"); // the event path's label, untouched
   });
 
   it("lists a job SageMaker launched for a parent as IGNORED with its parent, never as a violation", async () => {
@@ -234,6 +249,7 @@ describe("isolation-guard scan", () => {
     expect(text).toMatch(/data-series="Compliant" data-type="model" data-count="1"/);
     expect(text).toContain("scan-open-job");
     expect(text).toContain("ana@example.com");
+    expect(text).not.toContain("mallory@example.com");
     const png = join(dir, "posture.png");
     const shot = chromium(`--screenshot=${png}`, "--window-size=1100,900", `file://${file}`);
     expect(shot.status).toBe(0);

@@ -9,11 +9,11 @@ import {
 } from "@aws-sdk/client-sqs";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import type { SNSEvent } from "aws-lambda";
+import { guardRuntime } from "../../scripts/guard-runtime.js";
 import { createSlackNotifier } from "../../src/adapters/slack.js";
 import { SnsAlerts } from "../../src/adapters/sns.js";
 import { renderAlert } from "../../src/app/alert-message.js";
 import { loadNotifierConfig } from "../../src/app/config-notifier.js";
-import { createRuntime } from "../../src/app/runtime.js";
 import { policyFromObject } from "../../src/core/index.js";
 import { ChatbotNotificationSchema } from "../../src/notify/chatbot.js";
 import { subscriptionFilterPolicy } from "../../src/notify/routing.js";
@@ -120,12 +120,7 @@ async function alertEvents(): Promise<SNSEvent[]> {
 /** The enforcer handles one violating training job and publishes its alert, as in production. */
 async function violationAlert(name = "churn-open"): Promise<SNSEvent> {
   const arn = await new Fixtures(aws.sm).trainingJob(name);
-  const runtime = createRuntime({
-    log: { info() {}, warn() {}, error() {} },
-    env: { AWS_REGION: "us-east-1", GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_SETTLE_MS: "0" },
-    sagemaker: aws.sm,
-    sns: aws.sns,
-  });
+  const runtime = guardRuntime(emu.endpoint, { GUARD_ALERT_TOPIC_ARN: inbox.topicArn });
   await runtime.handle(sampleFor("CreateTrainingJob.with-secret-env.json", name, arn));
   const [event] = await alertEvents();
   return event as SNSEvent;

@@ -6,8 +6,9 @@ import {
   ListModelsCommand,
   SageMakerClient,
 } from "@aws-sdk/client-sagemaker";
+import { loadSweepConfig } from "../../src/app/config-sweep.js";
 import type { LogPort } from "../../src/app/enforce.js";
-import { createSweepRuntime } from "../../src/sweep/runtime.js";
+import { createSweepRuntime } from "../../src/wiring/sweep-runtime.js";
 import { type AlertInbox, clientConfig, clients, type Fixtures } from "../support/aws.js";
 import { type Emulator, useEmulator } from "../support/emulator.js";
 
@@ -28,9 +29,8 @@ function sweepRuntime(env: Record<string, string> = {}) {
   const c = clients(emu.endpoint);
   return createSweepRuntime({
     log,
-    env: { AWS_REGION: "us-east-1", GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_SETTLE_MS: "0", ...env },
-    sagemaker: new SageMakerClient(cfg),
-    sns: c.sns,
+    config: loadSweepConfig({ AWS_REGION: "us-east-1", GUARD_ALERT_TOPIC_ARN: inbox.topicArn, ...env }),
+    clients: { sagemaker: new SageMakerClient(cfg), sns: c.sns, dynamodb: c.ddb, cloudtrail: c.ct },
   });
 }
 
@@ -163,7 +163,9 @@ describe("scheduled sweep", () => {
     expect(await subjects()).toHaveLength(0);
     const calls = await emu.calls();
     expect(Object.keys(calls).filter((k) => k.includes("Describe"))).toEqual([]);
-    expect(calls["sagemaker:ListTags"]).toBe(2);
+    // "Already decided" is the guard's record, read for both in one call: never the resources' tags.
+    expect(calls["dynamodb:BatchGetItem"]).toBe(1);
+    expect(calls["sagemaker:ListTags"]).toBeUndefined();
     expect(calls["sns:Publish"]).toBeUndefined();
   });
 
@@ -187,7 +189,7 @@ describe("scheduled sweep", () => {
     await fx.model("sweep-throttled-model");
     await emu.fault({ operation: "ListTrainingJobs", kind: "throttle", count: 1 });
     await emu.fault({ operation: "DescribeTrainingJob", kind: "throttle", count: 3 });
-    await emu.fault({ operation: "ListTags", kind: "throttle", count: 2 });
+    await emu.fault({ operation: "BatchGetItem", kind: "throttle", count: 1 });
     await emu.fault({ operation: "ListModels", kind: "throttle", count: 1 });
     await emu.resetCalls();
 
@@ -199,7 +201,7 @@ describe("scheduled sweep", () => {
     // Every throttled request was retried: 6 describes + 3 throttled, one list page + 1 throttled.
     expect(calls["sagemaker:DescribeTrainingJob"]).toBe(9);
     expect(calls["sagemaker:ListTrainingJobs"]).toBe(2);
-    expect(calls["sagemaker:ListTags"]).toBe(7 + 2);
+    expect(calls["dynamodb:BatchGetItem"]).toBe(1 + 1);
     for (let i = 0; i < 6; i++)
       expect(await trainingStatus(`sweep-throttled-${i}`)).toBe(i % 2 === 0 ? "InProgress" : "Stopped");
     expect(await subjects()).toHaveLength(4);

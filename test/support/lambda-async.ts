@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import type { Runtime } from "../../src/app/runtime.js";
+import type { Runtime } from "../../src/wiring/runtime.js";
 
 /**
  * Lambda's asynchronous invocation as EventBridge uses it: the first attempt plus up to two retries,

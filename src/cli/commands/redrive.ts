@@ -1,9 +1,10 @@
 import { parseArgs } from "node:util";
 import { createSqsClient, SqsQueue } from "../../adapters/sqs.js";
+import { loadConfig } from "../../app/config.js";
 import { redrive } from "../../app/redrive.js";
-import { createRuntime } from "../../app/runtime.js";
 import { ConfigError } from "../../core/errors.js";
 import { parsePolicy } from "../../core/policy-text.js";
+import { createRuntime } from "../../wiring/runtime.js";
 import { CliError, stderrLog } from "../io.js";
 
 /**
@@ -28,8 +29,8 @@ export async function run(argv: string[]): Promise<number> {
   let runtime: ReturnType<typeof createRuntime>;
   try {
     runtime = createRuntime({
+      config: loadConfig(process.env, parsePolicy),
       log: values.quiet ? { info() {}, warn() {}, error() {} } : stderrLog(),
-      parsePolicyText: parsePolicy,
     });
   } catch (e) {
     if (e instanceof ConfigError) throw new CliError(e.message, 2);

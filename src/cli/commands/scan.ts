@@ -4,13 +4,12 @@ import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
 import { createSageMakerClient } from "../../adapters/sagemaker.js";
 import { SageMakerLister } from "../../adapters/sagemaker-list.js";
-import { createSnsClient } from "../../adapters/sns.js";
-import { createRuntime } from "../../app/runtime.js";
-import { ConfigError } from "../../core/errors.js";
-import { parsePolicy } from "../../core/policy-text.js";
+import { configFrom, DEFAULT_RECORD_TABLE } from "../../app/config.js";
+import { DEFAULT_POLICY, policyFromObject } from "../../core/policy.js";
 import { buildReport, renderHtml, renderJson, renderTable, type ScanReport } from "../../report/index.js";
 import { SWEEP_TYPES, Sweeper, type SweptResource } from "../../sweep/sweep.js";
-import { CliError, stderrLog } from "../io.js";
+import { createRuntime } from "../../wiring/runtime.js";
+import { CliError, loadPolicyFile, stderrLog } from "../io.js";
 
 const FORMATS = ["table", "json", "html"] as const;
 type Format = (typeof FORMATS)[number];
@@ -69,34 +68,47 @@ function parse(argv: string[], env: NodeJS.ProcessEnv): ScanArgs {
 }
 
 /**
- * The enforcer's deps for one region. Without `--fix` no alert topic is needed: a placeholder satisfies
- * the shared config loader and is never published to. Without GUARD_ACCOUNT_ID (or a topic), the
- * account is the one the listing's ARNs name.
+ * The enforcer's deps for one region, from a config built here (no environment is forged): without
+ * `--fix` there is no alert topic and nothing is ever published. Without GUARD_ACCOUNT_ID (or a topic),
+ * the account is the one the listing's ARNs name.
  */
-function depsFor(region: string, args: ScanArgs, env: NodeJS.ProcessEnv) {
+async function depsFor(region: string, args: ScanArgs, env: NodeJS.ProcessEnv) {
   const topic = SNS_TOPIC.exec(env.GUARD_ALERT_TOPIC_ARN ?? "");
   if (args.fix && !topic) throw new CliError("--fix sends the alerts the event path sends: set GUARD_ALERT_TOPIC_ARN");
   const account = env.GUARD_ACCOUNT_ID ?? topic?.[2] ?? "";
-  const configEnv: NodeJS.ProcessEnv = {
-    ...env,
-    AWS_REGION: topic?.[1] ?? region,
-    GUARD_ALERT_TOPIC_ARN: topic ? topic[0] : `arn:aws:sns:${region}:${account || "000000000000"}:not-used`,
-    GUARD_ACCOUNT_ID: account || "000000000000",
-    ...(args.policy ? { GUARD_POLICY_FILE: args.policy, GUARD_POLICY_JSON: undefined } : {}),
-  };
+  if (account && !/^\d{12}$/.test(account))
+    throw new CliError(`GUARD_ACCOUNT_ID must be a 12-digit account id (got "${account}")`);
+  const policyFile = args.policy ?? env.GUARD_POLICY_FILE;
+  let policy = policyFile
+    ? await loadPolicyFile(policyFile)
+    : env.GUARD_POLICY_JSON
+      ? policyFromObject(parseJson(env.GUARD_POLICY_JSON), "GUARD_POLICY_JSON")
+      : DEFAULT_POLICY;
+  if (env.GUARD_MODE === "audit") policy = { ...policy, mode: "audit", resourceModes: {} };
+  else if (env.GUARD_MODE && env.GUARD_MODE !== "enforce")
+    throw new CliError(`GUARD_MODE must be enforce or audit (got "${env.GUARD_MODE}")`);
+  const config = configFrom({
+    region,
+    account,
+    policy,
+    topicArn: topic?.[0] ?? null,
+    recordTable: env.GUARD_RECORD_TABLE || DEFAULT_RECORD_TABLE,
+  });
   const sagemaker = createSageMakerClient({ region });
+  // One topic for every scanned region: its client lives in the topic's region.
+  const sns =
+    topic && topic[1] !== region
+      ? (await import("../../adapters/sns.js")).createSnsClient({ region: topic[1] })
+      : undefined;
+  const rt = createRuntime({ config, log: stderrLog(true), clients: { sagemaker, sns } });
+  return { deps: rt.deps, lister: new SageMakerLister(sagemaker) };
+}
+
+function parseJson(text: string): unknown {
   try {
-    const rt = createRuntime({
-      log: stderrLog(true),
-      env: configEnv,
-      sagemaker,
-      sns: createSnsClient({ region: topic?.[1] ?? region }),
-      parsePolicyText: parsePolicy,
-    });
-    return { deps: { ...rt.deps, self: { account, region } }, lister: new SageMakerLister(sagemaker) };
+    return JSON.parse(text);
   } catch (e) {
-    if (e instanceof ConfigError) throw new CliError(e.message, 2);
-    throw e;
+    throw new CliError(`GUARD_POLICY_JSON is not valid JSON: ${(e as Error).message}`);
   }
 }
 
@@ -131,7 +143,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const args = parse(argv, env);
   if (args.fix && !args.yes && !process.stdin.isTTY)
     throw new CliError("--fix asks for confirmation on a terminal: pass --yes to run it unattended");
-  const regions = args.regions.map((region) => ({ region, ...depsFor(region, args, env) }));
+  const regions = await Promise.all(
+    args.regions.map(async (region) => ({ region, ...(await depsFor(region, args, env)) })),
+  );
   const first = regions[0] as (typeof regions)[number];
   const filter = { runningJobsOnly: !args.includeFinished };
   const scope = args.includeFinished

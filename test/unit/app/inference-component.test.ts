@@ -24,18 +24,57 @@ const model = (isolated: boolean) => ({
   EnableNetworkIsolation: isolated,
 });
 
+const component = {
+  InferenceComponentName: "churn-ic-llm-adapter",
+  InferenceComponentArn: "arn:aws:sagemaker:us-east-1:123456789012:inference-component/churn-ic-llm-adapter",
+  Specification: { ModelName: "churn-llm-adapter-model" },
+  InferenceComponentStatus: "Creating" as const,
+  CreationTime: new Date("2026-11-26T12:00:00Z"),
+};
+
 beforeEach(() => {
   sm.reset();
   sns.reset();
   sns.on(PublishCommand).resolves({ MessageId: "m-1" });
+  // The event names the model; the component's own Describe is what decides (verify before destroying).
+  sm.on(DescribeInferenceComponentCommand).resolves(component);
 });
+
+/** `{a: {b: 1}}` → `{A: {B: 1}}`: a Describe output shaped like the request (SageMaker echoes it). */
+function upperCamel(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(upperCamel);
+  if (typeof v !== "object" || v === null) return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.charAt(0).toUpperCase() + k.slice(1), upperCamel(x)]));
+}
+
+const DESCRIBE: Record<string, [unknown, string, string]> = {
+  CreateInferenceComponent: [DescribeInferenceComponentCommand, "InferenceComponentName", "InferenceComponentArn"],
+  CreateEndpoint: [DescribeEndpointCommand, "EndpointName", "EndpointArn"],
+  CreateEndpointConfig: [DescribeEndpointConfigCommand, "EndpointConfigName", "EndpointConfigArn"],
+};
+
+/**
+ * Handles a create event whose resource is what the event says (a genuine event): its Describe is the
+ * request's parameters, as SageMaker echoes them. Tests of forged events mock Describe themselves.
+ */
+function handleGenuine(event: ReturnType<typeof sample>) {
+  const found = DESCRIBE[event.detail.eventName];
+  if (found) {
+    const [command, nameKey, arnKey] = found;
+    const params = upperCamel(event.detail.requestParameters) as Record<string, unknown>;
+    const arn = Object.values(event.detail.responseElements ?? {})[0];
+    // biome-ignore lint/suspicious/noExplicitAny: one helper for three Describe commands
+    sm.on(command as any, { [nameKey]: params[nameKey] }).resolves({ ...params, [arnKey]: arn } as never);
+  }
+  return mockedRuntime().handle(event);
+}
 
 describe("inference components", () => {
   it("deletes an inference component that places a model without isolation, and alerts", async () => {
     sm.on(DescribeModelCommand).resolves(model(false));
     sm.on(DeleteInferenceComponentCommand).resolves({});
 
-    const outcome = await mockedRuntime().handle(sample("CreateInferenceComponent.model-lookup.json"));
+    const outcome = await handleGenuine(sample("CreateInferenceComponent.model-lookup.json"));
 
     expect(outcome.decision.verdict).toBe("NON_COMPLIANT");
     expect(outcome.remedy).toBe("deleted");
@@ -48,7 +87,19 @@ describe("inference components", () => {
   it("keeps an inference component whose model is isolated", async () => {
     sm.on(DescribeModelCommand).resolves(model(true));
 
-    const outcome = await mockedRuntime().handle(sample("CreateInferenceComponent.model-lookup.json"));
+    const outcome = await handleGenuine(sample("CreateInferenceComponent.model-lookup.json"));
+
+    expect(outcome.decision.verdict).toBe("COMPLIANT");
+    expect(sm.commandCalls(DeleteInferenceComponentCommand)).toHaveLength(0);
+  });
+
+  it("judges the model the component really places, not the one a forged event names", async () => {
+    const event = sample("CreateInferenceComponent.model-lookup.json");
+    event.detail.requestParameters.specification.modelName = "some-open-model";
+    sm.on(DescribeModelCommand, { ModelName: "churn-llm-adapter-model" }).resolves(model(true));
+    sm.on(DescribeModelCommand, { ModelName: "some-open-model" }).resolves({ ...model(false), ModelName: "x" });
+
+    const outcome = await mockedRuntime().handle(event);
 
     expect(outcome.decision.verdict).toBe("COMPLIANT");
     expect(sm.commandCalls(DeleteInferenceComponentCommand)).toHaveLength(0);
@@ -61,16 +112,11 @@ describe("inference components", () => {
       inferenceComponentName: "churn-ic-llm-adapter",
       runtimeConfig: { copyCount: 2 },
     };
-    sm.on(DescribeInferenceComponentCommand).resolves({
-      InferenceComponentName: "churn-ic-llm-adapter",
-      InferenceComponentArn: "arn:aws:sagemaker:us-east-1:123456789012:inference-component/churn-ic-llm-adapter",
-      Specification: { ModelName: "churn-llm-adapter-model" },
-      InferenceComponentStatus: "Updating",
-    });
+    sm.on(DescribeInferenceComponentCommand).resolves({ ...component, InferenceComponentStatus: "Updating" as const });
     sm.on(DescribeModelCommand).resolves(model(false));
     sm.on(DeleteInferenceComponentCommand).resolves({});
 
-    const outcome = await mockedRuntime().handle(event);
+    const outcome = await handleGenuine(event);
 
     expect(sm.commandCalls(DescribeInferenceComponentCommand)).toHaveLength(1);
     expect(outcome.decision.findings.map((f) => f.rule)).toEqual(["network-isolation-disabled"]);
@@ -98,7 +144,7 @@ describe("inference components with their own container", () => {
     sm.on(DescribeEndpointConfigCommand).resolves(hostConfig({}));
     sm.on(DeleteInferenceComponentCommand).resolves({});
 
-    const outcome = await mockedRuntime().handle(sample("CreateInferenceComponent.own-container.json"));
+    const outcome = await handleGenuine(sample("CreateInferenceComponent.own-container.json"));
 
     expect(outcome.decision.verdict).toBe("NON_COMPLIANT");
     expect(outcome.decision.findings).toMatchObject([
@@ -121,7 +167,7 @@ describe("inference components with their own container", () => {
     sm.on(DescribeEndpointCommand).resolves(endpoint);
     sm.on(DescribeEndpointConfigCommand).resolves(hostConfig({ EnableNetworkIsolation: true }));
 
-    const outcome = await mockedRuntime().handle(sample("CreateInferenceComponent.own-container.json"));
+    const outcome = await handleGenuine(sample("CreateInferenceComponent.own-container.json"));
 
     expect(outcome.decision.verdict).toBe("COMPLIANT");
     expect(sm.commandCalls(DeleteInferenceComponentCommand)).toHaveLength(0);
@@ -134,11 +180,11 @@ describe("inference components with their own container", () => {
     sm.on(DescribeEndpointConfigCommand).resolves(
       hostConfig({ VpcConfig: { Subnets: ["subnet-0a1b2c3d4e5f60001"], SecurityGroupIds: ["sg-0a1b2c3d4e5f60001"] } }),
     );
-    expect((await mockedRuntime().handle(event)).decision.verdict).toBe("COMPLIANT");
+    expect((await handleGenuine(event)).decision.verdict).toBe("COMPLIANT");
 
     sm.on(DescribeEndpointConfigCommand).resolves(hostConfig({}));
     sm.on(DeleteInferenceComponentCommand).resolves({});
-    const outcome = await mockedRuntime().handle(event);
+    const outcome = await handleGenuine(event);
     expect(outcome.decision.findings.map((f) => [f.rule, f.path])).toEqual([
       ["vpc-config-missing", "endpointConfig[llm-host-config].vpcConfig"],
     ]);
@@ -151,7 +197,7 @@ describe("inference components with their own container", () => {
     );
     sm.on(DeleteInferenceComponentCommand).resolves({});
 
-    const outcome = await mockedRuntime().handle(sample("CreateInferenceComponent.own-container.json"));
+    const outcome = await handleGenuine(sample("CreateInferenceComponent.own-container.json"));
 
     expect(outcome.decision.verdict).toBe("NON_COMPLIANT");
     expect(outcome.decision.findings.map((f) => f.rule)).toEqual(["model-unverifiable"]);
@@ -173,7 +219,7 @@ describe("inference components with their own container", () => {
     sm.on(DescribeEndpointConfigCommand).resolves(hostConfig({}));
     sm.on(DeleteInferenceComponentCommand).resolves({});
 
-    const outcome = await mockedRuntime().handle(event);
+    const outcome = await handleGenuine(event);
 
     expect(outcome.decision.findings.map((f) => f.rule)).toEqual(["vpc-config-missing"]);
     expect(outcome.decision.findings[0]?.message).toContain(PYTORCH_INFERENCE);
@@ -188,6 +234,12 @@ describe("inference components with their own container", () => {
       InferenceComponentName: "support-bot-tgi",
       InferenceComponentArn: "arn:aws:sagemaker:us-east-1:123456789012:inference-component/support-bot-tgi",
       EndpointName: "shared-llm-endpoint",
+      // Verify first: the container is judged as the component's own Describe reports it.
+      Specification: {
+        Container: {
+          DeployedImage: { SpecifiedImage: "123456789012.dkr.ecr.us-east-1.amazonaws.com/support-bot-tgi:2.4.0" },
+        },
+      },
       InferenceComponentStatus: "Updating" as const,
     });
     sm.on(DescribeEndpointCommand).resolves(endpoint);
@@ -212,7 +264,7 @@ describe("inference components with their own container", () => {
     });
     sm.on(DeleteInferenceComponentCommand).resolves({});
 
-    const outcome = await mockedRuntime().handle(sample("CreateInferenceComponent.specifications.json"));
+    const outcome = await handleGenuine(sample("CreateInferenceComponent.specifications.json"));
 
     expect(sm.commandCalls(DescribeModelCommand).map((c) => c.args[0].input.ModelName)).toEqual([
       "ranker-model-a",
@@ -226,11 +278,12 @@ describe("inference components with their own container", () => {
     const event = sample("CreateInferenceComponent.own-container.json");
     event.detail.requestParameters.specification = { baseInferenceComponentName: "support-bot-tgi" };
 
-    const outcome = await mockedRuntime().handle(event);
+    const outcome = await handleGenuine(event);
 
     expect(outcome.decision.verdict).toBe("IGNORED");
     expect(outcome.decision.reason).toMatch(/adapter on inference component support-bot-tgi/);
-    expect(sm.calls()).toHaveLength(0);
+    // Only its own Describe (the event is not taken at its word).
+    expect(sm.calls().map((c) => c.args[0].constructor.name)).toEqual(["DescribeInferenceComponentCommand"]);
   });
 });
 
@@ -239,7 +292,7 @@ describe("endpoints and endpoint configs for inference components", () => {
     sm.on(DescribeEndpointConfigCommand).resolves(hostConfig({}));
     const event = sample("CreateEndpoint.model-lookup.json");
 
-    const outcome = await mockedRuntime().handle(event);
+    const outcome = await handleGenuine(event);
 
     expect(outcome.decision.verdict).toBe("IGNORED");
     expect(outcome.decision.reason).toMatch(/^hosts inference components: each is decided with endpoint config /);
@@ -249,7 +302,7 @@ describe("endpoints and endpoint configs for inference components", () => {
   it("calls an endpoint compliant when its config isolates every container deployed to it", async () => {
     sm.on(DescribeEndpointConfigCommand).resolves(hostConfig({ EnableNetworkIsolation: true }));
 
-    const outcome = await mockedRuntime().handle(sample("CreateEndpoint.model-lookup.json"));
+    const outcome = await handleGenuine(sample("CreateEndpoint.model-lookup.json"));
 
     expect(outcome.decision.verdict).toBe("COMPLIANT");
   });
@@ -261,7 +314,7 @@ describe("endpoints and endpoint configs for inference components", () => {
     const event = sample("CreateEndpointConfig.model-lookup.json");
     event.detail.requestParameters.enableNetworkIsolation = true;
 
-    const outcome = await mockedRuntime().handle(event);
+    const outcome = await handleGenuine(event);
 
     expect(outcome.decision.verdict).toBe("NON_COMPLIANT");
     expect(outcome.decision.findings.map((f) => f.path)).toEqual([

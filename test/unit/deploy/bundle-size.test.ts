@@ -23,19 +23,36 @@ test("every serverless.yml function is built", () => {
   expect(bundles.map((b) => b.name).sort()).toEqual(["enforcer", "slackNotifier", "stateChange", "sweep"]);
 });
 
-// Issue 14 added twelve resource types: the enforcer and the state-change function carry a Describe and a
-// Stop or Delete command for each of the twenty (420 KB raw), the sweep a List paginator too (440 KB); the
-// zipped budget is the same for all.
-const RAW_KB: Record<string, number> = { enforcer: 420, stateChange: 420, sweep: 440, slackNotifier: 400 };
+/*
+ * The record (DynamoDB) and the creator lookup (CloudTrail) add ~90 KB of lazily loaded chunks to the
+ * enforcer, state-change and sweep packages: 460 KB raw instead of 400 (README "Performance" says why).
+ * Issue 14's twelve resource types add a Describe and a Stop or Delete command each (the sweep a List
+ * paginator too): ~30-40 KB more, 500 KB raw (sweep 510). What a cold start loads before the stop stays
+ * within 340 KB (390 KB since issue 14: the twenty rows' schemas and commands load with the adapter; the
+ * bench's cold-start section measures what that costs), and every package within 150 KB zipped (165 KB
+ * for the three that carry every type's commands).
+ */
+const RAW_BUDGET: Record<string, number> = { enforcer: 500, stateChange: 500, sweep: 510, slackNotifier: 400 };
 
 test.each(["enforcer", "stateChange", "sweep", "slackNotifier"])(
-  "%s: within its raw budget and 150 KB zipped",
+  "%s: within its raw budget, 390 KB loaded at a cold start, and its zipped budget",
   (name) => {
     const b = bundles.find((x) => x.name === name) as Bundle;
     expect(b.rawBytes).toBeGreaterThan(10 * KB); // a real bundle, not an empty stub
-    expect(b.rawBytes).toBeLessThanOrEqual((RAW_KB[name] as number) * KB);
-    expect(b.zippedBytes).toBeLessThanOrEqual(150 * KB);
+    expect(b.rawBytes).toBeLessThanOrEqual((RAW_BUDGET[name] as number) * KB);
+    expect(b.staticBytes).toBeLessThanOrEqual(390 * KB);
+    expect(b.zippedBytes).toBeLessThanOrEqual((name === "slackNotifier" ? 150 : 165) * KB);
     expect(b.zippedBytes).toBeLessThan(b.rawBytes);
+  },
+);
+
+test.each(["enforcer", "stateChange", "sweep"])(
+  "%s: the record's DynamoDB client and CloudTrail's load after the stop, never at a cold start",
+  (name) => {
+    const b = bundles.find((x) => x.name === name) as Bundle;
+    for (const pkg of ["@aws-sdk/client-dynamodb", "@aws-sdk/client-cloudtrail", "@aws-sdk/lib-dynamodb"])
+      expect(b.staticInputs).not.toContain(pkg);
+    expect(b.staticInputPaths.some((p) => p.includes("adapters/dynamodb-record"))).toBe(false);
   },
 );
 

@@ -1,4 +1,6 @@
 import { readdirSync } from "node:fs";
+import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
@@ -70,27 +72,37 @@ async function callsMadeFor(detailTypes: (dt: string) => boolean): Promise<Set<s
     };
   });
   sns.onAnyCommand().resolves({ MessageId: "1" });
-  const rt = mockedRuntime();
-  for (const file of readdirSync(EVENTS_DIR).filter((f) => f.endsWith(".json") && f !== "expected.json")) {
-    const event = sample(file);
-    if (!detailTypes(event["detail-type"])) continue;
-    // requireVpc too: AutoML, compilation and optimization jobs are stopped only under it.
-    for (const [mode, requireVpc] of [
-      ["enforce", false],
-      ["audit", false],
-      ["enforce", true],
-    ] as const) {
-      rt.deps.policy = { ...rt.deps.policy, mode, requireVpc };
-      rt.deps.progress = new (rt.deps.progress.constructor as new () => typeof rt.deps.progress)();
-      await rt.handle(event).catch(() => undefined);
+  const ddb = mockClient(DynamoDBClient);
+  ddb.onAnyCommand().resolves({});
+  const ct = mockClient(CloudTrailClient);
+  ct.onAnyCommand().resolves({ Events: [] });
+  // A principal-scoped exemption makes the state-change path read the record and look the creator up.
+  const principalExemption = {
+    exemptions: [{ principal: "arn:aws:iam::123456789012:role/Exempt", reason: "r", expires: "2099-01-01" }],
+  };
+  // requireVpc too: AutoML, compilation and optimization jobs are stopped only under it.
+  for (const policyEnv of [
+    {},
+    { GUARD_POLICY_JSON: JSON.stringify(principalExemption) },
+    { GUARD_POLICY_JSON: JSON.stringify({ requireVpc: true }) },
+  ]) {
+    for (const file of readdirSync(EVENTS_DIR).filter((f) => f.endsWith(".json") && f !== "expected.json")) {
+      const event = sample(file);
+      if (!detailTypes(event["detail-type"])) continue;
+      for (const mode of ["enforce", "audit"]) {
+        const rt = mockedRuntime(undefined, { realRecord: true, env: { ...policyEnv, GUARD_MODE: mode } });
+        await rt.handle(event).catch(() => undefined);
+      }
     }
   }
+  const name = (c: { args: unknown[] }) => (c.args[0] as object).constructor.name.replace(/Command$/, "");
   const made = new Set([
-    ...sm.calls().map((c) => `sagemaker:${c.args[0].constructor.name.replace(/Command$/, "")}`),
-    ...sns.calls().map((c) => `sns:${c.args[0].constructor.name.replace(/Command$/, "")}`),
+    ...sm.calls().map((c) => `sagemaker:${name(c)}`),
+    ...sns.calls().map((c) => `sns:${name(c)}`),
+    ...ddb.calls().map((c) => `dynamodb:${name(c)}`),
+    ...ct.calls().map((c) => `cloudtrail:${name(c)}`),
   ]);
-  sm.restore();
-  sns.restore();
+  for (const m of [sm, sns, ddb, ct]) m.restore();
   return made;
 }
 
@@ -109,6 +121,7 @@ describe("least-privilege roles in serverless.yml", () => {
     expect(made).toContain("sagemaker:StopInferenceRecommendationsJob");
     expect(made).toContain("sagemaker:DeleteDataQualityJobDefinition");
     expect(made).toContain("sagemaker:DescribeModelQualityJobDefinition");
+    expect(made).toContain("dynamodb:PutItem");
     // Least privilege: nothing beyond what the resource table says the enforcer may need.
     const possible = new Set(
       Object.values(RESOURCE_TYPES).flatMap((t) =>
@@ -116,7 +129,6 @@ describe("least-privilege roles in serverless.yml", () => {
       ),
     );
     possible.add("sagemaker:AddTags");
-    possible.add("sagemaker:ListTags");
     expect([...role].filter((a) => a.startsWith("sagemaker:") && !possible.has(a))).toEqual([]);
   });
 
@@ -128,6 +140,7 @@ describe("least-privilege roles in serverless.yml", () => {
     expect(made).toContain("sagemaker:DescribeTrainingJob");
     expect(made).toContain("sagemaker:StopNotebookInstance");
     expect(made).toContain("sagemaker:DescribeCluster");
+    expect(made).toContain("cloudtrail:LookupEvents");
     // Endpoints are deleted when they reach InService (SageMaker refuses while Creating), models when
     // their "Model State Change" announces them; nothing else (inference components have no state change).
     expect(made).toContain("sagemaker:DeleteModel");
@@ -143,7 +156,9 @@ describe("least-privilege roles in serverless.yml", () => {
         const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
         expect(actions.some((a) => a.includes("*"))).toBe(false);
         const resources = JSON.stringify(s.Resource);
-        expect(resources).not.toBe('"*"');
+        // LookupEvents supports no resource-level permissions (CloudTrail's service authorization reference).
+        if (!actions.every((a) => a === "cloudtrail:LookupEvents")) expect(resources).not.toBe('"*"');
+        if (actions.some((a) => a.startsWith("dynamodb:"))) expect(resources).toContain("table/");
         if (actions.some((a) => a.startsWith("sagemaker:"))) {
           for (const r of s.Resource as { Sub: string }[]) {
             expect(r.Sub).toMatch(
@@ -182,6 +197,25 @@ describe("least-privilege roles in serverless.yml", () => {
     expect(JSON.stringify(ssm?.Resource)).toContain(["parameter$", "{param:slackWebhookParameter}"].join(""));
     const decrypt = statements.find((st) => st.Action === "kms:Decrypt") as Statement & { Condition?: unknown };
     expect(JSON.stringify(decrypt.Condition)).toContain("kms:EncryptionContext:PARAMETER_ARN");
+  });
+
+  it("lets only the guard's roles write the record table, which is on demand, encrypted, recoverable and expiring", () => {
+    const table = sls.resources.Resources.RecordTable.Properties;
+    expect(table.BillingMode).toBe("PAY_PER_REQUEST");
+    expect(table.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled).toBe(true);
+    expect(table.SSESpecification.SSEEnabled).toBe(true);
+    expect(table.TimeToLiveSpecification).toEqual({ AttributeName: "expiresAt", Enabled: true });
+    const [deny] = table.ResourcePolicy.PolicyDocument.Statement;
+    expect(deny.Effect).toBe("Deny");
+    expect(deny.Action).toEqual(
+      expect.arrayContaining(["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]),
+    );
+    const writers = deny.Condition.ArnNotEquals["aws:PrincipalArn"].map((r: { GetAtt: string }) => r.GetAtt);
+    const writingRoles = Object.keys(sls.functions)
+      .filter((fn) => granted(fn).has("dynamodb:PutItem"))
+      .map((fn) => `${sls.functions[fn].role}.Arn`);
+    expect(writers.sort()).toEqual(writingRoles.sort());
+    expect(granted("slackNotifier").has("dynamodb:PutItem")).toBe(false);
   });
 
   it("filters CloudTrail events to SageMaker's successful create calls", () => {

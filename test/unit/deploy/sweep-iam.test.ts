@@ -1,9 +1,12 @@
+import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { readServerlessYml } from "../../../scripts/serverless-yml.js";
 import { LIST_IAM_ACTIONS } from "../../../src/adapters/sagemaker-list.js";
-import { createSweepRuntime } from "../../../src/sweep/runtime.js";
+import { loadSweepConfig } from "../../../src/app/config-sweep.js";
+import { createSweepRuntime } from "../../../src/wiring/sweep-runtime.js";
 
 const sls = readServerlessYml();
 type Statement = { Action: string | string[]; Resource: unknown };
@@ -80,32 +83,42 @@ describe("the sweep's least-privilege role", () => {
       TransformJobStatus: "InProgress",
     }));
     sns.onAnyCommand().resolves({ MessageId: "1" });
+    const ddb = mockClient(DynamoDBClient);
+    ddb.onAnyCommand().resolves({});
+    const ct = mockClient(CloudTrailClient);
+    ct.onAnyCommand().resolves({ Events: [] });
+    const principalExemption = JSON.stringify({
+      exemptions: [{ principal: "arn:aws:iam::123456789012:role/Exempt", reason: "r", expires: "2099-01-01" }],
+    });
     // requireVpc too: AutoML, compilation and optimization jobs are stopped only under it.
-    for (const [mode, policy] of [
-      ["enforce", "{}"],
-      ["audit", "{}"],
-      ["enforce", '{"requireVpc": true}'],
-    ] as const) {
-      const rt = createSweepRuntime({
-        log: { info() {}, warn() {}, error() {} },
-        env: {
-          AWS_REGION: "us-east-1",
-          GUARD_ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:alerts",
-          GUARD_MODE: mode,
-          GUARD_SETTLE_MS: "0",
-          GUARD_POLICY_JSON: policy,
-        },
-        sagemaker: new SageMakerClient({ region: "us-east-1" }),
-        sns: new SNSClient({ region: "us-east-1" }),
-      });
-      await rt.sweep().catch(() => undefined);
+    for (const policy of [undefined, principalExemption, JSON.stringify({ requireVpc: true })]) {
+      for (const mode of ["enforce", "audit"]) {
+        const rt = createSweepRuntime({
+          log: { info() {}, warn() {}, error() {} },
+          config: loadSweepConfig({
+            AWS_REGION: "us-east-1",
+            GUARD_ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:alerts",
+            GUARD_MODE: mode,
+            GUARD_POLICY_JSON: policy,
+          }),
+          clients: {
+            sagemaker: new SageMakerClient({ region: "us-east-1" }),
+            sns: new SNSClient({ region: "us-east-1" }),
+            dynamodb: new DynamoDBClient({ region: "us-east-1" }),
+            cloudtrail: new CloudTrailClient({ region: "us-east-1" }),
+          },
+        });
+        await rt.sweep().catch(() => undefined);
+      }
     }
+    const name = (c: { args: unknown[] }) => (c.args[0] as object).constructor.name.replace(/Command$/, "");
     const made = new Set([
-      ...sm.calls().map((c) => `sagemaker:${c.args[0].constructor.name.replace(/Command$/, "")}`),
-      ...sns.calls().map((c) => `sns:${c.args[0].constructor.name.replace(/Command$/, "")}`),
+      ...sm.calls().map((c) => `sagemaker:${name(c)}`),
+      ...sns.calls().map((c) => `sns:${name(c)}`),
+      ...ddb.calls().map((c) => `dynamodb:${name(c)}`),
+      ...ct.calls().map((c) => `cloudtrail:${name(c)}`),
     ]);
-    sm.restore();
-    sns.restore();
+    for (const m of [sm, sns, ddb, ct]) m.restore();
     const granted = new Set(statements.flatMap(actions));
 
     expect([...made].filter((a) => !granted.has(a))).toEqual([]);
@@ -115,10 +128,12 @@ describe("the sweep's least-privilege role", () => {
     expect(made).toContain("sagemaker:StopNotebookInstance");
     expect(made).toContain("sagemaker:DeleteModelExplainabilityJobDefinition");
     expect(made).toContain("sagemaker:ListClusters");
+    expect(made).toContain("dynamodb:BatchGetItem");
+    expect(made).toContain("cloudtrail:LookupEvents");
     for (const s of statements) {
       const listing = actions(s).filter((a) => LIST_IAM_ACTIONS.includes(a));
       if (listing.length) expect([listing, s.Resource]).toEqual([[...LIST_IAM_ACTIONS], "*"]);
-      else expect(s.Resource).not.toBe("*");
+      else if (!actions(s).every((a) => a === "cloudtrail:LookupEvents")) expect(s.Resource).not.toBe("*");
     }
     expect([...granted].filter((a) => a.startsWith("sagemaker:") && !made.has(a))).toEqual([]);
   });

@@ -1,12 +1,13 @@
 import { runSweep, Sweeper, SweepIncompleteError } from "../../../src/sweep/sweep.js";
-import { arnOf, depsWith, FakeAlerts, FakeSageMaker, NOW } from "./fakes.js";
+import { arnOf, depsWith, FakeAlerts, FakeSageMaker, MemoryRecord, NOW } from "../../support/fakes.js";
 
 describe("Sweeper.examine", () => {
-  it("decides a resource with one tag read and one describe, then acts like the event path", async () => {
+  it("decides a resource with one record read for the batch and one describe, then acts like the event path", async () => {
     const sm = new FakeSageMaker();
     sm.trainingJob("open", false);
     const alerts = new FakeAlerts();
-    const sweeper = new Sweeper(depsWith(sm, alerts), sm, { concurrency: 4, trigger: "sweep" });
+    const record = new MemoryRecord();
+    const sweeper = new Sweeper(depsWith(sm, alerts, "policy-1", record), sm, { concurrency: 4, trigger: "sweep" });
 
     const { resources } = await sweeper.list(["training-job"], { runningJobsOnly: true });
     const [item] = await sweeper.examine(resources, { dryRun: false, skipDecided: true });
@@ -14,35 +15,51 @@ describe("Sweeper.examine", () => {
     expect(item).toMatchObject({ verdict: "NON_COMPLIANT", remedy: "stopped", alerted: true, tagged: true });
     expect(sm.calls).toEqual([
       "list training-job",
-      "listTags training-job/open",
       "describe training-job/open",
       "stop training-job/open",
       "addTags training-job/open",
     ]);
+    expect(record.calls[0]).toBe("getMany 1");
     expect(alerts.sent).toHaveLength(1);
   });
 
-  it("reuses its own tag read for the enforcer's duplicate check (audit mode: no second ListTags)", async () => {
+  it("never reads the resource's tags: forged guard tags do not make the sweep skip a violation", async () => {
     const sm = new FakeSageMaker();
-    sm.trainingJob("audited", false);
-    const deps = { ...depsWith(sm), policy: { ...depsWith(sm).policy, mode: "audit" as const } };
-    const sweeper = new Sweeper(deps, sm, { concurrency: 1, trigger: "sweep" });
-
-    const { resources } = await sweeper.list(["training-job"], { runningJobsOnly: true });
-    await sweeper.examine(resources, { dryRun: false, skipDecided: true });
-
-    expect(sm.calls.filter((c) => c.startsWith("listTags"))).toHaveLength(1);
-    expect(sm.tags.get(arnOf("training-job", "audited"))).toMatchObject({ "isolation-guard:action": "audit-only" });
-  });
-
-  it("skips a resource already decided under the current policy, without describing it", async () => {
-    const sm = new FakeSageMaker();
-    sm.trainingJob("decided", false, {
+    sm.trainingJob("forged", false, {
       "isolation-guard:status": "NON_COMPLIANT",
       "isolation-guard:rules": "network-isolation-disabled",
       "isolation-guard:policy": "policy-1",
     });
-    const sweeper = new Sweeper(depsWith(sm), sm, { concurrency: 4, trigger: "sweep" });
+    const alerts = new FakeAlerts();
+    const deps = { ...depsWith(sm, alerts), policy: { ...depsWith(sm).policy, mode: "audit" as const } };
+    const sweeper = new Sweeper(deps, sm, { concurrency: 1, trigger: "sweep" });
+
+    const { resources } = await sweeper.list(["training-job"], { runningJobsOnly: true });
+    const [item] = await sweeper.examine(resources, { dryRun: false, skipDecided: true });
+
+    expect(item).toMatchObject({ skipped: false, verdict: "NON_COMPLIANT", alerted: true });
+    expect(alerts.sent).toHaveLength(1);
+    expect(sm.tags.get(arnOf("training-job", "forged"))).toMatchObject({ "isolation-guard:action": "audit-only" });
+  });
+
+  it("skips a resource the record says is decided and reported under the current policy, without describing it", async () => {
+    const sm = new FakeSageMaker();
+    const arn = sm.trainingJob("decided", false);
+    const record = new MemoryRecord();
+    const createdAt = new Date(NOW - 3_600_000).toISOString();
+    await record.put(
+      { arn, createdAt },
+      {
+        verdict: "NON_COMPLIANT",
+        rules: "network-isolation-disabled",
+        policyId: "policy-1",
+        alert: "reported",
+      },
+    );
+    const sweeper = new Sweeper(depsWith(sm, new FakeAlerts(), "policy-1", record), sm, {
+      concurrency: 4,
+      trigger: "sweep",
+    });
 
     const { resources } = await sweeper.list(["training-job"], { runningJobsOnly: true });
     const [item] = await sweeper.examine(resources, { dryRun: false, skipDecided: true });
@@ -52,10 +69,44 @@ describe("Sweeper.examine", () => {
     expect(sm.calls.some((c) => c.startsWith("describe"))).toBe(false);
   });
 
+  it("decides again a resource whose earlier report is still pending (a failed stop)", async () => {
+    const sm = new FakeSageMaker();
+    const arn = sm.trainingJob("pending", false);
+    const record = new MemoryRecord();
+    const createdAt = new Date(NOW - 3_600_000).toISOString();
+    await record.put(
+      { arn, createdAt },
+      {
+        verdict: "NON_COMPLIANT",
+        rules: "network-isolation-disabled",
+        policyId: "policy-1",
+        remedy: "failed",
+        alert: "pending",
+      },
+    );
+    const sweeper = new Sweeper(depsWith(sm, new FakeAlerts(), "policy-1", record), sm, {
+      concurrency: 1,
+      trigger: "sweep",
+    });
+
+    const { resources } = await sweeper.list(["training-job"], { runningJobsOnly: true });
+    const [item] = await sweeper.examine(resources, { dryRun: false, skipDecided: true });
+
+    expect(item).toMatchObject({ skipped: false, remedy: "stopped" });
+  });
+
   it("describes again a resource decided under another policy", async () => {
     const sm = new FakeSageMaker();
-    sm.trainingJob("old-policy", true, { "isolation-guard:status": "COMPLIANT", "isolation-guard:policy": "policy-0" });
-    const sweeper = new Sweeper(depsWith(sm), sm, { concurrency: 4, trigger: "sweep" });
+    const arn = sm.trainingJob("old-policy", true);
+    const record = new MemoryRecord();
+    await record.put(
+      { arn, createdAt: new Date(NOW - 3_600_000).toISOString() },
+      { verdict: "COMPLIANT", policyId: "policy-0", alert: "none" },
+    );
+    const sweeper = new Sweeper(depsWith(sm, new FakeAlerts(), "policy-1", record), sm, {
+      concurrency: 4,
+      trigger: "sweep",
+    });
 
     const { resources } = await sweeper.list(["training-job"], { runningJobsOnly: true });
     const [item] = await sweeper.examine(resources, { dryRun: false, skipDecided: true });

@@ -1,9 +1,18 @@
-import type { EnforcerDeps } from "../../../src/app/enforce.js";
-import type { AlertMessage, AlertPort, SageMakerPort } from "../../../src/app/ports.js";
-import { ProgressCache } from "../../../src/app/progress-cache.js";
-import { DEFAULT_POLICY } from "../../../src/core/policy.js";
-import type { ResourceType } from "../../../src/core/types.js";
-import type { ResourceLister } from "../../../src/sweep/sweep.js";
+import type { EnforcerDeps } from "../../src/app/enforce.js";
+import {
+  type AlertMessage,
+  type AlertPort,
+  type ClaimResult,
+  type CreatorLookup,
+  type Incarnation,
+  type IncarnationRecord,
+  incarnationKey,
+  type RecordStore,
+  type SageMakerPort,
+} from "../../src/app/ports.js";
+import { DEFAULT_POLICY } from "../../src/core/policy.js";
+import type { Caller, ResourceType } from "../../src/core/types.js";
+import type { ResourceLister } from "../../src/sweep/sweep.js";
 
 export const ACCOUNT = "123456789012";
 export const REGION = "us-east-1";
@@ -33,12 +42,16 @@ const ARN_KEY: Record<ResourceType, string> = {
   cluster: "ClusterArn",
 };
 
-/** An in-memory SageMaker: Describe outputs and tags per resource, every call recorded. */
+/**
+ * An in-memory SageMaker: Describe outputs and tags per resource, every call recorded. `refuseStop`
+ * names jobs whose Stop SageMaker answers with ValidationException although they still run.
+ */
 export class FakeSageMaker implements SageMakerPort, ResourceLister {
   readonly calls: string[] = [];
   readonly resources = new Map<string, { type: ResourceType; name: string; out: Record<string, unknown> }>();
   readonly tags = new Map<string, Record<string, string>>();
   failDescribe = new Set<string>();
+  refuseStop = new Set<string>();
 
   add(type: ResourceType, name: string, out: Record<string, unknown>, tags: Record<string, string> = {}) {
     const arn = arnOf(type, name);
@@ -96,7 +109,7 @@ export class FakeSageMaker implements SageMakerPort, ResourceLister {
     this.calls.push(`stop ${type}/${name}`);
     const r = this.find(type, name);
     if (!r) return "gone" as const;
-    if (r.out.TrainingJobStatus !== "InProgress") return "not-running" as const;
+    if (r.out.TrainingJobStatus !== "InProgress" || this.refuseStop.has(name)) return "not-running" as const;
     r.out.TrainingJobStatus = "Stopped";
     return "stopped" as const;
   }
@@ -108,10 +121,6 @@ export class FakeSageMaker implements SageMakerPort, ResourceLister {
     this.calls.push(`addTags ${arn.split(":").pop()}`);
     this.tags.set(arn, { ...this.tags.get(arn), ...tags });
   }
-  async listTags(arn: string) {
-    this.calls.push(`listTags ${arn.split(":").pop()}`);
-    return this.resources.has(arn) ? { ...this.tags.get(arn) } : null;
-  }
 }
 
 export class FakeAlerts implements AlertPort {
@@ -122,16 +131,91 @@ export class FakeAlerts implements AlertPort {
   }
 }
 
-export function depsWith(sm: FakeSageMaker, alerts = new FakeAlerts(), policyId = "policy-1"): EnforcerDeps {
+/**
+ * An in-memory record store with the DynamoDB adapter's semantics (conditional claims with a lease),
+ * every call recorded. `clock` is the store's own notion of now, for lease expiry.
+ */
+export class MemoryRecord implements RecordStore {
+  readonly calls: string[] = [];
+  readonly items = new Map<string, IncarnationRecord>();
+  readonly claims = new Map<
+    string,
+    { status: "IN_PROGRESS" | "COMPLETED"; token: string; leaseUntil: number; messageId?: string }
+  >();
+  private seq = 0;
+
+  constructor(private readonly clock: () => number = () => NOW) {}
+
+  async get(i: Incarnation) {
+    this.calls.push("get");
+    const r = this.items.get(incarnationKey(i));
+    return r ? { ...r } : null;
+  }
+  async getMany(items: readonly Incarnation[]) {
+    this.calls.push(`getMany ${items.length}`);
+    const out = new Map<string, IncarnationRecord>();
+    for (const i of items) {
+      const r = this.items.get(incarnationKey(i));
+      if (r) out.set(incarnationKey(i), { ...r });
+    }
+    return out;
+  }
+  async put(i: Incarnation, fields: IncarnationRecord) {
+    this.calls.push("put");
+    const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+    this.items.set(incarnationKey(i), { ...this.items.get(incarnationKey(i)), ...defined });
+  }
+  async claim(i: Incarnation, key: string, leaseMs: number): Promise<ClaimResult> {
+    this.calls.push(`claim ${key}`);
+    const k = `${incarnationKey(i)}#${key}`;
+    const held = this.claims.get(k);
+    if (held && (held.status === "COMPLETED" || held.leaseUntil >= this.clock()))
+      return { state: held.status === "COMPLETED" ? "done" : "busy" };
+    const token = `t${++this.seq}`;
+    this.claims.set(k, { status: "IN_PROGRESS", token, leaseUntil: this.clock() + leaseMs });
+    return { state: "won", token };
+  }
+  async complete(i: Incarnation, key: string, token: string, messageId: string) {
+    this.calls.push(`complete ${key}`);
+    const c = this.claims.get(`${incarnationKey(i)}#${key}`);
+    if (c?.token === token) Object.assign(c, { status: "COMPLETED", messageId });
+  }
+  async release(i: Incarnation, key: string, token: string) {
+    this.calls.push(`release ${key}`);
+    const k = `${incarnationKey(i)}#${key}`;
+    if (this.claims.get(k)?.token === token) this.claims.delete(k);
+  }
+}
+
+/** CloudTrail's event history in memory: name → creator; `fail` makes every lookup throw. */
+export class FakeCreators implements CreatorLookup {
+  readonly calls: string[] = [];
+  readonly creators = new Map<string, Caller>();
+  fail = false;
+  async creatorOf(type: ResourceType, name: string) {
+    this.calls.push(`${type}/${name}`);
+    if (this.fail) throw new Error("ThrottlingException: Rate exceeded");
+    return this.creators.get(name) ?? null;
+  }
+}
+
+export function depsWith(
+  sm: FakeSageMaker,
+  alerts = new FakeAlerts(),
+  policyId = "policy-1",
+  record: RecordStore = new MemoryRecord(),
+  creators: CreatorLookup | null = null,
+): EnforcerDeps {
   return {
     sagemaker: sm,
     alerts,
+    record,
+    creators,
     policy: DEFAULT_POLICY,
     policyId,
     self: { account: ACCOUNT, region: REGION },
     now: () => NOW,
     log: { info() {}, warn() {}, error() {} },
-    progress: new ProgressCache(),
-    settleMs: 0,
+    leaseMs: 60_000,
   };
 }
