@@ -1,9 +1,10 @@
 /**
  * `npm run bench -- --only=surfaces`: AWS calls per event, by verdict, for each compute surface issue 14
  * added (notebooks, Studio domains, HyperPod clusters, Model Monitor, AutoML, compilation, optimization,
- * inference recommendations), against the emulator, counted by SDK middleware. Budgets: a violation with a
- * remedy makes the remedy its first call (its own Describe first when the event cannot decide alone); a
- * compliant resource costs at most its tag call.
+ * inference recommendations), against the emulator, counted by SDK middleware (the record's DynamoDB calls
+ * are not counted). Budgets, under verify-first (the resource's own Describe confirms the violation before a
+ * remedy): the remedy is the second SageMaker call (the third when a job definition or model is described
+ * too); a compliant resource costs its Describe and its tag call.
  */
 import {
   CreateAutoMLJobV2Command,
@@ -53,7 +54,12 @@ export async function benchSurfaces(): Promise<{ rows: Row[]; results: Record<st
     const calls: string[] = [];
     countCalls([aws.sm, aws.sns], calls);
     const runtime = (policy: Record<string, unknown> = {}) =>
-      guardRuntime(emu.endpoint, { GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_POLICY_JSON: JSON.stringify(policy) });
+      guardRuntime(
+        emu.endpoint,
+        { GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_POLICY_JSON: JSON.stringify(policy) },
+        // The counted clients: their calls are the figures.
+        { clients: { sagemaker: aws.sm, sns: aws.sns } },
+      );
     const rt = runtime();
     const strict = runtime({ requireVpc: true });
     const sm = aws.sm;
@@ -357,18 +363,18 @@ export async function benchSurfaces(): Promise<{ rows: Row[]; results: Record<st
       const made = calls.map((c) => c.replace(/Command$/, ""));
       const verdict = outcome.decision.verdict;
       const at = spec.remedy ? made.indexOf(spec.remedy) + 1 : 0;
-      const first = spec.first ?? 1;
+      const first = spec.first ?? 2;
       const ok = spec.remedy
         ? at === first && made.length <= first + 2
         : verdict === "NON_COMPLIANT"
           ? made.length <= 3 && !made.some((c) => /^(Stop|Delete)/.test(c))
-          : made.length <= 1;
+          : made.length <= 2;
       cases.push({
         figure: spec.figure,
         verdict,
         calls: made,
         remedy: spec.remedy,
-        budget: spec.remedy ? `${first} / <= ${first + 2}` : verdict === "NON_COMPLIANT" ? "<= 3, no remedy" : "<= 1",
+        budget: spec.remedy ? `${first} / <= ${first + 2}` : verdict === "NON_COMPLIANT" ? "<= 3, no remedy" : "<= 2",
         ok,
       });
     }
