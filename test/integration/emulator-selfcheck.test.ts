@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { type Emulator, startEmulator } from "../support/emulator.js";
 
@@ -12,29 +12,17 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(async () => emu?.stop());
 
-/** Runs a process without blocking the event loop: the emulator's stderr (its request log) must keep
- * draining into this process, or its pipe fills and the emulator blocks mid-request. */
-function run(cmd: string, args: string[], timeoutMs: number): Promise<{ status: number | null; stdout: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit"] });
-    let stdout = "";
-    child.stdout.on("data", (d) => {
-      stdout += String(d);
-    });
-    const timer = setTimeout(() => child.kill(), timeoutMs);
-    child.on("close", (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout });
-    });
-  });
-}
-
 test("every emulator gap-fill behaves as its README says (emulator/selfcheck.py)", async () => {
-  const r = await run(
-    "python3",
-    [join(import.meta.dirname, "../../emulator/selfcheck.py"), "--endpoint", emu.endpoint],
-    120_000,
-  );
+  // Asynchronously: the emulator's request log is piped to this process, and a spawnSync would stop
+  // draining it, so the emulator would block on a full pipe halfway through the checks.
+  const r = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
+    execFile(
+      "python3",
+      [join(import.meta.dirname, "../../emulator/selfcheck.py"), "--endpoint", emu.endpoint],
+      { encoding: "utf8", timeout: 120_000 },
+      (error, stdout) => resolve({ status: error ? ((error as { code?: number }).code ?? null) : 0, stdout }),
+    );
+  });
   const last = r.stdout.trim().split("\n").at(-1) ?? "";
   expect({ status: r.status, failures: r.stdout.split("\n").filter((l) => l.startsWith("FAIL")) }).toEqual({
     status: 0,

@@ -62,3 +62,32 @@ test("an unknown section is refused with the list of known ones, and the results
   expect(r.stderr).toMatch(/unknown section\(s\) speed; known: core, bundle, cold, emulator, surfaces, sweep/);
   expect(statSync(out).mtimeMs).toBe(mtime);
 }, 60_000);
+
+test("--quick without --out writes a scratch file and leaves the committed full run alone", () => {
+  const committed = join(ROOT, "bench/results.json");
+  const before = readFileSync(committed, "utf8");
+  const scratch = join(tmpdir(), "isolation-guard-bench-quick.json");
+  rmSync(scratch, { force: true });
+
+  const r = spawnSync(join(ROOT, "node_modules/.bin/tsx"), ["bench/run.ts", "--quick", "--only=core"], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, NODE_NO_WARNINGS: "1" },
+    timeout: 120_000,
+  });
+
+  expect(r.status).toBe(0);
+  expect(readFileSync(committed, "utf8")).toBe(before);
+  expect(JSON.parse(readFileSync(scratch, "utf8")).sections.core.quick).toBe(true);
+  expect(r.stdout + r.stderr).toContain(scratch);
+}, 120_000);
+
+test("the committed bench/results.json is a full run in every section", () => {
+  const committed = JSON.parse(readFileSync(join(ROOT, "bench/results.json"), "utf8"));
+  const quick = Object.entries(committed.sections as Record<string, { quick: boolean }>)
+    .filter(([, s]) => s.quick)
+    .map(([name]) => name);
+
+  expect(quick).toEqual([]);
+  expect(Object.keys(committed.sections).sort()).toEqual(["bundle", "cold", "core", "emulator", "sweep"]);
+});
