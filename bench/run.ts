@@ -26,6 +26,7 @@ import { DEFAULT_POLICY } from "../src/core/policy.js";
 import { mapPool } from "../src/sweep/pool.js";
 import { benchEgress } from "./egress.js";
 import { benchOrgScan } from "./org.js";
+import { benchSurfaces } from "./surfaces.js";
 import { benchSweep, type Row } from "./sweep.js";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -654,7 +655,7 @@ async function benchAgainstEmulator() {
   }
 }
 
-const SECTIONS = ["core", "bundle", "cold", "emulator", "sweep", "egress", "org"] as const;
+const SECTIONS = ["core", "bundle", "cold", "emulator", "surfaces", "sweep", "egress", "org"] as const;
 type Section = (typeof SECTIONS)[number];
 interface SectionRun {
   date: string;
@@ -708,6 +709,12 @@ async function main() {
       });
   }
   if (want("emulator")) await section("emulator", benchAgainstEmulator);
+  if (want("surfaces"))
+    await section("surfaces", async () => {
+      const s = await benchSurfaces();
+      rows.push(...s.rows);
+      Object.assign(results, s.results);
+    });
   if (want("sweep"))
     await section("sweep", async () => {
       const s = await benchSweep({ quick: QUICK });

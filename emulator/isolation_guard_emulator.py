@@ -40,7 +40,7 @@ except ImportError:
 
 from moto.core.responses import ActionResult, EmptyResult
 from moto.sagemaker import models as sm_models
-from moto.sagemaker.exceptions import MissingModel, ValidationError
+from moto.sagemaker.exceptions import MissingModel, ResourceInUseException, ResourceNotFound, ValidationError
 from moto.sagemaker.models import sagemaker_backends
 from moto.sagemaker.responses import SageMakerResponse
 
@@ -195,6 +195,12 @@ _orig_get_resource_from_arn = sm_models.SageMakerModelBackend._get_resource_from
 def _get_resource_from_arn(self: Any, arn: str) -> Any:
     if ":inference-component/" in arn:
         resource = getattr(self, "inference_components", {}).get(arn.rsplit("/", 1)[-1])
+        if resource is None:
+            raise ValidationError(message="Requested resource not found.")
+        return resource
+    segment = arn.split(":")[-1].split("/", 1)[0]
+    if segment in GAP_KINDS:  # (i5): kept in the gap-fill's own stores
+        resource = _gap_store(self, segment).get(arn.rsplit("/", 1)[-1])
         if resource is None:
             raise ValidationError(message="Requested resource not found.")
         return resource
@@ -464,6 +470,341 @@ STSBackend.assume_role = _assume_role
 
 
 # --------------------------------------------------------------------------------------
+# (i) The other compute surfaces (issue 14): notebooks, Studio domains, HyperPod clusters,
+#     Model Monitor schedules, AutoML V1/V2, compilation, optimization and
+#     inference-recommendations jobs.
+# --------------------------------------------------------------------------------------
+
+# (i1) Notebook instances: moto creates them directly InService and stops them from any status.
+#      Real AWS creates them Pending (4-7 minutes to InService) and refuses Stop unless InService:
+#      ValidationException "Status (Pending) not in ([InService]). Unable to transition to (Stopping)
+#      for Notebook Instance (<arn>)." (wording from aws/amazon-sagemaker-examples#1094 and #1798).
+_orig_notebook_init = sm_models.FakeSagemakerNotebookInstance.__init__
+
+
+def _notebook_init(self: Any, *args: Any, **kwargs: Any) -> None:
+    _orig_notebook_init(self, *args, **kwargs)
+    self.status = "Pending"
+
+
+def _notebook_stop(self: Any) -> None:
+    if self.status != "InService":
+        raise ValidationError(message=f"Status ({self.status}) not in ([InService]). Unable to transition to "
+                                      f"(Stopping) for Notebook Instance ({self.arn}).")
+    self.status = "Stopped"
+    self.last_modified_time = sm_models.utcnow()
+
+
+sm_models.FakeSagemakerNotebookInstance.__init__ = _notebook_init
+sm_models.FakeSagemakerNotebookInstance.stop = _notebook_stop
+
+
+# (i2) Studio domains: moto has no UpdateDomain (HTML 500). Fill it: the members given replace
+#      the stored ones (DefaultUserSettings merged key by key, as AWS documents for updates).
+def _update_domain(self: SageMakerResponse) -> Any:
+    domain = _domain(self.sagemaker_backend, self._get_param("DomainId"))
+    if self._get_param("AppNetworkAccessType"):
+        domain.app_network_access_type = self._get_param("AppNetworkAccessType")
+    if self._get_param("SubnetIds"):
+        domain.subnet_ids = self._get_param("SubnetIds")
+    if self._get_param("DefaultUserSettings"):
+        domain.default_user_settings = {**(domain.default_user_settings or {}), **self._get_param("DefaultUserSettings")}
+    if self._get_param("DefaultSpaceSettings"):
+        domain.default_space_settings = {**(domain.default_space_settings or {}), **self._get_param("DefaultSpaceSettings")}
+    domain.last_modified_time = sm_models.utcnow()
+    return ActionResult({"DomainArn": domain.arn})
+
+
+def _domain(backend: Any, domain_id: str) -> Any:
+    for d in backend.domains.values():
+        if d.id == domain_id:
+            return d
+    raise ValidationError(message=f"Could not find domain '{domain_id}'.")
+
+
+SageMakerResponse.update_domain = _update_domain
+
+
+# (i3) HyperPod clusters: moto's CreateCluster indexes InstanceGroups[].ThreadsPerCore (optional on
+#      AWS) and answers HTTP 500 without it; it creates clusters InService (AWS: Creating) and has
+#      no UpdateCluster. Fill: ThreadsPerCore defaults to 1, new clusters are Creating (move them with
+#      /guard-api/job-status, type "cluster"), UpdateCluster replaces the named instance groups
+#      (OverrideVpcConfig included) and sets Updating.
+_orig_create_cluster = SageMakerResponse.create_cluster
+
+
+def _create_cluster(self: SageMakerResponse) -> Any:
+    for group in self._get_param("InstanceGroups") or []:
+        group.setdefault("ThreadsPerCore", 1)
+    result = _orig_create_cluster(self)
+    self.sagemaker_backend.clusters[self._get_param("ClusterName")].status = "Creating"
+    return result
+
+
+def _update_cluster(self: SageMakerResponse) -> Any:
+    name = self._get_param("ClusterName")
+    cluster = self.sagemaker_backend.clusters.get(name) or next(
+        (c for c in self.sagemaker_backend.clusters.values() if c.arn == name), None)
+    if cluster is None:
+        raise ResourceNotFound(message=f"Resource Not Found: Cluster {name} not found.")
+    groups = {g["InstanceGroupName"]: g for g in cluster.instance_groups}
+    for g in self._get_param("InstanceGroups") or []:
+        g = dict(g)
+        count = g.pop("InstanceCount", None)
+        g["CurrentCount"] = g["TargetCount"] = count if count is not None else groups.get(
+            g["InstanceGroupName"], {}).get("TargetCount", 0)
+        groups[g["InstanceGroupName"]] = g
+    cluster.instance_groups = list(groups.values())
+    cluster.status = "Updating"
+    return ActionResult({"ClusterArn": cluster.arn})
+
+
+SageMakerResponse.create_cluster = _create_cluster
+SageMakerResponse.update_cluster = _update_cluster
+
+
+# (i4) Compilation jobs: moto creates them COMPLETED and has no StopCompilationJob. Real jobs start
+#      INPROGRESS (statuses are upper case for this API); Stop of a running job -> STOPPED (no
+#      STOPPING stage here), of any other -> ValidationException naming the status.
+_orig_compilation_init = sm_models.CompilationJob.__init__
+
+
+def _compilation_init(self: Any, *args: Any, **kwargs: Any) -> None:
+    _orig_compilation_init(self, *args, **kwargs)
+    self.compilation_job_status = "INPROGRESS"
+    self.compilation_end_time = None
+    if self.tags is None:
+        self.tags = []
+
+
+def _stop_compilation_job(self: SageMakerResponse) -> Any:
+    name = self._get_param("CompilationJobName")
+    job = self.sagemaker_backend.compilation_jobs.get(name)
+    if job is None:
+        raise ResourceNotFound(message=f"Could not find compilation job with name {name}.")
+    if job.compilation_job_status not in ("INPROGRESS", "STARTING"):
+        raise ValidationError(message=f"The request was rejected because the compilation job is in status "
+                                      f"{job.compilation_job_status}.")
+    job.compilation_job_status = "STOPPED"
+    job.compilation_end_time = job.last_modified_time = sm_models.utcnow()
+    return EmptyResult()
+
+
+sm_models.CompilationJob.__init__ = _compilation_init
+SageMakerResponse.stop_compilation_job = _stop_compilation_job
+
+
+# (i5) Resources moto 5.2.1 lacks altogether or cannot create: monitoring schedules (no
+#      CreateMonitoringSchedule), AutoML jobs V1 and V2 (CreateAutoMLJob is missing,
+#      CreateAutoMLJobV2 requires TabularJobConfig.ProblemType, optional on AWS, and answers 500),
+#      optimization jobs and inference-recommendations jobs. One generic store: Describe echoes the
+#      request (without Tags) with the ARN, name, status and times; List pages with NextToken and
+#      filters on StatusEquals / NameContains, newest first; Stop moves a running one to its stopped
+#      status; tags work on the ARN. Missing -> ResourceNotFound (what botocore declares for these
+#      Describe calls; wording by analogy).
+# /guard-api/job-status for moto's own objects of (i1)-(i4): type -> (backend dict, status attribute).
+OTHER_STATUS: dict[str, tuple[str, str]] = {
+    "notebook-instance": ("notebook_instances", "status"),
+    "domain": ("domains", "status"),
+    "cluster": ("clusters", "status"),
+    "compilation-job": ("compilation_jobs", "compilation_job_status"),
+}
+
+
+class GapKind:
+    def __init__(self, arn_type: str, name_param: str, arn_key: str, status_key: str, initial: str,
+                 running: tuple[str, ...], stopped: str, list_key: str, wording: str,
+                 summary_keys: tuple[str, ...] = ()) -> None:
+        self.arn_type, self.name_param, self.arn_key, self.status_key = arn_type, name_param, arn_key, status_key
+        self.initial, self.running, self.stopped, self.list_key = initial, running, stopped, list_key
+        self.wording, self.summary_keys = wording, summary_keys
+
+
+GAP_KINDS: dict[str, GapKind] = {
+    "monitoring-schedule": GapKind("monitoring-schedule", "MonitoringScheduleName", "MonitoringScheduleArn",
+                                   "MonitoringScheduleStatus", "Pending", ("Pending", "Scheduled"), "Stopped",
+                                   "MonitoringScheduleSummaries", "monitoring schedule",
+                                   ("EndpointName", "MonitoringType", "MonitoringJobDefinitionName")),
+    "automl-job": GapKind("automl-job", "AutoMLJobName", "AutoMLJobArn", "AutoMLJobStatus", "InProgress",
+                          ("InProgress",), "Stopped", "AutoMLJobSummaries", "AutoML job",
+                          ("AutoMLJobSecondaryStatus",)),
+    "optimization-job": GapKind("optimization-job", "OptimizationJobName", "OptimizationJobArn",
+                                "OptimizationJobStatus", "INPROGRESS", ("STARTING", "INPROGRESS"), "STOPPED",
+                                "OptimizationJobSummaries", "optimization job", ("DeploymentInstanceType",)),
+    "inference-recommendations-job": GapKind("inference-recommendations-job", "JobName", "JobArn", "Status",
+                                             "IN_PROGRESS", ("PENDING", "IN_PROGRESS"), "STOPPED",
+                                             "InferenceRecommendationsJobs", "inference recommendations job",
+                                             ("JobType", "JobDescription", "RoleArn")),
+}
+
+
+class GapResource:
+    def __init__(self, kind: GapKind, backend: Any, name: str, params: dict[str, Any]) -> None:
+        self.kind, self.name = kind, name
+        self.arn = sm_models.arn_formatter(kind.arn_type, name, backend.account_id, backend.region_name)
+        self.params = {k: v for k, v in params.items() if k != "Tags"}
+        self.tags = list(params.get("Tags") or [])
+        self.status = kind.initial
+        self.creation_time = self.last_modified_time = sm_models.utcnow()
+        self.end_time: Any = None
+        self.version = 1
+
+    def describe(self) -> dict[str, Any]:
+        out = {**self.params, self.kind.arn_key: self.arn, self.kind.name_param: self.name,
+               self.kind.status_key: self.status, "CreationTime": self.creation_time,
+               "LastModifiedTime": self.last_modified_time}
+        if self.kind.arn_type == "monitoring-schedule":
+            config = self.params.get("MonitoringScheduleConfig") or {}
+            out["MonitoringType"] = config.get("MonitoringType") or "DataQuality"
+        if self.kind.arn_type == "automl-job":
+            out["AutoMLJobSecondaryStatus"] = "Starting" if self.status == "InProgress" else self.status
+        if self.end_time is not None:
+            out["EndTime"] = self.end_time
+        return out
+
+    def summary(self) -> dict[str, Any]:
+        d = self.describe()
+        out = {k: d[k] for k in (self.kind.name_param, self.kind.arn_key, self.kind.status_key,
+                                 "CreationTime", "LastModifiedTime") if k in d}
+        config = self.params.get("MonitoringScheduleConfig") or {}
+        for k in self.kind.summary_keys:
+            v = d.get(k, config.get(k))
+            if v is not None:
+                out[k] = v
+        return out
+
+
+def _gap_store(backend: Any, kind: str) -> dict[str, GapResource]:
+    attr = "gap_" + kind.replace("-", "_")
+    if not hasattr(backend, attr):
+        setattr(backend, attr, {})
+    return getattr(backend, attr)
+
+
+def _gap_get(backend: Any, kind: str, name: str) -> GapResource:
+    res = _gap_store(backend, kind).get(name)
+    if res is None:
+        raise ResourceNotFound(message=f"Could not find {GAP_KINDS[kind].wording} with name {name}.")
+    return res
+
+
+def _gap_create(kind: str, version: int = 1) -> Callable[[SageMakerResponse], Any]:
+    k = GAP_KINDS[kind]
+
+    def create(self: SageMakerResponse) -> Any:
+        backend, name = self.sagemaker_backend, self._get_param(k.name_param)
+        if not name:
+            raise ValidationError(message=f"{k.name_param} is required.")
+        if name in _gap_store(backend, kind):
+            raise ResourceInUseException(message=f"Resource Already Exists: {k.wording} with name {name} already exists.")
+        res = GapResource(k, backend, name, json.loads(self.body or "{}"))
+        res.version = version
+        _gap_store(backend, kind)[name] = res
+        return ActionResult({k.arn_key: res.arn})
+
+    return create
+
+
+def _gap_describe(kind: str, version: int | None = None) -> Callable[[SageMakerResponse], Any]:
+    def describe(self: SageMakerResponse) -> Any:
+        res = _gap_get(self.sagemaker_backend, kind, self._get_param(GAP_KINDS[kind].name_param))
+        out = res.describe()
+        if kind == "automl-job" and version == 1 and res.version == 2:
+            # DescribeAutoMLJob cannot describe jobs made by CreateAutoMLJobV2 (API reference).
+            raise ValidationError(message=f"AutoML job {res.name} was created with CreateAutoMLJobV2: use DescribeAutoMLJobV2.")
+        if kind == "automl-job" and version == 2 and res.version == 1:
+            # A V1 job described with V2: SecurityConfig is a top-level member of the V2 shape.
+            security = (out.get("AutoMLJobConfig") or {}).get("SecurityConfig")
+            if security is not None:
+                out["SecurityConfig"] = security
+        return ActionResult(out)
+
+    return describe
+
+
+def _gap_stop(kind: str) -> Callable[[SageMakerResponse], Any]:
+    k = GAP_KINDS[kind]
+
+    def stop(self: SageMakerResponse) -> Any:
+        res = _gap_get(self.sagemaker_backend, kind, self._get_param(k.name_param))
+        if res.status not in k.running:
+            raise ValidationError(message=f"The request was rejected because the {k.wording} is in status {res.status}.")
+        res.status = k.stopped
+        res.last_modified_time = res.end_time = sm_models.utcnow()
+        return EmptyResult()
+
+    return stop
+
+
+def _gap_delete(kind: str) -> Callable[[SageMakerResponse], Any]:
+    def delete(self: SageMakerResponse) -> Any:
+        res = _gap_get(self.sagemaker_backend, kind, self._get_param(GAP_KINDS[kind].name_param))
+        del _gap_store(self.sagemaker_backend, kind)[res.name]
+        return EmptyResult()
+
+    return delete
+
+
+def _gap_list(kind: str) -> Callable[[SageMakerResponse], Any]:
+    k = GAP_KINDS[kind]
+
+    def list_(self: SageMakerResponse) -> Any:
+        status = self._get_param("StatusEquals") or self._get_param("Status")
+        contains = (self._get_param("NameContains") or "").lower()
+        items = [r for r in sorted(_gap_store(self.sagemaker_backend, kind).values(),
+                                   key=lambda r: r.creation_time, reverse=True)
+                 if (not status or r.status == status) and contains in r.name.lower()]
+        token = self._get_param("NextToken") or "0"
+        if not str(token).isdigit():
+            raise ValidationError(message="Invalid pagination token.")
+        start, size = int(token), int(self._get_param("MaxResults") or 10)
+        result: dict[str, Any] = {k.list_key: [r.summary() for r in items[start:start + size]]}
+        if start + size < len(items):
+            result["NextToken"] = str(start + size)
+        return ActionResult(result)
+
+    return list_
+
+
+def _update_monitoring_schedule(self: SageMakerResponse) -> Any:
+    res = _gap_get(self.sagemaker_backend, "monitoring-schedule", self._get_param("MonitoringScheduleName"))
+    res.params["MonitoringScheduleConfig"] = self._get_param("MonitoringScheduleConfig")
+    res.last_modified_time = sm_models.utcnow()
+    return ActionResult({"MonitoringScheduleArn": res.arn})
+
+
+def _start_monitoring_schedule(self: SageMakerResponse) -> Any:
+    res = _gap_get(self.sagemaker_backend, "monitoring-schedule", self._get_param("MonitoringScheduleName"))
+    res.status = "Scheduled"
+    res.last_modified_time = sm_models.utcnow()
+    return EmptyResult()
+
+
+SageMakerResponse.create_monitoring_schedule = _gap_create("monitoring-schedule")
+SageMakerResponse.describe_monitoring_schedule = _gap_describe("monitoring-schedule")
+SageMakerResponse.list_monitoring_schedules = _gap_list("monitoring-schedule")
+SageMakerResponse.update_monitoring_schedule = _update_monitoring_schedule
+SageMakerResponse.stop_monitoring_schedule = _gap_stop("monitoring-schedule")
+SageMakerResponse.start_monitoring_schedule = _start_monitoring_schedule
+SageMakerResponse.delete_monitoring_schedule = _gap_delete("monitoring-schedule")
+SageMakerResponse.create_auto_ml_job = _gap_create("automl-job", 1)
+SageMakerResponse.create_auto_ml_job_v2 = _gap_create("automl-job", 2)
+SageMakerResponse.describe_auto_ml_job = _gap_describe("automl-job", 1)
+SageMakerResponse.describe_auto_ml_job_v2 = _gap_describe("automl-job", 2)
+SageMakerResponse.list_auto_ml_jobs = _gap_list("automl-job")
+SageMakerResponse.stop_auto_ml_job = _gap_stop("automl-job")
+SageMakerResponse.create_optimization_job = _gap_create("optimization-job")
+SageMakerResponse.describe_optimization_job = _gap_describe("optimization-job")
+SageMakerResponse.list_optimization_jobs = _gap_list("optimization-job")
+SageMakerResponse.stop_optimization_job = _gap_stop("optimization-job")
+SageMakerResponse.delete_optimization_job = _gap_delete("optimization-job")
+SageMakerResponse.create_inference_recommendations_job = _gap_create("inference-recommendations-job")
+SageMakerResponse.describe_inference_recommendations_job = _gap_describe("inference-recommendations-job")
+SageMakerResponse.list_inference_recommendations_jobs = _gap_list("inference-recommendations-job")
+SageMakerResponse.stop_inference_recommendations_job = _gap_stop("inference-recommendations-job")
+
+
+# --------------------------------------------------------------------------------------
 # Test-control API (/guard-api/) as WSGI middleware around moto's app
 # --------------------------------------------------------------------------------------
 
@@ -656,25 +997,34 @@ class GuardMiddleware:
     @staticmethod
     def _set_status(start_response: Callable, body: dict) -> list[bytes]:
         job_type, name, status = body.get("type"), body.get("name"), body.get("status")
-        kinds = list(JOB_TYPES) + ["endpoint", "inference-component"]
+        kinds = list(JOB_TYPES) + ["endpoint", "inference-component"] + list(OTHER_STATUS) + list(GAP_KINDS)
         if job_type not in kinds or not name or not status:
             return _json(start_response, "400 Bad Request", {"error": "need type (%s), name, status" % "|".join(kinds)})
-        attr = {"endpoint": "endpoints", "inference-component": "inference_components"}.get(job_type) \
-            or JOB_TYPES[job_type][1]
         found = []
         for account_id, regions in sagemaker_backends.items():
             for region, backend in regions.items():
                 if body.get("region") and region != body["region"]:
                     continue
-                obj = getattr(backend, attr, {}).get(name)
+                if job_type in GAP_KINDS:
+                    obj = _gap_store(backend, job_type).get(name)
+                elif job_type == "domain":  # by name or by id (d-...)
+                    obj = next((d for d in backend.domains.values() if name in (d.id, d.domain_name)), None)
+                else:
+                    attr = {"endpoint": "endpoints", "inference-component": "inference_components"}.get(job_type) \
+                        or (OTHER_STATUS[job_type][0] if job_type in OTHER_STATUS else JOB_TYPES[job_type][1])
+                    obj = getattr(backend, attr, {}).get(name)
                 if obj is None:
                     continue
                 if job_type == "endpoint":
                     obj.endpoint_status = status
                     obj.last_modified_time = sm_models.utcnow()
-                elif job_type == "inference-component":
+                elif job_type in ("inference-component",) or job_type in GAP_KINDS:
                     obj.status = status
                     obj.last_modified_time = sm_models.utcnow()
+                elif job_type in OTHER_STATUS:
+                    setattr(obj, OTHER_STATUS[job_type][1], status)
+                    if hasattr(obj, "last_modified_time"):
+                        obj.last_modified_time = sm_models.utcnow()
                 else:
                     set_job_status(obj, job_type, status)
                 found.append(obj.arn)

@@ -359,6 +359,197 @@ def main() -> None:
         assert status == 404
 
     # ---- (f) control API -------------------------------------------------------------------
+    # ---- (i) the other compute surfaces (issue 14) ------------------------------------------
+    def status_of(kind: str, name: str, value: str) -> None:
+        code, body = control("POST", "/guard-api/job-status", {"type": kind, "name": name, "status": value})
+        assert code == 200, (code, body)
+
+    def arn_of(kind: str, name: str) -> str:
+        return f"arn:aws:sagemaker:us-east-1:123456789012:{kind}/{name}"
+
+    def tags_work(arn: str) -> None:
+        sm.add_tags(ResourceArn=arn, Tags=[{"Key": "k", "Value": "1"}])
+        sm.add_tags(ResourceArn=arn, Tags=[{"Key": "k", "Value": "2"}])
+        assert sm.list_tags(ResourceArn=arn)["Tags"] == [{"Key": "k", "Value": "2"}], arn
+
+    GROUP = {"InstanceCount": 1, "InstanceGroupName": "g", "InstanceType": "ml.t3.medium",
+             "LifeCycleConfig": {"SourceS3Uri": "s3://sagemaker-lifecycle/l", "OnCreate": "on.sh"},
+             "ExecutionRole": ROLE}
+    VPC = {"Subnets": ["subnet-0a1b2c3d"], "SecurityGroupIds": ["sg-0a1b2c3d"]}
+
+    @check("(i1) notebook instance: Pending at first, Stop refused until InService, then Stopped; tags")
+    def _():
+        sm.create_notebook_instance(NotebookInstanceName="sc-nb", InstanceType="ml.t3.medium", RoleArn=ROLE)
+        d = sm.describe_notebook_instance(NotebookInstanceName="sc-nb")
+        assert d["NotebookInstanceStatus"] == "Pending" and d["DirectInternetAccess"] == "Enabled", d
+        expect_error(lambda: sm.stop_notebook_instance(NotebookInstanceName="sc-nb"), "ValidationException",
+                     "Status (Pending) not in ([InService]). Unable to transition to (Stopping) for Notebook "
+                     f"Instance ({arn_of('notebook-instance', 'sc-nb')}).")
+        status_of("notebook-instance", "sc-nb", "InService")
+        sm.stop_notebook_instance(NotebookInstanceName="sc-nb")
+        assert sm.describe_notebook_instance(NotebookInstanceName="sc-nb")["NotebookInstanceStatus"] == "Stopped"
+        assert [n["NotebookInstanceName"] for n in sm.list_notebook_instances(StatusEquals="Stopped")["NotebookInstances"]] == ["sc-nb"]
+        expect_error(lambda: sm.describe_notebook_instance(NotebookInstanceName="sc-none"), "ValidationException",
+                     "RecordNotFound")
+        tags_work(arn_of("notebook-instance", "sc-nb"))
+
+    @check("(i2) domain: PublicInternetOnly by default; UpdateDomain changes access type, subnets, security groups")
+    def _():
+        arn = sm.create_domain(DomainName="sc-dom", AuthMode="IAM", DefaultUserSettings={"ExecutionRole": ROLE},
+                               SubnetIds=["subnet-0a1b2c3d"], VpcId="vpc-0a1b2c3d")["DomainArn"]
+        domain_id = arn.rsplit("/", 1)[-1]
+        d = sm.describe_domain(DomainId=domain_id)
+        assert d["AppNetworkAccessType"] == "PublicInternetOnly", d
+        sm.update_domain(DomainId=domain_id, AppNetworkAccessType="VpcOnly", SubnetIds=["subnet-0e0e0e0e"],
+                         DefaultUserSettings={"SecurityGroups": ["sg-0e0e0e0e"]})
+        d = sm.describe_domain(DomainId=domain_id)
+        assert d["AppNetworkAccessType"] == "VpcOnly" and d["SubnetIds"] == ["subnet-0e0e0e0e"], d
+        assert d["DefaultUserSettings"] == {"ExecutionRole": ROLE, "SecurityGroups": ["sg-0e0e0e0e"]}, d
+        status_of("domain", domain_id, "Updating")
+        assert sm.list_domains()["Domains"][0]["Status"] == "Updating"
+        expect_error(lambda: sm.update_domain(DomainId="d-none", AppNetworkAccessType="VpcOnly"),
+                     "ValidationException", "Could not find domain 'd-none'.")
+        tags_work(arn)
+
+    @check("(i3) HyperPod cluster: created Creating without ThreadsPerCore; UpdateCluster keeps OverrideVpcConfig")
+    def _():
+        arn = sm.create_cluster(ClusterName="sc-hp", InstanceGroups=[GROUP])["ClusterArn"]
+        d = sm.describe_cluster(ClusterName="sc-hp")
+        assert d["ClusterStatus"] == "Creating" and "VpcConfig" not in d, d
+        sm.update_cluster(ClusterName="sc-hp", InstanceGroups=[{**GROUP, "InstanceCount": 2, "OverrideVpcConfig": VPC}])
+        d = sm.describe_cluster(ClusterName="sc-hp")
+        assert d["ClusterStatus"] == "Updating" and d["InstanceGroups"][0]["OverrideVpcConfig"] == VPC, d
+        assert d["InstanceGroups"][0]["TargetCount"] == 2, d
+        sm.create_cluster(ClusterName="sc-hp-vpc", InstanceGroups=[GROUP], VpcConfig=VPC)
+        assert sm.describe_cluster(ClusterName="sc-hp-vpc")["VpcConfig"] == VPC
+        status_of("cluster", "sc-hp", "InService")
+        assert {c["ClusterName"]: c["ClusterStatus"] for c in sm.list_clusters()["ClusterSummaries"]}["sc-hp"] == "InService"
+        expect_error(lambda: sm.update_cluster(ClusterName="sc-none", InstanceGroups=[GROUP]), "ResourceNotFound")
+        tags_work(arn)
+
+    @check("(i4) compilation job: INPROGRESS at first; StopCompilationJob -> STOPPED, again -> ValidationException")
+    def _():
+        arn = sm.create_compilation_job(
+            CompilationJobName="sc-neo", RoleArn=ROLE, VpcConfig=VPC,
+            InputConfig={"S3Uri": "s3://b/m.tar.gz", "Framework": "PYTORCH", "DataInputConfig": "{}"},
+            OutputConfig={"S3OutputLocation": "s3://b/o", "TargetDevice": "ml_m5"},
+            StoppingCondition={"MaxRuntimeInSeconds": 60})["CompilationJobArn"]
+        d = sm.describe_compilation_job(CompilationJobName="sc-neo")
+        assert d["CompilationJobStatus"] == "INPROGRESS" and d["VpcConfig"] == VPC and "CompilationEndTime" not in d, d
+        assert len(sm.list_compilation_jobs(StatusEquals="INPROGRESS")["CompilationJobSummaries"]) == 1
+        sm.stop_compilation_job(CompilationJobName="sc-neo")
+        assert sm.describe_compilation_job(CompilationJobName="sc-neo")["CompilationJobStatus"] == "STOPPED"
+        expect_error(lambda: sm.stop_compilation_job(CompilationJobName="sc-neo"), "ValidationException",
+                     "The request was rejected because the compilation job is in status STOPPED.")
+        expect_error(lambda: sm.stop_compilation_job(CompilationJobName="sc-none"), "ResourceNotFound")
+        tags_work(arn)
+
+    @check("(i5) monitoring schedule: create (inline or named definition), describe, list, update, stop, delete, tags")
+    def _():
+        inline = {"ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"},
+                  "MonitoringJobDefinition": {
+                      "MonitoringInputs": [{"EndpointInput": {"EndpointName": "e", "LocalPath": "/opt/ml/processing/input"}}],
+                      "MonitoringOutputConfig": {"MonitoringOutputs": [{"S3Output": {"S3Uri": "s3://b/o", "LocalPath": "/opt/ml/processing/output"}}]},
+                      "MonitoringResources": {"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.large", "VolumeSizeInGB": 10}},
+                      "MonitoringAppSpecification": {"ImageUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/monitor:1"},
+                      "RoleArn": ROLE}}
+        arn = sm.create_monitoring_schedule(MonitoringScheduleName="sc-mon", MonitoringScheduleConfig=inline)["MonitoringScheduleArn"]
+        assert arn == arn_of("monitoring-schedule", "sc-mon")
+        d = sm.describe_monitoring_schedule(MonitoringScheduleName="sc-mon")
+        assert d["MonitoringScheduleStatus"] == "Pending" and "NetworkConfig" not in d["MonitoringScheduleConfig"]["MonitoringJobDefinition"], d
+        named = {"ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"},
+                 "MonitoringJobDefinitionName": "sc-dq", "MonitoringType": "DataQuality"}
+        sm.update_monitoring_schedule(MonitoringScheduleName="sc-mon", MonitoringScheduleConfig=named)
+        d = sm.describe_monitoring_schedule(MonitoringScheduleName="sc-mon")
+        assert d["MonitoringScheduleConfig"]["MonitoringJobDefinitionName"] == "sc-dq" and d["MonitoringType"] == "DataQuality", d
+        status_of("monitoring-schedule", "sc-mon", "Scheduled")
+        summaries = sm.list_monitoring_schedules(StatusEquals="Scheduled")["MonitoringScheduleSummaries"]
+        assert [s["MonitoringScheduleName"] for s in summaries] == ["sc-mon"], summaries
+        sm.stop_monitoring_schedule(MonitoringScheduleName="sc-mon")
+        assert sm.describe_monitoring_schedule(MonitoringScheduleName="sc-mon")["MonitoringScheduleStatus"] == "Stopped"
+        expect_error(lambda: sm.stop_monitoring_schedule(MonitoringScheduleName="sc-mon"), "ValidationException",
+                     "The request was rejected because the monitoring schedule is in status Stopped.")
+        tags_work(arn)
+        sm.delete_monitoring_schedule(MonitoringScheduleName="sc-mon")
+        expect_error(lambda: sm.describe_monitoring_schedule(MonitoringScheduleName="sc-mon"), "ResourceNotFound")
+        expect_error(lambda: sm.list_tags(ResourceArn=arn), "ValidationException", "Requested resource not found.")
+
+    @check("(i5) AutoML V1 and V2: create without ProblemType, describe (V2 describes both), list, stop")
+    def _():
+        v2 = sm.create_auto_ml_job_v2(
+            AutoMLJobName="sc-aml2", RoleArn=ROLE, OutputDataConfig={"S3OutputPath": "s3://b/o"},
+            AutoMLJobInputDataConfig=[{"ChannelType": "training", "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": "s3://b/d"}}}],
+            AutoMLProblemTypeConfig={"TabularJobConfig": {"TargetAttributeName": "y"}},
+            SecurityConfig={"VpcConfig": VPC})["AutoMLJobArn"]
+        sm.create_auto_ml_job(
+            AutoMLJobName="sc-aml1", RoleArn=ROLE, OutputDataConfig={"S3OutputPath": "s3://b/o"},
+            InputDataConfig=[{"DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": "s3://b/d"}}, "TargetAttributeName": "y"}],
+            AutoMLJobConfig={"SecurityConfig": {"EnableInterContainerTrafficEncryption": True}})
+        d2 = sm.describe_auto_ml_job_v2(AutoMLJobName="sc-aml2")
+        assert d2["AutoMLJobStatus"] == "InProgress" and d2["SecurityConfig"] == {"VpcConfig": VPC}, d2
+        d1 = sm.describe_auto_ml_job(AutoMLJobName="sc-aml1")
+        assert d1["AutoMLJobConfig"]["SecurityConfig"] == {"EnableInterContainerTrafficEncryption": True}, d1
+        assert sm.describe_auto_ml_job_v2(AutoMLJobName="sc-aml1")["SecurityConfig"] == {"EnableInterContainerTrafficEncryption": True}
+        expect_error(lambda: sm.describe_auto_ml_job(AutoMLJobName="sc-aml2"), "ValidationException")
+        names = {s["AutoMLJobName"] for s in sm.list_auto_ml_jobs(StatusEquals="InProgress")["AutoMLJobSummaries"]}
+        assert names == {"sc-aml1", "sc-aml2"}, names
+        sm.stop_auto_ml_job(AutoMLJobName="sc-aml2")
+        assert sm.describe_auto_ml_job_v2(AutoMLJobName="sc-aml2")["AutoMLJobStatus"] == "Stopped"
+        expect_error(lambda: sm.stop_auto_ml_job(AutoMLJobName="sc-aml2"), "ValidationException",
+                     "The request was rejected because the AutoML job is in status Stopped.")
+        expect_error(lambda: sm.describe_auto_ml_job_v2(AutoMLJobName="sc-none"), "ResourceNotFound")
+        tags_work(v2)
+
+    @check("(i5) optimization and inference-recommendations jobs: create, describe, list, stop, status control")
+    def _():
+        o = sm.create_optimization_job(
+            OptimizationJobName="sc-opt", RoleArn=ROLE, ModelSource={"S3": {"S3Uri": "s3://b/m"}},
+            DeploymentInstanceType="ml.g5.xlarge", OptimizationConfigs=[{"ModelQuantizationConfig": {"Image": "x"}}],
+            OutputConfig={"S3OutputLocation": "s3://b/o"}, StoppingCondition={"MaxRuntimeInSeconds": 60})["OptimizationJobArn"]
+        d = sm.describe_optimization_job(OptimizationJobName="sc-opt")
+        assert d["OptimizationJobStatus"] == "INPROGRESS" and "VpcConfig" not in d, d
+        r = sm.create_inference_recommendations_job(JobName="sc-ir", JobType="Default", RoleArn=ROLE,
+                                                     InputConfig={"ModelName": "m", "VpcConfig": VPC})["JobArn"]
+        d = sm.describe_inference_recommendations_job(JobName="sc-ir")
+        assert d["Status"] == "IN_PROGRESS" and d["InputConfig"]["VpcConfig"] == VPC, d
+        assert [j["JobName"] for j in sm.list_inference_recommendations_jobs(StatusEquals="IN_PROGRESS")["InferenceRecommendationsJobs"]] == ["sc-ir"]
+        assert [j["OptimizationJobName"] for j in sm.list_optimization_jobs(StatusEquals="INPROGRESS")["OptimizationJobSummaries"]] == ["sc-opt"]
+        sm.stop_optimization_job(OptimizationJobName="sc-opt")
+        sm.stop_inference_recommendations_job(JobName="sc-ir")
+        assert sm.describe_optimization_job(OptimizationJobName="sc-opt")["OptimizationJobStatus"] == "STOPPED"
+        assert sm.describe_inference_recommendations_job(JobName="sc-ir")["Status"] == "STOPPED"
+        expect_error(lambda: sm.stop_optimization_job(OptimizationJobName="sc-opt"), "ValidationException")
+        status_of("inference-recommendations-job", "sc-ir", "IN_PROGRESS")
+        sm.stop_inference_recommendations_job(JobName="sc-ir")
+        tags_work(o)
+        tags_work(r)
+
+    @check("(i) monitoring job definitions (moto's own): describe echoes NetworkConfig; missing -> ResourceNotFound")
+    def _():
+        common = dict(JobResources={"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.large", "VolumeSizeInGB": 10}},
+                      RoleArn=ROLE)
+        out = {"MonitoringOutputs": [{"S3Output": {"S3Uri": "s3://b/o", "LocalPath": "/opt/o"}}]}
+        endpoint = {"EndpointInput": {"EndpointName": "e", "LocalPath": "/opt/i"}}
+        net = {"EnableNetworkIsolation": True, "EnableInterContainerTrafficEncryption": True, "VpcConfig": VPC}
+        sm.create_data_quality_job_definition(JobDefinitionName="sc-dq", DataQualityAppSpecification={"ImageUri": "x"},
+                                              DataQualityJobInput=endpoint, DataQualityJobOutputConfig=out, NetworkConfig=net, **common)
+        sm.create_model_quality_job_definition(JobDefinitionName="sc-mq", ModelQualityAppSpecification={"ImageUri": "x"},
+                                               ModelQualityJobInput={**endpoint, "GroundTruthS3Input": {"S3Uri": "s3://b/g"}},
+                                               ModelQualityJobOutputConfig=out, **common)
+        sm.create_model_bias_job_definition(JobDefinitionName="sc-mb", ModelBiasAppSpecification={"ImageUri": "x", "ConfigUri": "s3://b/c"},
+                                            ModelBiasJobInput={**endpoint, "GroundTruthS3Input": {"S3Uri": "s3://b/g"}},
+                                            ModelBiasJobOutputConfig=out, NetworkConfig=net, **common)
+        sm.create_model_explainability_job_definition(JobDefinitionName="sc-me", ModelExplainabilityAppSpecification={"ImageUri": "x", "ConfigUri": "s3://b/c"},
+                                                      ModelExplainabilityJobInput=endpoint, ModelExplainabilityJobOutputConfig=out, **common)
+        assert sm.describe_data_quality_job_definition(JobDefinitionName="sc-dq")["NetworkConfig"] == net
+        assert sm.describe_model_bias_job_definition(JobDefinitionName="sc-mb")["NetworkConfig"] == net
+        assert "NetworkConfig" not in sm.describe_model_quality_job_definition(JobDefinitionName="sc-mq")
+        assert "NetworkConfig" not in sm.describe_model_explainability_job_definition(JobDefinitionName="sc-me")
+        sm.delete_model_quality_job_definition(JobDefinitionName="sc-mq")
+        expect_error(lambda: sm.describe_model_quality_job_definition(JobDefinitionName="sc-mq"), "ResourceNotFound")
+        expect_error(lambda: sm.delete_model_quality_job_definition(JobDefinitionName="sc-mq"), "ResourceNotFound")
+        tags_work(arn_of("data-quality-job-definition", "sc-dq"))
+
     @check("(f) job-status control: set, validate, 404")
     def _():
         processing_job("pj-f")

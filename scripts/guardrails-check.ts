@@ -153,6 +153,13 @@ async function main(): Promise<number> {
   });
   for (const r of rows) table.push([r.event, r.policy, r.verdict, r.scp, r.iam, r.agreement, r.note]);
   process.stdout.write(`${table.toString()}\n`);
+  // What no condition key can gate, per policy: the enforcer alone catches these.
+  for (const [name, policy] of Object.entries(samplePolicies())) {
+    process.stdout.write(`\ndetective-only under the ${name} policy:\n`);
+    for (const d of generateGuardrails(policy, { format: "scp", now: Date.now() }).detectiveOnly) {
+      process.stdout.write(`  - ${d.rule} [${d.scope}]: ${d.reason}\n`);
+    }
+  }
   const count = (a: Agreement) => rows.filter((r) => r.agreement === a).length;
   const bad = count("DISAGREE");
   process.stdout.write(

@@ -1,14 +1,27 @@
 import {
+  paginateListAutoMLJobs,
+  paginateListClusters,
+  paginateListCompilationJobs,
+  paginateListDataQualityJobDefinitions,
+  paginateListDomains,
   paginateListEndpointConfigs,
   paginateListEndpoints,
   paginateListHyperParameterTuningJobs,
   paginateListInferenceComponents,
+  paginateListInferenceRecommendationsJobs,
+  paginateListModelBiasJobDefinitions,
+  paginateListModelExplainabilityJobDefinitions,
+  paginateListModelQualityJobDefinitions,
   paginateListModels,
+  paginateListMonitoringSchedules,
+  paginateListNotebookInstances,
+  paginateListOptimizationJobs,
   paginateListProcessingJobs,
   paginateListTrainingJobs,
   paginateListTransformJobs,
   type SageMakerClient,
 } from "@aws-sdk/client-sagemaker";
+import { parseSageMakerArn } from "../core/arn.js";
 import { ActionFailedError } from "../core/errors.js";
 import { type ListOperation, RESOURCE_TYPE_NAMES, RESOURCE_TYPES } from "../core/resource-types.js";
 import type { ResourceType } from "../core/types.js";
@@ -52,6 +65,18 @@ const PAGINATORS: Record<ListOperation, Paginate> = {
   ListEndpointConfigs: paginateListEndpointConfigs as unknown as Paginate,
   ListEndpoints: paginateListEndpoints as unknown as Paginate,
   ListInferenceComponents: paginateListInferenceComponents as unknown as Paginate,
+  ListInferenceRecommendationsJobs: paginateListInferenceRecommendationsJobs as unknown as Paginate,
+  ListNotebookInstances: paginateListNotebookInstances as unknown as Paginate,
+  ListMonitoringSchedules: paginateListMonitoringSchedules as unknown as Paginate,
+  ListAutoMLJobs: paginateListAutoMLJobs as unknown as Paginate,
+  ListCompilationJobs: paginateListCompilationJobs as unknown as Paginate,
+  ListOptimizationJobs: paginateListOptimizationJobs as unknown as Paginate,
+  ListDataQualityJobDefinitions: paginateListDataQualityJobDefinitions as unknown as Paginate,
+  ListModelQualityJobDefinitions: paginateListModelQualityJobDefinitions as unknown as Paginate,
+  ListModelBiasJobDefinitions: paginateListModelBiasJobDefinitions as unknown as Paginate,
+  ListModelExplainabilityJobDefinitions: paginateListModelExplainabilityJobDefinitions as unknown as Paginate,
+  ListDomains: paginateListDomains as unknown as Paginate,
+  ListClusters: paginateListClusters as unknown as Paginate,
 };
 
 /**
@@ -91,6 +116,8 @@ export class SageMakerLister {
           const name = s[spec.nameKey];
           const arn = s[spec.arnKey];
           if (typeof name !== "string" || typeof arn !== "string") continue;
+          // The four Model Monitor definition lists share their member names: keep only this type's ARNs.
+          if (parseSageMakerArn(arn)?.resourceType !== type) continue;
           const createdAt = isoTime(s.CreationTime);
           // Some implementations ignore CreationTimeAfter (moto's ListModels does): filter here too.
           if (input.CreationTimeAfter && createdAt && Date.parse(createdAt) <= (filter.createdAfter as Date).getTime())

@@ -1,19 +1,42 @@
 import {
   AddTagsCommand,
+  DeleteDataQualityJobDefinitionCommand,
   DeleteEndpointCommand,
   DeleteInferenceComponentCommand,
+  DeleteModelBiasJobDefinitionCommand,
   DeleteModelCommand,
+  DeleteModelExplainabilityJobDefinitionCommand,
+  DeleteModelQualityJobDefinitionCommand,
+  DescribeAutoMLJobV2Command,
+  DescribeClusterCommand,
+  DescribeCompilationJobCommand,
+  DescribeDataQualityJobDefinitionCommand,
+  DescribeDomainCommand,
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
   DescribeHyperParameterTuningJobCommand,
   DescribeInferenceComponentCommand,
+  DescribeInferenceRecommendationsJobCommand,
+  DescribeModelBiasJobDefinitionCommand,
   DescribeModelCommand,
+  DescribeModelExplainabilityJobDefinitionCommand,
+  DescribeModelQualityJobDefinitionCommand,
+  DescribeMonitoringScheduleCommand,
+  DescribeNotebookInstanceCommand,
+  DescribeOptimizationJobCommand,
   DescribeProcessingJobCommand,
   DescribeTrainingJobCommand,
   DescribeTransformJobCommand,
+  ListTagsCommand,
   SageMakerClient,
   type SageMakerClientConfig,
+  StopAutoMLJobCommand,
+  StopCompilationJobCommand,
   StopHyperParameterTuningJobCommand,
+  StopInferenceRecommendationsJobCommand,
+  StopMonitoringScheduleCommand,
+  StopNotebookInstanceCommand,
+  StopOptimizationJobCommand,
   StopProcessingJobCommand,
   StopTrainingJobCommand,
   StopTransformJobCommand,
@@ -44,6 +67,28 @@ const COMMANDS: Record<SageMakerOperation, new (input: any) => any> = {
   DeleteModel: DeleteModelCommand,
   DeleteEndpoint: DeleteEndpointCommand,
   DeleteInferenceComponent: DeleteInferenceComponentCommand,
+  StopInferenceRecommendationsJob: StopInferenceRecommendationsJobCommand,
+  DescribeInferenceRecommendationsJob: DescribeInferenceRecommendationsJobCommand,
+  DeleteDataQualityJobDefinition: DeleteDataQualityJobDefinitionCommand,
+  DeleteModelBiasJobDefinition: DeleteModelBiasJobDefinitionCommand,
+  DeleteModelExplainabilityJobDefinition: DeleteModelExplainabilityJobDefinitionCommand,
+  DeleteModelQualityJobDefinition: DeleteModelQualityJobDefinitionCommand,
+  DescribeAutoMLJobV2: DescribeAutoMLJobV2Command,
+  DescribeCluster: DescribeClusterCommand,
+  DescribeCompilationJob: DescribeCompilationJobCommand,
+  DescribeDataQualityJobDefinition: DescribeDataQualityJobDefinitionCommand,
+  DescribeDomain: DescribeDomainCommand,
+  DescribeModelBiasJobDefinition: DescribeModelBiasJobDefinitionCommand,
+  DescribeModelExplainabilityJobDefinition: DescribeModelExplainabilityJobDefinitionCommand,
+  DescribeModelQualityJobDefinition: DescribeModelQualityJobDefinitionCommand,
+  DescribeMonitoringSchedule: DescribeMonitoringScheduleCommand,
+  DescribeNotebookInstance: DescribeNotebookInstanceCommand,
+  DescribeOptimizationJob: DescribeOptimizationJobCommand,
+  StopAutoMLJob: StopAutoMLJobCommand,
+  StopCompilationJob: StopCompilationJobCommand,
+  StopMonitoringSchedule: StopMonitoringScheduleCommand,
+  StopNotebookInstance: StopNotebookInstanceCommand,
+  StopOptimizationJob: StopOptimizationJobCommand,
 };
 
 interface AwsError {
@@ -156,6 +201,24 @@ export class SageMakerAdapter implements SageMakerPort {
         }
       }
       throw new ActionFailedError(`AddTags ${arn} failed: ${(e as Error).message}`, "tag", { cause: e });
+    }
+  }
+
+  async listTags(arn: string): Promise<Record<string, string> | null> {
+    const tags: Record<string, string> = {};
+    let token: string | undefined;
+    try {
+      do {
+        const page = await this.client.send(
+          new ListTagsCommand({ ResourceArn: arn, NextToken: token, MaxResults: 100 }),
+        );
+        for (const t of page.Tags ?? []) if (t.Key) tags[t.Key] = t.Value ?? "";
+        token = page.NextToken;
+      } while (token);
+      return tags;
+    } catch (e) {
+      if (isNotFound(e)) return null;
+      throw new ActionFailedError(`ListTags ${arn} failed: ${(e as Error).message}`, "list-tags", { cause: e });
     }
   }
 }

@@ -1,5 +1,5 @@
 import { ActionFailedError } from "../core/errors.js";
-import { stopApplies } from "../core/resource-types.js";
+import { RESOURCE_TYPES, stopApplies } from "../core/resource-types.js";
 import type { Caller, Decision, ResourceRef } from "../core/types.js";
 import { type AlertOutcome, renderAlert, type TagAction } from "./alert-message.js";
 import type { EnforcerDeps } from "./enforce.js";
@@ -104,13 +104,19 @@ export async function remedy(ctx: ActContext, deps: EnforcerDeps): Promise<Remed
     let status = ctx.status;
     let result: Exclude<HandleOutcome["remedy"], "failed" | null>;
     if (stop) {
-      if (status && !stopApplies(r.type, status)) result = "not-running";
+      // Statuses in which SageMaker refuses the stop because the resource is still starting (a notebook
+      // Pending): reported now, stopped at the state change that announces a stoppable status.
+      const spec = RESOURCE_TYPES[r.type];
+      const later = spec.remedy === "stop" ? (spec.stopsLater ?? []) : [];
+      if (status && later.includes(status)) result = "busy";
+      else if (status && !stopApplies(r.type, status)) result = "not-running";
       else {
         result = await deps.sagemaker.stop(r.type, r.name);
         if (result === "not-running") {
           const now = await deps.sagemaker.describe(r.type, r.name);
           status = describedStatus(r.type, now);
           if (!now) result = "gone";
+          else if (status && later.includes(status)) result = "busy";
           else if (status === null || stopApplies(r.type, status)) {
             throw new ActionFailedError(
               `SageMaker refused to stop ${r.type} ${r.name}, which is still ${status ?? "of unknown status"}`,
@@ -123,7 +129,11 @@ export async function remedy(ctx: ActContext, deps: EnforcerDeps): Promise<Remed
     if (result === "stopped" || result === "deleted")
       deps.log.info(`${result} ${r.type}`, { resourceArn: r.arn, eventId: d.event.id, deliveryId: d.event.deliveryId });
     const tagAction = result === "stopped" ? "stopped" : result === "deleted" ? "deleted" : "none";
-    return { remedy: result, tagAction, detail: DETAIL[result](status), error: null };
+    const detail =
+      result === "busy" && stop
+        ? `SageMaker cannot stop it while it is ${status ?? "starting"}; the guard stops it when it reaches ${RESOURCE_TYPES[r.type].remedy === "stop" ? (RESOURCE_TYPES[r.type] as { stopWhile: readonly string[] }).stopWhile.join(" or ") : "a stoppable state"}`
+        : DETAIL[result](status);
+    return { remedy: result, tagAction, detail, error: null };
   } catch (e) {
     if (!(e instanceof ActionFailedError)) throw e;
     // Report the failure (a silent one is the worst outcome), then fail the invocation so Lambda retries

@@ -1,6 +1,6 @@
 import { arnProblem } from "../core/arn.js";
 import { creatorUnverifiable, decide, decideFacts, mayBeExempt, parseDescribed } from "../core/decide.js";
-import { TrustBoundaryError } from "../core/errors.js";
+import { InvalidEventError, TrustBoundaryError } from "../core/errors.js";
 import { type NormalizedEvent, normalizeEvent } from "../core/normalize.js";
 import type { Policy } from "../core/policy.js";
 import {
@@ -130,10 +130,26 @@ async function lookUp(
     const parent = parentOf(ref.type, out);
     if (parent) return { ignored: launchedBy(parent) };
     const parsed = parseDescribed(ref.type, out);
+    if (parsed.describe) {
+      // A Describe output is the resource as it is: it must decide (never a silent pass on no units).
+      throw new InvalidEventError(`${RESOURCE_TYPES[ref.type].api.describe} ${ref.name}: ${parsed.describe}`);
+    }
     units = parsed.units ?? [];
     source = parsed.models ?? null;
     if (ref.type === "inference-component" && source?.containers && !source.containers.endpointName) {
       source.containers.endpointName = typeof out.EndpointName === "string" ? out.EndpointName : null;
+    }
+    for (const def of parsed.definitions ?? []) {
+      // A monitoring schedule that names a job definition runs with that definition's settings.
+      const described = await deps.sagemaker.describe(def.type, def.name);
+      if (!described) {
+        return {
+          ignored: `${ref.type} ${ref.name} names ${def.type} ${def.name}, which no longer exists: it cannot start a job`,
+        };
+      }
+      for (const u of parseDescribed(def.type, described).units ?? []) {
+        units.push({ ...u, basePath: def.path, label: `${RESOURCE_TYPES[def.type].names.one} ${def.name}` });
+      }
     }
   }
   const found = (facts: Omit<ResourceFacts, "resource" | "caller">): LookedUp => ({
@@ -166,14 +182,16 @@ async function lookUp(
     units = [...units, ...host.units];
     models.push(...host.models);
   }
-  if (isModelConsumer(ref.type)) models.push(...(await describeModels(deps, modelNames)));
+  // A pure model consumer, or a job that deploys models (inference recommendations).
+  const judgesModels = isModelConsumer(ref.type) || modelNames.length > 0;
+  if (judgesModels) models.push(...(await describeModels(deps, modelNames)));
   if (isModelConsumer(ref.type) && models.length === 0 && units.length === 0) {
     // Nothing names what it runs (a Describe without Specification): never assume it is compliant.
     models.push({ name: `${ref.type}/${ref.name}`, units: null });
   }
   return found({
     units,
-    ...(isModelConsumer(ref.type) ? { models } : {}),
+    ...(judgesModels ? { models } : {}),
     ...(hostsComponentsOf ? { hostsComponentsOf } : {}),
   });
 }
@@ -340,14 +358,17 @@ function describedArn(r: ResourceRef, out: Record<string, unknown> | null): stri
   const key = RESOURCE_TYPES[r.type].arnKey;
   const arn = out?.[key.charAt(0).toUpperCase() + key.slice(1)];
   if (typeof arn !== "string") return null;
-  const problem = arnProblem(arn, { type: r.type, name: r.name, account: r.account, region: r.region });
+  // Only an ARN that ends in the name can be checked against it (HyperPod clusters' end in an id).
+  const name = (RESOURCE_TYPES[r.type].arnSegment ?? "name") === "id" ? undefined : r.name;
+  const problem = arnProblem(arn, { type: r.type, name, account: r.account, region: r.region });
   if (problem) throw new TrustBoundaryError(`refusing ${r.type} ${r.name}: ${problem}`);
   return arn;
 }
 
 /** The status a Describe* output gives (TrainingJobStatus, EndpointStatus, ...), when the type has one. */
 export function describedStatus(type: ResourceType, out: Record<string, unknown> | null): string | null {
-  const key = RESOURCE_TYPES[type].stateChange?.statusKey;
+  // Types without a state change keep their status under the List summary's member (AutoMLJobStatus, ...).
+  const key = RESOURCE_TYPES[type].stateChange?.statusKey ?? RESOURCE_TYPES[type].api.list.statusKey;
   const status = key ? out?.[key] : undefined;
   return typeof status === "string" ? status : null;
 }

@@ -85,7 +85,35 @@ function unitFindings(
   const p = (path: string) => `${pathPrefix}${path}`;
   let vpcMissingReported = false;
 
-  if (policy.requireNetworkIsolation && !unit.networkIsolation) {
+  if (policy.requireNetworkIsolation && unit.directInternet?.enabled) {
+    // Notebooks and Studio domains reach the internet through SageMaker's own VPC unless this is
+    // switched off, whatever VPC they also sit in (SageMaker Developer Guide, "Connect a notebook instance
+    // in a VPC to external resources"; "Connect Studio notebooks in a VPC to external resources").
+    findings.push({
+      rule: "direct-internet-access-enabled",
+      severity: "high",
+      message: `direct internet access is on${where}: code run in it can reach the internet outside any VPC`,
+      path: p(unit.directInternet.path),
+      fix: unit.directInternet.fix,
+    });
+  }
+  if (policy.requireNetworkIsolation && unit.control === "vpc") {
+    // No isolation setting exists for this type: as for framework images, the VPC is the control.
+    if (!unit.vpc) {
+      vpcMissingReported = true;
+      findings.push({
+        rule: "vpc-config-missing",
+        severity: "high",
+        message: `a ${RESOURCE_TYPES[type].names.one} cannot be network-isolated, and no VPC confines it${where}: its instances can reach the internet`,
+        path: p(unit.vpcPath),
+        fix: `Set ${unit.vpcPath} with private subnets and security groups the security team approved, and create it again.`,
+      });
+    }
+  } else if (policy.requireNetworkIsolation && unit.control === "aws-managed") {
+    notes.push(
+      `runs only SageMaker's own containers${where}: no container of the user's to isolate; requireVpc and the subnet and security-group allow-lists apply`,
+    );
+  } else if (policy.requireNetworkIsolation && !unit.networkIsolation) {
     const custom = unit.images.filter((i) => !c.isFrameworkImage(i.uri));
     if (unit.images.length > 0 && custom.length === 0) {
       // Framework containers that cannot run isolated (they need S3): a VPC is the compensating control.
@@ -113,6 +141,19 @@ function unitFindings(
         fix: `Set ${unit.networkIsolationPath} to ${unit.isolationSetting?.on ?? "true"} (SageMaker Python SDK: ${RESOURCE_TYPES[type].sdkHint ?? "enable_network_isolation=True"}) and create it again.`,
       });
     }
+  }
+  if (
+    policy.requireInterContainerEncryption &&
+    unit.interContainerEncryption &&
+    !unit.interContainerEncryption.enabled
+  ) {
+    findings.push({
+      rule: "inter-container-encryption-disabled",
+      severity: "medium",
+      message: `inter-container traffic encryption is off${where}: data moves between its instances in clear`,
+      path: p(unit.interContainerEncryption.path),
+      fix: `Set ${unit.interContainerEncryption.path} to true (SageMaker Python SDK: encrypt_inter_container_traffic=True) and create it again.`,
+    });
   }
   if (policy.requireVpc && !unit.vpc && !vpcMissingReported) {
     findings.push({
@@ -200,7 +241,9 @@ function findingsFor(
 ): Finding[] {
   const type = facts.resource.type;
   const findings = facts.units.flatMap((u) => unitFindings(u, type, policy, c, notes, egress));
-  if (!isModelConsumer(type)) return findings;
+  // Pure model consumers have no settings of their own; a job that deploys a model (inference
+  // recommendations) has both, and its model is judged as a model.
+  if (!isModelConsumer(type) && !facts.models) return findings;
   for (const model of facts.models ?? []) {
     if (model.units === null) {
       // Not only models: the endpoint or endpoint config an inference component's containers run under.

@@ -92,6 +92,21 @@ const RELEVANT_KEYS = new Set([
   "productionVariants",
   "shadowProductionVariants",
   "endpointConfigName",
+  "directInternetAccess",
+  "subnetId",
+  "securityGroupIds",
+  "appNetworkAccessType",
+  "subnetIds",
+  "defaultUserSettings",
+  "defaultSpaceSettings",
+  "domainSettings",
+  "domainSettingsForUpdate",
+  "instanceGroups",
+  "restrictedInstanceGroups",
+  "monitoringScheduleConfig",
+  "securityConfig",
+  "autoMLJobConfig",
+  "inputConfig",
   "specification",
   "specifications",
 ]);
@@ -232,7 +247,9 @@ function normalizeCloudTrail(env: z.infer<typeof Envelope>, baseEvent: EventInfo
 
   if (!isRecord(params) || isOmitted(params) || relevantOmitted(params)) {
     const nameFromParams = isRecord(params) ? stringOrNull(params[spec.nameKey]) : null;
-    const name = nameFromParams ?? (arn ? (parseSageMakerArn(arn)?.name ?? null) : null);
+    const fromArn = arn ? (parseSageMakerArn(arn)?.name ?? null) : null;
+    // An ARN ending in an id other than the name says nothing about the name (HyperPod clusters).
+    const name = nameFromParams ?? (spec.arnSegment === "id" ? null : fromArn);
     if (!name) {
       throw new InvalidEventError(
         `${d.eventName}: requestParameters were omitted and responseElements.${spec.arnKey} is missing: cannot identify the resource`,
@@ -252,7 +269,7 @@ function normalizeCloudTrail(env: z.infer<typeof Envelope>, baseEvent: EventInfo
 
   let parsedParams: ReturnType<ResourceTypeSpec["parse"]>;
   try {
-    parsedParams = spec.parse(params);
+    parsedParams = spec.parse(params, d.eventName);
   } catch (cause) {
     if (cause instanceof $ZodError) {
       throw new InvalidEventError(
@@ -262,11 +279,36 @@ function normalizeCloudTrail(env: z.infer<typeof Envelope>, baseEvent: EventInfo
     }
     throw cause;
   }
-  const resource = checkedResource(spec, parsedParams.name, arn, account, region);
+  const ownName = spec.arnSegment === "identity" ? stringOrNull(params[spec.nameKey]) : parsedParams.name;
+  if (!ownName && !arn) {
+    throw new InvalidEventError(
+      `${d.eventName}: responseElements.${spec.arnKey} is missing and the request names no ${spec.nameKey}: cannot identify the resource`,
+    );
+  }
+  // A domain named only by its ARN (CreateDomain): the id the ARN ends in is its name.
+  const resource = checkedResource(
+    spec,
+    ownName ?? (arn ? (parseSageMakerArn(arn)?.name ?? "") : ""),
+    arn,
+    account,
+    region,
+  );
   for (const model of parsedParams.models?.modelNames ?? []) checkResourceName("model", model);
   if (parsedParams.models?.endpointConfigName)
     checkResourceName("endpoint-config", parsedParams.models.endpointConfigName);
 
+  if (parsedParams.describe || parsedParams.definitions?.length) {
+    const named = parsedParams.definitions?.map((x) => `${x.type} ${x.name}`).join(", ");
+    return {
+      kind: "lookup",
+      reason: parsedParams.describe ?? `it runs ${named}, whose settings decide: they must be described`,
+      event,
+      resource,
+      caller,
+      modelSource: null,
+      trigger: "cloudtrail",
+    };
+  }
   // Decided from the request alone when it holds every setting (an endpoint config whose variants name
   // no model); otherwise its models, its endpoint's config, or the resource itself are described.
   if (needsLookup(parsedParams) || (isModelConsumer(spec.type) && !parsedParams.units?.length)) {
@@ -295,8 +337,17 @@ function checkedResource(
 ): ResourceRef {
   checkResourceName(spec.type, name);
   if (arn) {
-    const problem = arnProblem(arn, { type: spec.type, name, account, region });
+    const segment = spec.arnSegment ?? "name";
+    const problem = arnProblem(arn, { type: spec.type, name: segment === "name" ? name : undefined, account, region });
     if (problem) throw new TrustBoundaryError(`refusing ${spec.type} ${name}: ${problem}`);
+    // A domain is known by the id its ARN ends in (what DescribeDomain takes), whatever the request named.
+    if (segment === "identity") {
+      const id = parseSageMakerArn(arn)?.name ?? name;
+      if (name && id.toLowerCase() !== name.toLowerCase()) {
+        throw new TrustBoundaryError(`refusing ${spec.type} ${name}: ARN ${arn} names ${id}`);
+      }
+      return { type: spec.type, name: id, arn, account, region };
+    }
   }
   return { type: spec.type, name, arn, account, region };
 }

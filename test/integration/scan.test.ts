@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AddTagsCommand, DescribeTrainingJobCommand, ListModelsCommand } from "@aws-sdk/client-sagemaker";
 import { guardRuntime } from "../../scripts/guard-runtime.js";
+import { RESOURCE_TYPE_NAMES } from "../../src/core/resource-types.js";
 import type { ScanReport } from "../../src/report/model.js";
 import { AlertInbox, clients, emulatorEnv, Fixtures } from "../support/aws.js";
 import { type Emulator, startEmulator } from "../support/emulator.js";
@@ -309,10 +310,13 @@ describe("isolation-guard scan", () => {
       const result = scan(["--format", "html"], { AWS_ENDPOINT_URL: "http://127.0.0.1:9" });
 
       expect(result.status).toBe(3);
-      expect(result.stdout).toContain("Scan incomplete: 8 listings or resources could not be examined");
+      // One listing per resource type, each refused.
+      expect(result.stdout).toContain(
+        `Scan incomplete: ${RESOURCE_TYPE_NAMES.length} listings or resources could not be examined`,
+      );
       expect(result.stdout).not.toContain("meets the isolation policy");
       expect(result.stdout).not.toContain("100%");
-      expect(result.stderr).toContain("INCOMPLETE: 8 listing(s)");
+      expect(result.stderr).toContain(`INCOMPLETE: ${RESOURCE_TYPE_NAMES.length} listing(s)`);
     });
   });
 

@@ -30,6 +30,18 @@ const ARN_KEY: Record<ResourceType, string> = {
   "endpoint-config": "EndpointConfigArn",
   endpoint: "EndpointArn",
   "inference-component": "InferenceComponentArn",
+  "notebook-instance": "NotebookInstanceArn",
+  "monitoring-schedule": "MonitoringScheduleArn",
+  "automl-job": "AutoMLJobArn",
+  "compilation-job": "CompilationJobArn",
+  "optimization-job": "OptimizationJobArn",
+  "inference-recommendations-job": "JobArn",
+  "data-quality-job-definition": "JobDefinitionArn",
+  "model-quality-job-definition": "JobDefinitionArn",
+  "model-bias-job-definition": "JobDefinitionArn",
+  "model-explainability-job-definition": "JobDefinitionArn",
+  domain: "DomainArn",
+  cluster: "ClusterArn",
 };
 
 /**

@@ -69,6 +69,62 @@ function world(isolated: boolean, components: boolean) {
       Specification: components ? { Container: { DeployedImage: { SpecifiedImage: IMAGE } } } : { ModelName: "m" },
       InferenceComponentStatus: "InService",
     }),
+    DescribeNotebookInstance: (n: string) => ({
+      ...named("notebook-instance", "NotebookInstance", n),
+      DirectInternetAccess: isolated ? "Disabled" : "Enabled",
+      SubnetId: vpc.Subnets[0],
+      SecurityGroups: vpc.SecurityGroupIds,
+      NotebookInstanceStatus: "InService",
+    }),
+    DescribeMonitoringSchedule: (n: string) => ({
+      ...named("monitoring-schedule", "MonitoringSchedule", n),
+      MonitoringScheduleConfig: {
+        MonitoringJobDefinition: { NetworkConfig: own, MonitoringAppSpecification: { ImageUri: IMAGE } },
+      },
+      MonitoringScheduleStatus: "Scheduled",
+    }),
+    ...Object.fromEntries(
+      ["DataQuality", "ModelQuality", "ModelBias", "ModelExplainability"].map((k) => [
+        `Describe${k}JobDefinition`,
+        (n: string) => ({
+          ...named(`${k.replace(/([a-z])([A-Z])/g, "$1-$2").toLowerCase()}-job-definition`, "JobDefinition", n),
+          NetworkConfig: own,
+          [`${k}AppSpecification`]: { ImageUri: IMAGE },
+        }),
+      ]),
+    ),
+    DescribeAutoMLJobV2: (n: string) => ({
+      ...named("automl-job", "AutoMLJob", n),
+      SecurityConfig: { VpcConfig: vpc },
+      AutoMLJobStatus: "InProgress",
+    }),
+    DescribeCompilationJob: (n: string) => ({
+      ...named("compilation-job", "CompilationJob", n),
+      VpcConfig: vpc,
+      CompilationJobStatus: "INPROGRESS",
+    }),
+    DescribeOptimizationJob: (n: string) => ({
+      ...named("optimization-job", "OptimizationJob", n),
+      OptimizationJobStatus: "INPROGRESS",
+    }),
+    DescribeInferenceRecommendationsJob: (n: string) => ({
+      ...named("inference-recommendations-job", "Job", n),
+      InputConfig: { ModelName: "m", VpcConfig: vpc },
+      Status: "IN_PROGRESS",
+    }),
+    DescribeDomain: (n: string) => ({
+      ...named("domain", "Domain", n),
+      DomainId: n,
+      AppNetworkAccessType: isolated ? "VpcOnly" : "PublicInternetOnly",
+      SubnetIds: vpc.Subnets,
+      Status: "InService",
+    }),
+    DescribeCluster: (n: string) => ({
+      ...named("cluster", "Cluster", n),
+      ...(isolated ? { VpcConfig: vpc } : {}),
+      InstanceGroups: [{ InstanceGroupName: "workers" }],
+      ClusterStatus: "InService",
+    }),
   };
 }
 

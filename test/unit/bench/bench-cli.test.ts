@@ -59,7 +59,9 @@ test("an unknown section is refused with the list of known ones, and the results
   const mtime = statSync(out).mtimeMs;
   const r = bench("--only=core,speed");
   expect(r.status).toBe(1);
-  expect(r.stderr).toMatch(/unknown section\(s\) speed; known: core, bundle, cold, emulator, sweep, egress/);
+  expect(r.stderr).toMatch(
+    /unknown section\(s\) speed; known: core, bundle, cold, emulator, surfaces, sweep, egress, org/,
+  );
   expect(statSync(out).mtimeMs).toBe(mtime);
 }, 60_000);
 
@@ -89,5 +91,13 @@ test("the committed bench/results.json is a full run in every section", () => {
     .map(([name]) => name);
 
   expect(quick).toEqual([]);
-  expect(Object.keys(committed.sections).sort()).toEqual(["bundle", "cold", "core", "egress", "emulator", "org", "sweep"]);
+  expect(Object.keys(committed.sections).sort()).toEqual([
+    "bundle",
+    "cold",
+    "core",
+    "egress",
+    "emulator",
+    "org",
+    "sweep",
+  ]);
 });

@@ -57,7 +57,7 @@ describe("events with nothing to decide", () => {
   });
 
   it("ignores a read-only call flagged readOnly even when its name looks like a write", () => {
-    const event = loadEvent("CreateNotebookInstance.unsupported.json");
+    const event = loadEvent("CreateTrainingJob.no-isolation.json");
     event.detail.eventName = "RenderUiTemplate";
     event.detail.readOnly = true;
 
@@ -91,9 +91,12 @@ describe("events with nothing to decide", () => {
   });
 
   it("ignores a SageMaker create call outside the supported set", () => {
-    const n = expectKind(normalizeEvent(loadEvent("CreateNotebookInstance.unsupported.json")), "ignored");
+    const event = loadEvent("CreateTrainingJob.no-isolation.json");
+    event.detail.eventName = "CreateWorkteam";
 
-    expect(n.reason).toContain("CreateNotebookInstance");
+    const n = expectKind(normalizeEvent(event), "ignored");
+
+    expect(n.reason).toContain("CreateWorkteam");
   });
 
   it("ignores an EventBridge event of another detail-type", () => {

@@ -59,10 +59,22 @@ describe("one row per resource type", () => {
       "hyper-parameter-tuning-job",
       "processing-job",
       "transform-job",
+      "notebook-instance",
+      "monitoring-schedule",
+      "automl-job",
+      "compilation-job",
+      "optimization-job",
+      "inference-recommendations-job",
       "endpoint",
       "inference-component",
       "model",
+      "data-quality-job-definition",
+      "model-quality-job-definition",
+      "model-bias-job-definition",
+      "model-explainability-job-definition",
       "endpoint-config",
+      "domain",
+      "cluster",
     ]);
   });
 
@@ -82,8 +94,9 @@ describe("one row per resource type", () => {
 
   it("gives every type a human name for alerts and reports", () => {
     for (const type of RESOURCE_TYPE_NAMES) {
-      expect(RESOURCE_TYPES[type].names.one).toMatch(/^[a-z][a-z ]+[a-z]$/);
-      expect(RESOURCE_TYPES[type].names.many).toMatch(/^[A-Z][a-z ]+s$/);
+      // Product names keep their capitals: "AutoML job", "HyperPod cluster", "Studio domain".
+      expect(RESOURCE_TYPES[type].names.one).toMatch(/^[A-Za-z][A-Za-z ]+[a-z]$/);
+      expect(RESOURCE_TYPES[type].names.many).toMatch(/^[A-Z][A-Za-z ]+s$/);
     }
   });
 });

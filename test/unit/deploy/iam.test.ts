@@ -57,6 +57,26 @@ async function callsMadeFor(detailTypes: (dt: string) => boolean): Promise<Set<s
       ProcessingJobStatus: "InProgress",
       TransformJobStatus: "InProgress",
       ProductionVariants: [{ ModelName: "m" }],
+      NotebookInstanceName: name,
+      NotebookInstanceStatus: "InService",
+      DirectInternetAccess: "Enabled",
+      MonitoringScheduleName: name,
+      MonitoringScheduleStatus: "Scheduled",
+      MonitoringScheduleConfig: { MonitoringJobDefinitionName: "d", MonitoringType: "ModelQuality" },
+      JobDefinitionName: name,
+      AutoMLJobName: name,
+      AutoMLJobStatus: "InProgress",
+      CompilationJobName: name,
+      CompilationJobStatus: "INPROGRESS",
+      OptimizationJobName: name,
+      OptimizationJobStatus: "INPROGRESS",
+      DomainId: name,
+      DomainName: "d",
+      ClusterName: name,
+      ClusterStatus: "InService",
+      JobName: name,
+      Status: "IN_PROGRESS",
+      InputConfig: { ModelName: "m" },
       Tags: [],
     };
   });
@@ -69,7 +89,12 @@ async function callsMadeFor(detailTypes: (dt: string) => boolean): Promise<Set<s
   const principalExemption = {
     exemptions: [{ principal: "arn:aws:iam::123456789012:role/Exempt", reason: "r", expires: "2099-01-01" }],
   };
-  for (const policyEnv of [{}, { GUARD_POLICY_JSON: JSON.stringify(principalExemption) }]) {
+  // requireVpc too: AutoML, compilation and optimization jobs are stopped only under it.
+  for (const policyEnv of [
+    {},
+    { GUARD_POLICY_JSON: JSON.stringify(principalExemption) },
+    { GUARD_POLICY_JSON: JSON.stringify({ requireVpc: true }) },
+  ]) {
     for (const file of readdirSync(EVENTS_DIR).filter((f) => f.endsWith(".json") && f !== "expected.json")) {
       const event = sample(file);
       if (!detailTypes(event["detail-type"])) continue;
@@ -99,6 +124,13 @@ describe("least-privilege roles in serverless.yml", () => {
     expect([...made].filter((a) => !role.has(a))).toEqual([]);
     expect(made).toContain("sagemaker:StopTrainingJob");
     expect(made).toContain("sagemaker:DeleteModel");
+    expect(made).toContain("sagemaker:StopNotebookInstance");
+    expect(made).toContain("sagemaker:StopMonitoringSchedule");
+    expect(made).toContain("sagemaker:StopAutoMLJob");
+    expect(made).toContain("sagemaker:StopCompilationJob");
+    expect(made).toContain("sagemaker:StopInferenceRecommendationsJob");
+    expect(made).toContain("sagemaker:DeleteDataQualityJobDefinition");
+    expect(made).toContain("sagemaker:DescribeModelQualityJobDefinition");
     expect(made).toContain("dynamodb:PutItem");
     // A PyTorch job in a VPC (events/CreateTrainingJob.pytorch-framework-vpc.json) reads its routes.
     expect([...made].filter((a) => a.startsWith("ec2:")).sort()).toEqual([...EC2_IAM_ACTIONS].sort());
@@ -119,6 +151,8 @@ describe("least-privilege roles in serverless.yml", () => {
 
     expect([...made].filter((a) => !role.has(a))).toEqual([]);
     expect(made).toContain("sagemaker:DescribeTrainingJob");
+    expect(made).toContain("sagemaker:StopNotebookInstance");
+    expect(made).toContain("sagemaker:DescribeCluster");
     expect(made).toContain("cloudtrail:LookupEvents");
     expect([...made].filter((a) => a.startsWith("ec2:")).sort()).toEqual([...EC2_IAM_ACTIONS].sort());
     // Endpoints are deleted when they reach InService (SageMaker refuses while Creating), models when
@@ -216,5 +250,13 @@ describe("least-privilege roles in serverless.yml", () => {
     expect(pattern.detail.eventName).toEqual(
       expect.arrayContaining(["CreateTrainingJob", "CreateModel", "CreateEndpoint"]),
     );
+  });
+
+  it("subscribes to exactly the CloudTrail calls and state changes the resource table names", () => {
+    const rows = Object.values(RESOURCE_TYPES);
+    const calls = sls.functions.enforcer.events[0].eventBridge.pattern.detail.eventName;
+    expect([...calls].sort()).toEqual(rows.flatMap((r) => r.events).sort());
+    const changes = sls.functions.stateChange.events[0].eventBridge.pattern["detail-type"];
+    expect([...changes].sort()).toEqual(rows.flatMap((r) => (r.stateChange ? [r.stateChange.detailType] : [])).sort());
   });
 });

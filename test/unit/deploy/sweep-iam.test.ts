@@ -36,6 +36,39 @@ describe("the sweep's least-privilege role", () => {
       EndpointConfigs: [{ EndpointConfigName: "x", EndpointConfigArn: arn("endpoint-config") }],
       Endpoints: [{ EndpointName: "x", EndpointArn: arn("endpoint") }],
       InferenceComponents: [{ InferenceComponentName: "x", InferenceComponentArn: arn("inference-component") }],
+      NotebookInstances: [{ NotebookInstanceName: "x", NotebookInstanceArn: arn("notebook-instance") }],
+      MonitoringScheduleSummaries: [{ MonitoringScheduleName: "x", MonitoringScheduleArn: arn("monitoring-schedule") }],
+      AutoMLJobSummaries: [{ AutoMLJobName: "x", AutoMLJobArn: arn("automl-job") }],
+      CompilationJobSummaries: [{ CompilationJobName: "x", CompilationJobArn: arn("compilation-job") }],
+      OptimizationJobSummaries: [{ OptimizationJobName: "x", OptimizationJobArn: arn("optimization-job") }],
+      // The four job-definition List calls share this member; each lister keeps the summaries whose ARN is its type's.
+      JobDefinitionSummaries: [
+        "data-quality-job-definition",
+        "model-quality-job-definition",
+        "model-bias-job-definition",
+        "model-explainability-job-definition",
+      ].map((t) => ({ MonitoringJobDefinitionName: "x", MonitoringJobDefinitionArn: arn(t) })),
+      Domains: [{ DomainId: "x", DomainArn: arn("domain") }],
+      InferenceRecommendationsJobs: [{ JobName: "x", JobArn: arn("inference-recommendations-job") }],
+      JobName: "x",
+      Status: "IN_PROGRESS",
+      InputConfig: { ModelName: "x" },
+      ClusterSummaries: [{ ClusterName: "x", ClusterArn: arn("cluster") }],
+      NotebookInstanceName: "x",
+      NotebookInstanceStatus: "InService",
+      MonitoringScheduleName: "x",
+      MonitoringScheduleStatus: "Scheduled",
+      MonitoringScheduleConfig: { MonitoringJobDefinitionName: "x", MonitoringType: "DataQuality" },
+      JobDefinitionName: "x",
+      AutoMLJobName: "x",
+      AutoMLJobStatus: "InProgress",
+      CompilationJobName: "x",
+      CompilationJobStatus: "INPROGRESS",
+      OptimizationJobName: "x",
+      OptimizationJobStatus: "INPROGRESS",
+      DomainId: "x",
+      ClusterName: "x",
+      ClusterStatus: "InService",
       InferenceComponentName: "x",
       Specification: { ModelName: "x" },
       Tags: [],
@@ -65,7 +98,8 @@ describe("the sweep's least-privilege role", () => {
     const principalExemption = JSON.stringify({
       exemptions: [{ principal: "arn:aws:iam::123456789012:role/Exempt", reason: "r", expires: "2099-01-01" }],
     });
-    for (const policy of [undefined, principalExemption]) {
+    // requireVpc too: AutoML, compilation and optimization jobs are stopped only under it.
+    for (const policy of [undefined, principalExemption, JSON.stringify({ requireVpc: true })]) {
       for (const mode of ["enforce", "audit"]) {
         const rt = createSweepRuntime({
           log: { info() {}, warn() {}, error() {} },
@@ -101,6 +135,9 @@ describe("the sweep's least-privilege role", () => {
     expect(made).toContain("sagemaker:StopTrainingJob");
     expect(made).toContain("sagemaker:DeleteEndpoint");
     expect(made).toContain("sagemaker:DeleteInferenceComponent");
+    expect(made).toContain("sagemaker:StopNotebookInstance");
+    expect(made).toContain("sagemaker:DeleteModelExplainabilityJobDefinition");
+    expect(made).toContain("sagemaker:ListClusters");
     expect(made).toContain("dynamodb:BatchGetItem");
     expect(made).toContain("cloudtrail:LookupEvents");
     for (const s of statements) {

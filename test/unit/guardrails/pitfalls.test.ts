@@ -1,4 +1,10 @@
-import { denyRules, generateGuardrails, principalScope } from "../../../src/guardrails/index.js";
+import {
+  denyRules,
+  GUARDED_CALLS,
+  type GuardedCall,
+  generateGuardrails,
+  principalScope,
+} from "../../../src/guardrails/index.js";
 import { answer, loadEvent, NOW, policy, requestParameters } from "./helpers.js";
 
 const NO_FRAMEWORKS = { frameworkImages: { registryAccounts: [], repositories: [] } };
@@ -29,7 +35,8 @@ describe("absent keys and false values", () => {
     const { rules } = denyRules(p);
     const result = await answer(event, p);
     // Assert
-    expect(rules.map((r) => Object.keys(r.condition.Null ?? {}))).toEqual([
+    const training = GUARDED_CALLS.find((c) => c.action === "sagemaker:CreateTrainingJob") as GuardedCall;
+    expect(rules.filter((r) => r.applies(training)).map((r) => Object.keys(r.condition.Null ?? {}))).toEqual([
       ["sagemaker:NetworkIsolation"],
       [],
       ["sagemaker:VpcSubnets"],

@@ -83,6 +83,18 @@ describe("posture report", () => {
       "endpoint-config",
       "endpoint",
       "inference-component",
+      "notebook-instance",
+      "monitoring-schedule",
+      "automl-job",
+      "compilation-job",
+      "optimization-job",
+      "inference-recommendations-job",
+      "data-quality-job-definition",
+      "model-quality-job-definition",
+      "model-bias-job-definition",
+      "model-explainability-job-definition",
+      "domain",
+      "cluster",
     ]);
   });
 
@@ -144,7 +156,7 @@ describe("posture report", () => {
     expect(html).toMatch(/id="percent-compliant">60%</);
     expect(html).not.toContain("incomplete");
     expect(html).toMatch(/data-series="Non-compliant" data-type="model" data-count="1"/);
-    expect(html.match(/class="type"/g)).toHaveLength(8); // one chart row per resource type
+    expect(html.match(/class="type"/g)).toHaveLength(20); // one chart row per resource type
     expect(html).toContain('class="type">Inference components</text>');
   });
 

@@ -82,6 +82,18 @@ describe("SageMaker lister", () => {
       "sagemaker:ListEndpointConfigs",
       "sagemaker:ListEndpoints",
       "sagemaker:ListInferenceComponents",
+      "sagemaker:ListNotebookInstances",
+      "sagemaker:ListMonitoringSchedules",
+      "sagemaker:ListAutoMLJobs",
+      "sagemaker:ListCompilationJobs",
+      "sagemaker:ListOptimizationJobs",
+      "sagemaker:ListInferenceRecommendationsJobs",
+      "sagemaker:ListDataQualityJobDefinitions",
+      "sagemaker:ListModelQualityJobDefinitions",
+      "sagemaker:ListModelBiasJobDefinitions",
+      "sagemaker:ListModelExplainabilityJobDefinitions",
+      "sagemaker:ListDomains",
+      "sagemaker:ListClusters",
     ]);
   });
 });

@@ -1,0 +1,224 @@
+import {
+  DEFAULT_POLICY,
+  type Decision,
+  decide,
+  decideFacts,
+  normalizeEvent,
+  type Policy,
+  parseDescribed,
+  policyFromObject,
+  TrustBoundaryError,
+} from "../../../src/core/index.js";
+import { loadEvent, NOW, requestParameters, type SampleEvent } from "./fixtures.js";
+
+function decideEvent(event: SampleEvent, policy: Policy = DEFAULT_POLICY): Decision {
+  return decide(normalizeEvent(event), policy, NOW);
+}
+const rulesOf = (d: Decision) => d.findings.map((f) => f.rule);
+const encrypting = policyFromObject({ requireInterContainerEncryption: true });
+
+describe("notebook instances", () => {
+  it("flags direct internet access when the request leaves it out (AWS's default is Enabled), with a stop", () => {
+    const event = loadEvent("CreateNotebookInstance.direct-internet-enabled.json");
+    delete requestParameters(event).directInternetAccess;
+
+    const d = decideEvent(event);
+
+    expect(d.verdict).toBe("NON_COMPLIANT");
+    expect(rulesOf(d)).toEqual(["direct-internet-access-enabled"]);
+    expect(d.findings[0]).toMatchObject({ severity: "high", path: "directInternetAccess" });
+    expect(d.actions).toContain("stop");
+  });
+
+  it("is compliant with direct internet access Disabled in a subnet, and needs a VPC otherwise", () => {
+    const event = loadEvent("CreateNotebookInstance.vpc-only.json");
+    const inVpc = decideEvent(event);
+    delete requestParameters(event).subnetId;
+
+    expect(inVpc.verdict).toBe("COMPLIANT");
+    expect(rulesOf(decideEvent(event))).toEqual(["vpc-config-missing"]);
+  });
+
+  it("reads Describe's SecurityGroups (the request says SecurityGroupIds) against the allow-list", () => {
+    const policy = policyFromObject({ allowedSecurityGroups: ["sg-0a1b2c3d4e5f60001"] });
+    const parsed = parseDescribed("notebook-instance", {
+      NotebookInstanceName: "nb",
+      DirectInternetAccess: "Disabled",
+      SubnetId: "subnet-0a1b2c3d4e5f60001",
+      SecurityGroups: ["sg-0badbadbadbadbad0"],
+    });
+
+    const d = decideFacts(
+      {
+        resource: { type: "notebook-instance", name: "nb", arn: null, account: "123456789012", region: "us-east-1" },
+        caller: null,
+        units: parsed.units ?? [],
+      },
+      policy,
+      NOW,
+    );
+
+    expect(parsed.units?.[0]?.vpc?.securityGroupIds).toEqual(["sg-0badbadbadbadbad0"]);
+    expect(rulesOf(d)).toEqual(["security-group-not-allowed"]);
+  });
+
+  it("reports nothing under a policy that does not require isolation", () => {
+    const d = decideEvent(
+      loadEvent("CreateNotebookInstance.direct-internet-omitted.json"),
+      policyFromObject({ requireNetworkIsolation: false }),
+    );
+
+    expect(d.verdict).toBe("COMPLIANT");
+  });
+});
+
+describe("Studio domains", () => {
+  it("flags a domain left at PublicInternetOnly, with no stop and no delete", () => {
+    const d = decideEvent(loadEvent("CreateDomain.public-internet-omitted.json"));
+
+    expect(rulesOf(d)).toEqual(["direct-internet-access-enabled"]);
+    expect(d.actions).toEqual(["tag", "alert"]);
+    expect(d.resource?.name).toBe("d-8f2kq4xw9bzs"); // the id DescribeDomain takes, from the ARN
+  });
+
+  it("flags an update that sets PublicInternetOnly offline, and describes one that sets VpcOnly", () => {
+    const toPublic = decideEvent(loadEvent("UpdateDomain.public-internet.json"));
+    const toPrivate = loadEvent("UpdateDomain.public-internet.json");
+    requestParameters(toPrivate).appNetworkAccessType = "VpcOnly";
+
+    expect(toPublic).toMatchObject({ verdict: "NON_COMPLIANT", actions: ["tag", "alert"] });
+    expect(decideEvent(toPrivate).verdict).toBe("NEEDS_LOOKUP");
+  });
+
+  it("checks the domain's security groups against the allow-list", () => {
+    const policy = policyFromObject({ allowedSecurityGroups: ["sg-0000000000000000a"] });
+
+    const d = decideEvent(loadEvent("CreateDomain.vpc-only.json"), policy);
+
+    expect(rulesOf(d)).toEqual(["security-group-not-allowed"]);
+  });
+
+  it("refuses a domain event whose ARN names another domain than the request", () => {
+    const event = loadEvent("UpdateDomain.public-internet.json");
+    requestParameters(event).domainId = "d-000000000000";
+
+    expect(() => normalizeEvent(event)).toThrow(TrustBoundaryError);
+  });
+});
+
+describe("HyperPod clusters", () => {
+  it("flags a cluster without a VPC (an id-named ARN is no trust problem), with no stop and no delete", () => {
+    const d = decideEvent(loadEvent("CreateCluster.no-vpc.json"));
+
+    expect(d).toMatchObject({ verdict: "NON_COMPLIANT", actions: ["tag", "alert"] });
+    expect(rulesOf(d)).toEqual(["vpc-config-missing"]);
+    expect(d.resource).toMatchObject({ name: "fraud-llm-pretrain" });
+  });
+
+  it("lets an instance group's OverrideVpcConfig stand in for the cluster's VpcConfig, group by group", () => {
+    const event = loadEvent("CreateCluster.no-vpc.json");
+    const p = event.detail.requestParameters;
+    p.instanceGroups = [
+      {
+        ...p.instanceGroups[0],
+        instanceGroupName: "a",
+        overrideVpcConfig: { subnets: ["subnet-1"], securityGroupIds: ["sg-1"] },
+      },
+      { ...p.instanceGroups[0], instanceGroupName: "b" },
+    ];
+
+    const d = decideEvent(event);
+
+    expect(d.findings.map((f) => f.path)).toEqual(["vpcConfig"]);
+    expect(d.findings[0]?.message).toContain('definition "b"');
+  });
+
+  it("still refuses a cluster ARN from another account", () => {
+    const event = loadEvent("CreateCluster.no-vpc.json");
+    event.detail.responseElements.clusterArn = "arn:aws:sagemaker:us-east-1:999999999999:cluster/k3p9qz8w1v2x";
+
+    expect(() => normalizeEvent(event)).toThrow(TrustBoundaryError);
+  });
+});
+
+describe("Model Monitor", () => {
+  it("treats a job definition without networkConfig as not isolated, with a delete", () => {
+    const d = decideEvent(loadEvent("CreateDataQualityJobDefinition.no-network-config.json"));
+
+    expect(rulesOf(d)).toEqual(["network-isolation-disabled"]);
+    expect(d.actions).toContain("delete");
+    expect(d.findings[0]?.path).toBe("networkConfig.enableNetworkIsolation");
+  });
+
+  it("needs the named job definition for a schedule that does not define its job inline", () => {
+    const d = decideEvent(loadEvent("CreateMonitoringSchedule.named-definition.json"));
+
+    expect(d.verdict).toBe("NEEDS_LOOKUP");
+    expect(d.reason).toContain("model-quality-job-definition churn-model-quality");
+  });
+
+  it("refuses a schedule naming an unknown monitoring type as unreadable", () => {
+    const event = loadEvent("CreateMonitoringSchedule.named-definition.json");
+    event.detail.requestParameters.monitoringScheduleConfig.monitoringType = "Drift";
+
+    expect(() => normalizeEvent(event)).toThrow(/monitoringType/);
+  });
+});
+
+describe("inter-container traffic encryption (optional rule)", () => {
+  it("is off by default", () => {
+    expect(
+      decideEvent(loadEvent("CreateModelQualityJobDefinition.no-isolation.json")).findings.map((f) => f.rule),
+    ).toEqual(["network-isolation-disabled"]);
+  });
+
+  it("flags monitoring definitions and AutoML jobs without it when the policy asks, at medium severity", () => {
+    const quality = decideEvent(loadEvent("CreateModelQualityJobDefinition.no-isolation.json"), encrypting);
+    const automl = decideEvent(loadEvent("CreateAutoMLJob.no-vpc.json"), encrypting);
+    const isolated = decideEvent(loadEvent("CreateDataQualityJobDefinition.isolated.json"), encrypting);
+
+    expect(rulesOf(quality)).toEqual(["network-isolation-disabled", "inter-container-encryption-disabled"]);
+    expect(quality.findings[1]).toMatchObject({ severity: "medium" });
+    expect(automl.findings).toEqual([
+      expect.objectContaining({
+        rule: "inter-container-encryption-disabled",
+        path: "autoMLJobConfig.securityConfig.enableInterContainerTrafficEncryption",
+      }),
+    ]);
+    expect(automl.actions).toContain("stop");
+    expect(isolated.verdict).toBe("COMPLIANT");
+  });
+
+  it("does not apply to types whose API has no such setting", () => {
+    expect(decideEvent(loadEvent("CreateCompilationJob.no-vpc.json"), encrypting).verdict).toBe("COMPLIANT");
+  });
+});
+
+describe("AutoML, compilation and optimization jobs", () => {
+  it("reads AutoML V1's VPC under autoMLJobConfig and V2's at the top, and Describe V2's for both", () => {
+    const strict = policyFromObject({ requireVpc: true });
+    const v1 = loadEvent("CreateAutoMLJob.no-vpc.json");
+    v1.detail.requestParameters.autoMLJobConfig.securityConfig.vpcConfig = {
+      subnets: ["subnet-1"],
+      securityGroupIds: ["sg-1"],
+    };
+    const described = parseDescribed("automl-job", {
+      AutoMLJobName: "j",
+      SecurityConfig: { VpcConfig: { Subnets: ["subnet-1"], SecurityGroupIds: ["sg-1"] } },
+    });
+
+    expect(decideEvent(v1, strict).verdict).toBe("COMPLIANT");
+    expect(decideEvent(loadEvent("CreateAutoMLJobV2.vpc.json"), strict).verdict).toBe("COMPLIANT");
+    expect(described.units?.[0]?.vpc).toEqual({ subnets: ["subnet-1"], securityGroupIds: ["sg-1"] });
+  });
+
+  it("applies the subnet allow-list to a compilation job in a VPC", () => {
+    const d = decideEvent(
+      loadEvent("CreateCompilationJob.vpc.json"),
+      policyFromObject({ allowedSubnets: ["subnet-0000000000000000a"] }),
+    );
+
+    expect(rulesOf(d)).toEqual(["subnet-not-allowed"]);
+    expect(d.actions).toContain("stop");
+  });
+});
