@@ -94,6 +94,16 @@ describe("alarms on their own path", () => {
   });
 });
 
+/** The stack's two rules, and (shape central) the organization bus's two, whose ARNs are rule/BUS/NAME. */
+function deadLetterRuleArns() {
+  const bus = R.CentralEventBus.Properties.Name as string;
+  const central = ["CentralCloudTrailRule", "CentralStateChangeRule"].map((id) => {
+    expect(R[id].Properties.Targets[0].DeadLetterConfig).toEqual({ Arn: { GetAtt: "DeadLetterQueue.Arn" } });
+    return `${bus}/${R[id].Properties.Name as string}`;
+  });
+  return [...ruleNames, ...central].map(ruleArn);
+}
+
 describe("the key and the dead-letter queue", () => {
   const key = R.AlertKey.Properties.KeyPolicy.Statement as Any[];
 
@@ -106,7 +116,7 @@ describe("the key and the dead-letter queue", () => {
       Principal: { Service: "events.amazonaws.com" },
       Action: ["kms:GenerateDataKey", "kms:Decrypt"],
     });
-    expect(eb.Condition.ArnEquals["aws:SourceArn"]).toEqual(ruleNames.map(ruleArn));
+    expect(eb.Condition.ArnEquals["aws:SourceArn"]).toEqual(deadLetterRuleArns());
     expect(eb.Condition.StringEquals).toEqual({
       "kms:EncryptionContext:aws:sqs:arn": {
         Sub: `arn:\${AWS::Partition}:sqs:\${AWS::Region}:\${AWS::AccountId}:${R.DeadLetterQueue.Properties.QueueName}`,
@@ -116,7 +126,7 @@ describe("the key and the dead-letter queue", () => {
     expect(JSON.stringify(key)).not.toContain("cloudwatch.amazonaws.com");
   });
 
-  it("lets only the stack's two rules write the dead-letter queue", () => {
+  it("lets only the stack's rules (two per shape) write the dead-letter queue", () => {
     const [statement, ...others] = R.DeadLetterQueuePolicy.Properties.PolicyDocument.Statement;
     expect(others).toEqual([]);
     expect(statement).toMatchObject({
@@ -125,7 +135,7 @@ describe("the key and the dead-letter queue", () => {
       Action: "sqs:SendMessage",
       Resource: { GetAtt: "DeadLetterQueue.Arn" },
     });
-    expect(statement.Condition).toEqual({ ArnEquals: { "aws:SourceArn": ruleNames.map(ruleArn) } });
+    expect(statement.Condition).toEqual({ ArnEquals: { "aws:SourceArn": deadLetterRuleArns() } });
     for (const fn of ["enforcer", "stateChange"])
       expect(sls.functions[fn].events[0].eventBridge.deadLetterQueueArn).toEqual({ GetAtt: "DeadLetterQueue.Arn" });
   });
