@@ -42,6 +42,14 @@ useEmulator((w) => {
 const ROLE = "arn:aws:iam::123456789012:role/sagemaker-execution";
 const VPC = { Subnets: ["subnet-0a1b2c3d4e5f60001"], SecurityGroupIds: ["sg-0a1b2c3d4e5f60001"] };
 const BIN = join(import.meta.dirname, "../../bin/isolation-guard.js");
+/*
+ * The VPCs these fixtures name are not built in the emulator's EC2, so under the default policy their
+ * routes cannot be read and the decision is egress-unverifiable (issue 15, tested with real route tables
+ * in egress.test.ts). Where a test is about the type's own settings, it trusts the VPC.
+ */
+const TRUST_VPC_FILE = join(tmpdir(), `ig-trust-vpc-${process.pid}.json`);
+writeFileSync(TRUST_VPC_FILE, JSON.stringify({ vpcEgress: "trust" })); // the runtime reads JSON policies
+const TRUST_VPC = { GUARD_POLICY_FILE: TRUST_VPC_FILE };
 
 function runtime(env: Record<string, string> = {}): Runtime {
   return guardRuntime(emu.endpoint, { GUARD_ALERT_TOPIC_ARN: inbox.topicArn, ...env });
@@ -182,7 +190,9 @@ describe("notebook instances", () => {
     const arn = await make(aws.sm).notebook("private-nb", "Disabled");
     await emu.setJobStatus("notebook-instance", "private-nb", "InService");
 
-    const outcome = await runtime().handle(sampleFor("CreateNotebookInstance.vpc-only.json", "private-nb", arn));
+    const outcome = await runtime(TRUST_VPC).handle(
+      sampleFor("CreateNotebookInstance.vpc-only.json", "private-nb", arn),
+    );
 
     expect(outcome.decision.verdict).toBe("COMPLIANT");
     expect(outcome.remedy).toBeNull();
@@ -210,7 +220,7 @@ describe("Studio domains and HyperPod clusters: alert and tag, never delete", ()
     const arn = await make(aws.sm).domain("private-studio", "VpcOnly");
     const id = arn.split("/").pop() as string;
 
-    const outcome = await runtime().handle(sampleFor("UpdateDomain.user-settings-only.json", id, arn));
+    const outcome = await runtime(TRUST_VPC).handle(sampleFor("UpdateDomain.user-settings-only.json", id, arn));
 
     expect(outcome.decision.verdict).toBe("COMPLIANT");
     expect(await emu.calls()).toMatchObject({ "sagemaker:DescribeDomain": 1 });
@@ -219,7 +229,7 @@ describe("Studio domains and HyperPod clusters: alert and tag, never delete", ()
   it("reports a cluster without a VPC, and decides an update from the cluster's own VPC", async () => {
     const open = await make(aws.sm).cluster("open-hp", false);
     const inVpc = await make(aws.sm).cluster("vpc-hp", true);
-    const rt = runtime();
+    const rt = runtime(TRUST_VPC);
 
     const created = await rt.handle(sampleFor("CreateCluster.no-vpc.json", "open-hp", open));
     const updated = await rt.handle(sampleFor("UpdateCluster.override-vpc.json", "vpc-hp", inVpc));
