@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,10 +29,28 @@ beforeEach(async () => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function scan(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [BIN, "scan", "--org", ...args], {
-    encoding: "utf8",
-    env: { PATH: process.env.PATH, ...emulatorEnv(emu.endpoint), ...env },
+/**
+ * The CLI as a child process, awaited: a spawnSync would block this process's event loop, and with it the
+ * draining of the emulator's piped request log, which stalls the emulator once the pipe fills.
+ */
+function scan(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, "scan", "--org", ...args], {
+      env: { PATH: process.env.PATH, ...emulatorEnv(emu.endpoint), ...env },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      stderr += d;
+    });
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
   });
 }
 
@@ -43,7 +61,7 @@ function member(i: number): LocalMember {
 describe("isolation-guard scan --org", () => {
   it("reports each member account's violations with their ARNs, per account and region, and exits 1", async () => {
     const out = join(dir, "org.json");
-    const result = scan([
+    const result = await scan([
       "--role-name",
       "IsolationGuardMember",
       "--regions",
@@ -83,7 +101,7 @@ describe("isolation-guard scan --org", () => {
   it("lists an account whose role cannot be assumed as not examined and says the report is incomplete (exit 3)", async () => {
     await emu.denyAssumeRole([member(1).id]);
 
-    const result = scan([
+    const result = await scan([
       "--role-name",
       "IsolationGuardMember",
       "--regions",
@@ -108,8 +126,8 @@ describe("isolation-guard scan --org", () => {
   it("the table says INCOMPLETE and names the account not examined; --accounts narrows the scan", async () => {
     await emu.denyAssumeRole([member(2).id]);
 
-    const table = scan(["--role-name", "IsolationGuardMember", "--regions", "us-east-1"]);
-    const narrowed = scan([
+    const table = await scan(["--role-name", "IsolationGuardMember", "--regions", "us-east-1"]);
+    const narrowed = await scan([
       "--role-name",
       "IsolationGuardMember",
       "--regions",
@@ -128,7 +146,7 @@ describe("isolation-guard scan --org", () => {
   });
 
   it("an account named in --accounts that is not in the organization is not examined, never assumed", async () => {
-    const result = scan([
+    const result = await scan([
       "--role-name",
       "IsolationGuardMember",
       "--regions",
@@ -150,7 +168,7 @@ describe("isolation-guard scan --org", () => {
 
   it("--fix --yes stops the member accounts' jobs through the member roles", async () => {
     const inbox = await new AlertInbox(aws.sns, aws.sqs).create("org-scan-alerts");
-    const result = scan(
+    const result = await scan(
       ["--role-name", "IsolationGuardMember", "--regions", "us-east-1", "--fix", "--yes", "--format", "json"],
       {
         GUARD_ALERT_TOPIC_ARN: inbox.topicArn,
