@@ -597,7 +597,7 @@ SageMakerResponse.stop_compilation_job = _stop_compilation_job
 # (i5) Resources moto 5.2.1 lacks altogether or cannot create: monitoring schedules (no
 #      CreateMonitoringSchedule), AutoML jobs V1 and V2 (CreateAutoMLJob is missing,
 #      CreateAutoMLJobV2 requires TabularJobConfig.ProblemType, optional on AWS, and answers 500),
-#      optimization jobs and inference-recommendations jobs. One generic store: Describe echoes the
+#      optimization jobs, inference-recommendations jobs and labeling jobs. One generic store: Describe echoes the
 #      request (without Tags) with the ARN, name, status and times; List pages with NextToken and
 #      filters on StatusEquals / NameContains, newest first; Stop moves a running one to its stopped
 #      status; tags work on the ARN. Missing -> ResourceNotFound (what botocore declares for these
@@ -635,6 +635,12 @@ GAP_KINDS: dict[str, GapKind] = {
                                              "IN_PROGRESS", ("PENDING", "IN_PROGRESS"), "STOPPED",
                                              "InferenceRecommendationsJobs", "inference recommendations job",
                                              ("JobType", "JobDescription", "RoleArn")),
+    # Ground Truth labeling jobs (moto has no CreateLabelingJob at all). A new one is Initializing
+    # (LabelingJobStatus, botocore); Stop from Initializing or InProgress -> Stopped. The summary's
+    # required members (LabelCounters, WorkteamArn) come from the request's HumanTaskConfig.
+    "labeling-job": GapKind("labeling-job", "LabelingJobName", "LabelingJobArn", "LabelingJobStatus",
+                            "Initializing", ("Initializing", "InProgress"), "Stopped", "LabelingJobSummaryList",
+                            "labeling job", ("WorkteamArn", "LabelCounters")),
 }
 
 
@@ -656,6 +662,11 @@ class GapResource:
         if self.kind.arn_type == "monitoring-schedule":
             config = self.params.get("MonitoringScheduleConfig") or {}
             out["MonitoringType"] = config.get("MonitoringType") or "DataQuality"
+        if self.kind.arn_type == "labeling-job":
+            out["WorkteamArn"] = (self.params.get("HumanTaskConfig") or {}).get("WorkteamArn")
+            out["LabelCounters"] = {"TotalLabeled": 0, "HumanLabeled": 0, "MachineLabeled": 0,
+                                    "FailedNonRetryableError": 0, "Unlabeled": 0}
+            out["JobReferenceCode"] = self.arn.rsplit("/", 1)[-1][:16]
         if self.kind.arn_type == "automl-job":
             out["AutoMLJobSecondaryStatus"] = "Starting" if self.status == "InProgress" else self.status
         if self.end_time is not None:
@@ -802,6 +813,10 @@ SageMakerResponse.create_inference_recommendations_job = _gap_create("inference-
 SageMakerResponse.describe_inference_recommendations_job = _gap_describe("inference-recommendations-job")
 SageMakerResponse.list_inference_recommendations_jobs = _gap_list("inference-recommendations-job")
 SageMakerResponse.stop_inference_recommendations_job = _gap_stop("inference-recommendations-job")
+SageMakerResponse.create_labeling_job = _gap_create("labeling-job")
+SageMakerResponse.describe_labeling_job = _gap_describe("labeling-job")
+SageMakerResponse.list_labeling_jobs = _gap_list("labeling-job")
+SageMakerResponse.stop_labeling_job = _gap_stop("labeling-job")
 
 
 # --------------------------------------------------------------------------------------

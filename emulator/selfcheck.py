@@ -524,6 +524,37 @@ def main() -> None:
         tags_work(o)
         tags_work(r)
 
+    @check("(i5) labeling jobs: create Initializing, describe echoes the resource config's VPC, list, stop")
+    def _():
+        arn = sm.create_labeling_job(
+            LabelingJobName="sc-label", LabelAttributeName="label", RoleArn=ROLE,
+            InputConfig={"DataSource": {"S3DataSource": {"ManifestS3Uri": "s3://b/manifest.jsonl"}}},
+            OutputConfig={"S3OutputPath": "s3://b/out/"},
+            LabelingJobAlgorithmsConfig={
+                "LabelingJobAlgorithmSpecificationArn": "arn:aws:sagemaker:us-east-1:027400017018:labeling-job-algorithm-specification/image-classification",
+                "LabelingJobResourceConfig": {"VpcConfig": VPC}},
+            HumanTaskConfig={"WorkteamArn": "arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/t",
+                             "UiConfig": {"UiTemplateS3Uri": "s3://b/t.liquid"},
+                             "PreHumanTaskLambdaArn": "arn:aws:lambda:us-east-1:432418664414:function:PRE-ImageMultiClass",
+                             "TaskTitle": "t", "TaskDescription": "d", "NumberOfHumanWorkersPerDataObject": 1,
+                             "TaskTimeLimitInSeconds": 300,
+                             "AnnotationConsolidationConfig": {"AnnotationConsolidationLambdaArn": "arn:aws:lambda:us-east-1:432418664414:function:ACS-ImageMultiClass"}},
+        )["LabelingJobArn"]
+        assert arn.endswith(":labeling-job/sc-label"), arn
+        d = sm.describe_labeling_job(LabelingJobName="sc-label")
+        assert d["LabelingJobStatus"] == "Initializing", d
+        assert d["LabelingJobAlgorithmsConfig"]["LabelingJobResourceConfig"]["VpcConfig"] == VPC, d
+        assert "Tags" not in d and d["LabelCounters"]["TotalLabeled"] == 0, d
+        status_of("labeling-job", "sc-label", "InProgress")
+        listed = sm.list_labeling_jobs(StatusEquals="InProgress")["LabelingJobSummaryList"]
+        assert [j["LabelingJobName"] for j in listed] == ["sc-label"] and listed[0]["WorkteamArn"], listed
+        sm.stop_labeling_job(LabelingJobName="sc-label")
+        assert sm.describe_labeling_job(LabelingJobName="sc-label")["LabelingJobStatus"] == "Stopped"
+        expect_error(lambda: sm.stop_labeling_job(LabelingJobName="sc-label"), "ValidationException",
+                     "The request was rejected because the labeling job is in status Stopped.")
+        expect_error(lambda: sm.describe_labeling_job(LabelingJobName="sc-none"), "ResourceNotFound")
+        tags_work(arn)
+
     @check("(i) monitoring job definitions (moto's own): describe echoes NetworkConfig; missing -> ResourceNotFound")
     def _():
         common = dict(JobResources={"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.large", "VolumeSizeInGB": 10}},

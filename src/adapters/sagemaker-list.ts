@@ -9,6 +9,7 @@ import {
   paginateListHyperParameterTuningJobs,
   paginateListInferenceComponents,
   paginateListInferenceRecommendationsJobs,
+  paginateListLabelingJobs,
   paginateListModelBiasJobDefinitions,
   paginateListModelExplainabilityJobDefinitions,
   paginateListModelQualityJobDefinitions,
@@ -77,6 +78,7 @@ const PAGINATORS: Record<ListOperation, Paginate> = {
   ListModelExplainabilityJobDefinitions: paginateListModelExplainabilityJobDefinitions as unknown as Paginate,
   ListDomains: paginateListDomains as unknown as Paginate,
   ListClusters: paginateListClusters as unknown as Paginate,
+  ListLabelingJobs: paginateListLabelingJobs as unknown as Paginate,
 };
 
 /**

@@ -17,6 +17,7 @@ import {
   DescribeHyperParameterTuningJobCommand,
   DescribeInferenceComponentCommand,
   DescribeInferenceRecommendationsJobCommand,
+  DescribeLabelingJobCommand,
   DescribeModelBiasJobDefinitionCommand,
   DescribeModelCommand,
   DescribeModelExplainabilityJobDefinitionCommand,
@@ -34,6 +35,7 @@ import {
   StopCompilationJobCommand,
   StopHyperParameterTuningJobCommand,
   StopInferenceRecommendationsJobCommand,
+  StopLabelingJobCommand,
   StopMonitoringScheduleCommand,
   StopNotebookInstanceCommand,
   StopOptimizationJobCommand,
@@ -89,6 +91,8 @@ const COMMANDS: Record<SageMakerOperation, new (input: any) => any> = {
   StopMonitoringSchedule: StopMonitoringScheduleCommand,
   StopNotebookInstance: StopNotebookInstanceCommand,
   StopOptimizationJob: StopOptimizationJobCommand,
+  DescribeLabelingJob: DescribeLabelingJobCommand,
+  StopLabelingJob: StopLabelingJobCommand,
 };
 
 interface AwsError {

@@ -196,6 +196,17 @@ const AutoMLJob = lazy(() =>
 );
 const CompilationJob = lazy(() => z.object({ compilationJobName: Name(), vpcConfig: z.nullish(Vpc()) }));
 const OptimizationJob = lazy(() => z.object({ optimizationJobName: Name(), vpcConfig: z.nullish(Vpc()) }));
+const LabelingJob = lazy(() =>
+  z.object({
+    labelingJobName: Name(),
+    labelingJobAlgorithmsConfig: z.nullish(
+      z.object({
+        labelingJobAlgorithmSpecificationArn: OptString(),
+        labelingJobResourceConfig: z.nullish(z.object({ vpcConfig: z.nullish(Vpc()) })),
+      }),
+    ),
+  }),
+);
 const InferenceRecommendationsJob = lazy(() =>
   z.object({
     jobName: Name(),
@@ -1114,6 +1125,64 @@ const ROWS = defineRows({
     parentKeys: [],
     sweepOrder: 46,
     consolePath: "inference-recommender",
+  },
+  "labeling-job": {
+    names: { one: "labeling job", many: "Labeling jobs" },
+    sdkHint: null,
+    putsModelsToWork: false,
+    events: ["CreateLabelingJob"],
+    nameKey: "labelingJobName",
+    arnKey: "labelingJobArn",
+    parse: (p) => {
+      const job = LabelingJob().parse(p);
+      const algorithms = job.labelingJobAlgorithmsConfig;
+      /*
+       * A Ground Truth labeling job's only containers are those of automated data labeling, which it runs
+       * as training and batch transform jobs of its own (their Describe names the job's LabelingJobArn, and
+       * they are decided here, as children). They run the built-in algorithm the request names by
+       * LabelingJobAlgorithmSpecificationArn, an AWS-owned ARN (`...:labeling-job-algorithm-specification/
+       * image-classification` and the like), not a container of the user's ("Automate data labeling",
+       * SageMaker Developer Guide; CreateLabelingJob, API Reference). As for AutoML, no isolation flag
+       * exists on the API; the VPC in LabelingJobResourceConfig is what confines those jobs, so requireVpc
+       * and the allow-lists apply. Without LabelingJobAlgorithmsConfig there is no automated labeling:
+       * people label the data on the workers' portal and SageMaker starts no container for the job (the
+       * pre-annotation and consolidation Lambdas are the user's own functions, outside SageMaker).
+       */
+      if (!algorithms) return { name: job.labelingJobName, units: [] };
+      const vpcPath = "labelingJobAlgorithmsConfig.labelingJobResourceConfig.vpcConfig";
+      return {
+        name: job.labelingJobName,
+        units: [awsManagedUnit(algorithms.labelingJobResourceConfig?.vpcConfig, vpcPath)],
+      };
+    },
+    remedy: "stop",
+    // LabelingJobStatus: Initializing | InProgress | Completed | Failed | Stopping | Stopped (botocore).
+    // StopLabelingJob "stops a running labeling job" and documents no status it refuses: a job is
+    // Initializing until its first data object is sent out, and is stopped then, not left to run.
+    stopWhile: ["Initializing", "InProgress"],
+    api: {
+      nameParam: "LabelingJobName",
+      describe: "DescribeLabelingJob",
+      stop: "StopLabelingJob",
+      list: {
+        operation: "ListLabelingJobs",
+        summaries: "LabelingJobSummaryList",
+        nameKey: "LabelingJobName",
+        arnKey: "LabelingJobArn",
+        statusKey: "LabelingJobStatus",
+        activeStatus: "InProgress",
+      },
+    },
+    /*
+     * "SageMaker Ground Truth Labeling Job State Change" exists, but Ground Truth documents it only for the
+     * statuses Completed, Failed and Stopped ("Monitor labeling job status", SageMaker Developer Guide:
+     * "Valid values for Status are Completed, Failed, and Stopped"), with no name in its detail: it never
+     * announces a running job, so it cannot catch a lost CloudTrail event. The sweep is the second trigger.
+     */
+    stateChange: null,
+    parentKeys: [],
+    sweepOrder: 47,
+    consolePath: "labeling-jobs",
   },
   "data-quality-job-definition": monitoringDefinitionRow(
     "DataQuality",

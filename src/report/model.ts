@@ -1,7 +1,21 @@
 import type { RouteVerdict } from "../core/egress.js";
-import { RESOURCE_TYPE_NAMES } from "../core/resource-types.js";
+import { RESOURCE_TYPE_NAMES, RESOURCE_TYPES, SWEEP_TYPES } from "../core/resource-types.js";
 import type { ResourceType } from "../core/types.js";
 import type { SweptResource, SweptVerdict } from "../sweep/sweep.js";
+
+/**
+ * What a scan looked at, in the report's words, from the one type table: with `includeFinished` every
+ * resource of every type; otherwise the types the listing filters to their active status (a job
+ * `InProgress`, a notebook `InService`), and every one of the others.
+ * @example scanScope(false) // "running Training jobs (InProgress), ...; every one of Models, ..."
+ */
+export function scanScope(includeFinished: boolean): string {
+  const all = SWEEP_TYPES.map((t) => RESOURCE_TYPES[t]);
+  if (includeFinished) return `every resource of the ${all.length} types: ${all.map((r) => r.names.many).join(", ")}`;
+  const active = all.filter((r) => r.api.list.activeStatus !== null);
+  const every = all.filter((r) => r.api.list.activeStatus === null);
+  return `running ${active.map((r) => `${r.names.many} (${r.api.list.activeStatus})`).join(", ")}; every one of ${every.map((r) => r.names.many).join(", ")}`;
+}
 
 /** Columns of the posture counts, in display order. */
 export const VERDICT_COLUMNS: readonly SweptVerdict[] = [

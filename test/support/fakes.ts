@@ -36,6 +36,7 @@ const ARN_KEY: Record<ResourceType, string> = {
   "compilation-job": "CompilationJobArn",
   "optimization-job": "OptimizationJobArn",
   "inference-recommendations-job": "JobArn",
+  "labeling-job": "LabelingJobArn",
   "data-quality-job-definition": "JobDefinitionArn",
   "model-quality-job-definition": "JobDefinitionArn",
   "model-bias-job-definition": "JobDefinitionArn",

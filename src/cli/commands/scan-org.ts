@@ -4,7 +4,7 @@ import { createOrganizationsClient, OrganizationsAdapter } from "../../adapters/
 import { createStsClient, StsAdapter } from "../../adapters/sts.js";
 import { MemberAccess } from "../../org/member-access.js";
 import type { OrgAccount } from "../../org/ports.js";
-import { buildReport } from "../../report/index.js";
+import { buildReport, scanScope } from "../../report/index.js";
 import {
   buildOrgReport,
   type OrgScanReport,
@@ -210,7 +210,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
       now: Date.now(),
       regions: args.regions,
       policyId,
-      scope: `${args.includeFinished ? "every job, model, endpoint config and endpoint" : "running jobs (InProgress) and every model, endpoint config and endpoint"} of ${accounts.length} account(s)`,
+      scope: `${scanScope(args.includeFinished)}, in ${accounts.length} account(s)`,
       errors: units.flatMap((u) => u.listErrors ?? []),
       fixApplied,
     });

@@ -8,7 +8,7 @@ import { createSageMakerClient } from "../../adapters/sagemaker.js";
 import { SageMakerLister } from "../../adapters/sagemaker-list.js";
 import { configFrom, DEFAULT_RECORD_TABLE } from "../../app/config.js";
 import { DEFAULT_POLICY, policyFromObject } from "../../core/policy.js";
-import { buildReport, renderHtml, renderJson, renderTable, type ScanReport } from "../../report/index.js";
+import { buildReport, renderHtml, renderJson, renderTable, type ScanReport, scanScope } from "../../report/index.js";
 import { SWEEP_TYPES, Sweeper, type SweptResource } from "../../sweep/sweep.js";
 import { createRuntime } from "../../wiring/runtime.js";
 import { CliError, loadPolicyFile, stderrLog } from "../io.js";
@@ -167,9 +167,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   );
   const first = regions[0] as (typeof regions)[number];
   const filter = { runningJobsOnly: !args.includeFinished };
-  const scope = args.includeFinished
-    ? "every job, model, endpoint config and endpoint"
-    : "running jobs (InProgress) and every model, endpoint config and endpoint";
+  const scope = scanScope(args.includeFinished);
 
   const items: SweptResource[] = [];
   const errors: { resource: string; message: string }[] = [];

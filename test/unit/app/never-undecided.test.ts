@@ -112,6 +112,14 @@ function world(isolated: boolean, components: boolean) {
       InputConfig: { ModelName: "m", VpcConfig: vpc },
       Status: "IN_PROGRESS",
     }),
+    DescribeLabelingJob: (n: string) => ({
+      ...named("labeling-job", "LabelingJob", n),
+      LabelingJobAlgorithmsConfig: {
+        LabelingJobAlgorithmSpecificationArn: `${ARN.replace("123456789012", "027400017018")}labeling-job-algorithm-specification/image-classification`,
+        ...(isolated ? { LabelingJobResourceConfig: { VpcConfig: vpc } } : {}),
+      },
+      LabelingJobStatus: "InProgress",
+    }),
     DescribeDomain: (n: string) => ({
       ...named("domain", "Domain", n),
       DomainId: n,

@@ -226,3 +226,63 @@ describe("AutoML, compilation and optimization jobs", () => {
     expect(d.actions).toContain("stop");
   });
 });
+
+describe("Ground Truth labeling jobs (parents of their auto-labeling jobs)", () => {
+  it("is compliant with a note under the default policy: its containers are AWS's labeling algorithms", () => {
+    const d = decideEvent(loadEvent("CreateLabelingJob.auto-labeling-no-vpc.json"));
+
+    expect(d.verdict).toBe("COMPLIANT");
+    expect(d.resource?.type).toBe("labeling-job");
+    expect(d.notes.join(" ")).toContain("runs only SageMaker's own containers");
+  });
+
+  it("needs a VPC under requireVpc and is stopped for lacking one, at the resource-config path", () => {
+    const d = decideEvent(
+      loadEvent("CreateLabelingJob.auto-labeling-no-vpc.json"),
+      policyFromObject({ requireVpc: true }),
+    );
+
+    expect(rulesOf(d)).toEqual(["vpc-config-missing"]);
+    expect(d.findings[0]?.path).toBe("labelingJobAlgorithmsConfig.labelingJobResourceConfig.vpcConfig");
+    expect(d.actions).toContain("stop");
+  });
+
+  it("applies the allow-lists to the VPC its auto-labeling runs in", () => {
+    const d = decideEvent(
+      loadEvent("CreateLabelingJob.auto-labeling-vpc.json"),
+      trustVpc({ allowedSubnets: ["subnet-0a1b2c3d4e5f60001"], allowedSecurityGroups: ["sg-0a1b2c3d4e5f69999"] }),
+    );
+
+    expect(rulesOf(d).sort()).toEqual(["security-group-not-allowed", "subnet-not-allowed"]);
+  });
+
+  it("reads Describe's PascalCase resource config, and a human-only job (no algorithms config) runs no container", () => {
+    const described = parseDescribed("labeling-job", {
+      LabelingJobName: "j",
+      LabelingJobAlgorithmsConfig: {
+        LabelingJobAlgorithmSpecificationArn:
+          "arn:aws:sagemaker:us-east-1:027400017018:labeling-job-algorithm-specification/object-detection",
+        LabelingJobResourceConfig: { VpcConfig: { Subnets: ["subnet-1"], SecurityGroupIds: ["sg-1"] } },
+      },
+    });
+    const humanOnly = loadEvent("CreateLabelingJob.auto-labeling-no-vpc.json");
+    delete humanOnly.detail.requestParameters.labelingJobAlgorithmsConfig;
+
+    expect(described.units?.[0]?.vpc).toEqual({ subnets: ["subnet-1"], securityGroupIds: ["sg-1"] });
+    const d = decideEvent(humanOnly, policyFromObject({ requireVpc: true }));
+    expect(d.verdict).toBe("COMPLIANT");
+    expect(d.findings).toEqual([]);
+  });
+
+  it("keeps its auto-labeling training and transform jobs IGNORED: they are decided with it", () => {
+    const parent = "arn:aws:sagemaker:us-east-1:123456789012:labeling-job/parts-defects-auto";
+    const child = loadEvent("SageMakerTrainingJobStateChange.in-progress.json") as SampleEvent & {
+      detail: Record<string, unknown>;
+    };
+    child.detail.LabelingJobArn = parent;
+
+    const d = decideEvent(child);
+    expect(d.verdict).toBe("IGNORED");
+    expect(d.reason).toBe(`launched by ${parent}: decided with its parent`);
+  });
+});

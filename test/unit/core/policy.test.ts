@@ -154,7 +154,7 @@ describe("policy validation", () => {
   });
 
   it("rejects a resource type it does not know in resourceModes", () => {
-    const e = policyError(() => policyFromObject({ resourceModes: { "labeling-job": "audit" } }));
+    const e = policyError(() => policyFromObject({ resourceModes: { "feature-group": "audit" } }));
 
     expect(e.message).toContain("resourceModes");
   });

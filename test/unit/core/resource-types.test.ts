@@ -65,6 +65,7 @@ describe("one row per resource type", () => {
       "compilation-job",
       "optimization-job",
       "inference-recommendations-job",
+      "labeling-job",
       "endpoint",
       "inference-component",
       "model",

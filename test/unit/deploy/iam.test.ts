@@ -77,6 +77,12 @@ async function callsMadeFor(detailTypes: (dt: string) => boolean): Promise<Set<s
       JobName: name,
       Status: "IN_PROGRESS",
       InputConfig: { ModelName: "m" },
+      LabelingJobName: name,
+      LabelingJobStatus: "InProgress",
+      LabelingJobAlgorithmsConfig: {
+        LabelingJobAlgorithmSpecificationArn:
+          "arn:aws:sagemaker:us-east-1:027400017018:labeling-job-algorithm-specification/image-classification",
+      },
       Tags: [],
     };
   });
@@ -129,6 +135,7 @@ describe("least-privilege roles in serverless.yml", () => {
     expect(made).toContain("sagemaker:StopAutoMLJob");
     expect(made).toContain("sagemaker:StopCompilationJob");
     expect(made).toContain("sagemaker:StopInferenceRecommendationsJob");
+    expect(made).toContain("sagemaker:StopLabelingJob");
     expect(made).toContain("sagemaker:DeleteDataQualityJobDefinition");
     expect(made).toContain("sagemaker:DescribeModelQualityJobDefinition");
     expect(made).toContain("dynamodb:PutItem");

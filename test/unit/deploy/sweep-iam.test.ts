@@ -54,6 +54,14 @@ describe("the sweep's least-privilege role", () => {
       Status: "IN_PROGRESS",
       InputConfig: { ModelName: "x" },
       ClusterSummaries: [{ ClusterName: "x", ClusterArn: arn("cluster") }],
+      LabelingJobSummaryList: [{ LabelingJobName: "x", LabelingJobArn: arn("labeling-job") }],
+      LabelingJobName: "x",
+      LabelingJobStatus: "InProgress",
+      // Automated data labeling without a VPC: stopped under requireVpc.
+      LabelingJobAlgorithmsConfig: {
+        LabelingJobAlgorithmSpecificationArn:
+          "arn:aws:sagemaker:us-east-1:027400017018:labeling-job-algorithm-specification/image-classification",
+      },
       NotebookInstanceName: "x",
       NotebookInstanceStatus: "InService",
       MonitoringScheduleName: "x",
@@ -138,6 +146,8 @@ describe("the sweep's least-privilege role", () => {
     expect(made).toContain("sagemaker:StopNotebookInstance");
     expect(made).toContain("sagemaker:DeleteModelExplainabilityJobDefinition");
     expect(made).toContain("sagemaker:ListClusters");
+    expect(made).toContain("sagemaker:ListLabelingJobs");
+    expect(made).toContain("sagemaker:StopLabelingJob");
     expect(made).toContain("dynamodb:BatchGetItem");
     expect(made).toContain("cloudtrail:LookupEvents");
     for (const s of statements) {

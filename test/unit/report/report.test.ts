@@ -1,4 +1,5 @@
-import { buildReport, formatAge, renderHtml, renderJson, renderTable } from "../../../src/report/index.js";
+import { RESOURCE_TYPE_NAMES, RESOURCE_TYPES } from "../../../src/core/resource-types.js";
+import { buildReport, formatAge, renderHtml, renderJson, renderTable, scanScope } from "../../../src/report/index.js";
 import type { SweptResource } from "../../../src/sweep/sweep.js";
 
 const NOW = Date.parse("2026-11-26T12:00:00Z");
@@ -89,6 +90,7 @@ describe("posture report", () => {
       "compilation-job",
       "optimization-job",
       "inference-recommendations-job",
+      "labeling-job",
       "data-quality-job-definition",
       "model-quality-job-definition",
       "model-bias-job-definition",
@@ -156,7 +158,7 @@ describe("posture report", () => {
     expect(html).toMatch(/id="percent-compliant">60%</);
     expect(html).not.toContain("incomplete");
     expect(html).toMatch(/data-series="Non-compliant" data-type="model" data-count="1"/);
-    expect(html.match(/class="type"/g)).toHaveLength(20); // one chart row per resource type
+    expect(html.match(/class="type"/g)).toHaveLength(RESOURCE_TYPE_NAMES.length); // one chart row per resource type
     expect(html).toContain('class="type">Inference components</text>');
   });
 
@@ -274,5 +276,23 @@ describe("subnet rows", () => {
     expect(none.subnets).toEqual([]);
     expect(renderTable(none)).not.toContain("subnet(s)");
     expect(renderHtml(none)).not.toContain('id="subnets"');
+  });
+});
+
+describe("the scan's scope sentence", () => {
+  it("names every type of the table, running ones with the status the listing filters on", () => {
+    const running = scanScope(false);
+    const all = scanScope(true);
+
+    for (const type of RESOURCE_TYPE_NAMES) {
+      const row = RESOURCE_TYPES[type];
+      expect(all).toContain(row.names.many);
+      expect(running).toContain(
+        row.api.list.activeStatus ? `${row.names.many} (${row.api.list.activeStatus})` : row.names.many,
+      );
+    }
+    expect(running).toContain("Labeling jobs (InProgress)");
+    expect(running).toContain("Notebook instances (InService)");
+    expect(all).toMatch(new RegExp(`^every resource of the ${RESOURCE_TYPE_NAMES.length} types`));
   });
 });

@@ -88,6 +88,7 @@ describe("SageMaker lister", () => {
       "sagemaker:ListCompilationJobs",
       "sagemaker:ListOptimizationJobs",
       "sagemaker:ListInferenceRecommendationsJobs",
+      "sagemaker:ListLabelingJobs",
       "sagemaker:ListDataQualityJobDefinitions",
       "sagemaker:ListModelQualityJobDefinitions",
       "sagemaker:ListModelBiasJobDefinitions",
