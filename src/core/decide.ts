@@ -190,7 +190,19 @@ function unitFindings(
       });
     }
   }
-  if (egress && unit.vpc && !unit.networkIsolation && policy.vpcEgress === "verify") {
+  // A unit with direct internet access (a notebook's DirectInternetAccess, a domain's PublicInternetOnly)
+  // reaches the internet through SageMaker's own network, not its VPC's routes: it breaks the policy
+  // whatever they are, so they are neither read nor reported ("Connect Studio notebooks in a VPC to
+  // external resources", SageMaker Developer Guide: with PublicInternetOnly, traffic other than to the
+  // domain's EFS volume goes through a VPC SageMaker manages; likewise a notebook instance's direct
+  // internet access, "Connect a notebook instance in a VPC to external resources").
+  if (
+    egress &&
+    unit.vpc &&
+    !unit.networkIsolation &&
+    !(policy.requireNetworkIsolation && unit.directInternet?.enabled) &&
+    policy.vpcEgress === "verify"
+  ) {
     // The decision rests on the VPC when, without it, the unit would need one (framework images, requireVpc,
     // types that cannot be isolated): then only its routes say whether the container is off the internet.
     const withoutVpc = unitFindings({ ...unit, vpc: null }, type, policy, c, [], null, pathPrefix, wherePrefix);

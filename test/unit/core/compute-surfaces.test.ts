@@ -7,6 +7,7 @@ import {
   type Policy,
   parseDescribed,
   policyFromObject,
+  subnetsToVerify,
   TrustBoundaryError,
 } from "../../../src/core/index.js";
 import { loadEvent, NOW, requestParameters, type SampleEvent } from "./fixtures.js";
@@ -92,6 +93,54 @@ describe("Studio domains", () => {
 
     expect(toPublic).toMatchObject({ verdict: "NON_COMPLIANT", actions: ["tag", "alert"] });
     expect(decideEvent(toPrivate).verdict).toBe("NEEDS_LOOKUP");
+  });
+
+  it("reports a PublicInternetOnly domain for its internet access only: its traffic bypasses the VPC, so no routes are read", () => {
+    const update = decideEvent(loadEvent("UpdateDomain.public-internet.json"));
+    const describedPublic = parseDescribed("domain", {
+      DomainId: "d-8f2kq4xw9bzs",
+      AppNetworkAccessType: "PublicInternetOnly",
+      SubnetIds: ["subnet-0a1b2c3d4e5f60001"],
+    });
+    const facts = (units: NonNullable<typeof describedPublic.units>) => ({
+      resource: {
+        type: "domain" as const,
+        name: "d-8f2kq4xw9bzs",
+        arn: null,
+        account: "123456789012",
+        region: "us-east-1",
+      },
+      caller: null,
+      units,
+    });
+
+    expect(rulesOf(update)).toEqual(["direct-internet-access-enabled"]);
+    expect(subnetsToVerify(facts(describedPublic.units ?? []), DEFAULT_POLICY)).toEqual([]);
+    expect(rulesOf(decideFacts(facts(describedPublic.units ?? []), DEFAULT_POLICY, NOW))).toEqual([
+      "direct-internet-access-enabled",
+    ]);
+  });
+
+  it("still checks a VpcOnly domain's routes: its VPC is its only way out", () => {
+    const described = parseDescribed("domain", {
+      DomainId: "d-8f2kq4xw9bzs",
+      AppNetworkAccessType: "VpcOnly",
+      SubnetIds: ["subnet-0a1b2c3d4e5f60001"],
+    });
+    const facts = {
+      resource: {
+        type: "domain" as const,
+        name: "d-8f2kq4xw9bzs",
+        arn: null,
+        account: "123456789012",
+        region: "us-east-1",
+      },
+      caller: null,
+      units: described.units ?? [],
+    };
+
+    expect(subnetsToVerify(facts, DEFAULT_POLICY)).toEqual(["subnet-0a1b2c3d4e5f60001"]);
+    expect(decideFacts(facts, DEFAULT_POLICY, NOW).verdict).toBe("NEEDS_LOOKUP");
   });
 
   it("checks the domain's security groups against the allow-list", () => {
