@@ -21,6 +21,7 @@ import {
   DescribeModelBiasJobDefinitionCommand,
   DescribeModelCommand,
   DescribeModelExplainabilityJobDefinitionCommand,
+  DescribeModelPackageCommand,
   DescribeModelQualityJobDefinitionCommand,
   DescribeMonitoringScheduleCommand,
   DescribeNotebookInstanceCommand,
@@ -45,7 +46,7 @@ import {
 } from "@aws-sdk/client-sagemaker";
 import type { DeleteResult, SageMakerPort, StopResult } from "../app/ports.js";
 import { ActionFailedError } from "../core/errors.js";
-import { RESOURCE_TYPES, type SageMakerOperation } from "../core/resource-types.js";
+import { type DescribedType, describeApi, RESOURCE_TYPES, type SageMakerOperation } from "../core/resource-types.js";
 import type { ResourceType } from "../core/types.js";
 
 /*
@@ -93,6 +94,7 @@ const COMMANDS: Record<SageMakerOperation, new (input: any) => any> = {
   StopOptimizationJob: StopOptimizationJobCommand,
   DescribeLabelingJob: DescribeLabelingJobCommand,
   StopLabelingJob: StopLabelingJobCommand,
+  DescribeModelPackage: DescribeModelPackageCommand,
 };
 
 interface AwsError {
@@ -140,8 +142,8 @@ function command(op: string | undefined, input: Record<string, unknown>) {
 export class SageMakerAdapter implements SageMakerPort {
   constructor(private readonly client: SageMakerClient) {}
 
-  async describe(type: ResourceType, name: string): Promise<Record<string, unknown> | null> {
-    const api = RESOURCE_TYPES[type].api;
+  async describe(type: DescribedType, name: string): Promise<Record<string, unknown> | null> {
+    const api = describeApi(type);
     try {
       const { $metadata: _, ...output } = await this.client.send(command(api.describe, { [api.nameParam]: name }));
       return output;

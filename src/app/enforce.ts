@@ -1,13 +1,14 @@
 import { arnProblem } from "../core/arn.js";
 import { creatorUnverifiable, decide, decideFacts, mayBeExempt, parseDescribed } from "../core/decide.js";
 import { InvalidEventError, TrustBoundaryError } from "../core/errors.js";
-import { type NormalizedEvent, normalizeEvent } from "../core/normalize.js";
+import { lowerCamelKeys, type NormalizedEvent, normalizeEvent } from "../core/normalize.js";
 import type { Policy } from "../core/policy.js";
 import {
   componentUnit,
   isModelConsumer,
   launchedBy,
   type ModelSource,
+  modelPackageUnit,
   parentOf,
   RESOURCE_TYPES,
 } from "../core/resource-types.js";
@@ -182,8 +183,16 @@ async function lookUp(
     units = [...units, ...host.units];
     models.push(...host.models);
   }
-  // A pure model consumer, or a job that deploys models (inference recommendations).
-  const judgesModels = isModelConsumer(ref.type) || modelNames.length > 0;
+  for (const pkg of source?.modelPackages ?? []) {
+    // A model package version an inference recommendations job deploys: its containers, in the job's VPC.
+    const out = await deps.sagemaker.describe("model-package", pkg.arn);
+    const unit = out ? modelPackageUnit(lowerCamelKeys(out), pkg.arn, pkg.vpc, ref.account) : null;
+    if (unit) units = [...units, unit];
+    // Gone, or naming no container: nothing says what it runs, so it is never assumed compliant.
+    else models.push({ name: `model-package/${pkg.arn}`, units: null });
+  }
+  // A pure model consumer, or a job that deploys models or model packages (inference recommendations).
+  const judgesModels = isModelConsumer(ref.type) || modelNames.length > 0 || !!source?.modelPackages?.length;
   if (judgesModels) models.push(...(await describeModels(deps, modelNames)));
   if (isModelConsumer(ref.type) && models.length === 0 && units.length === 0) {
     // Nothing names what it runs (a Describe without Specification): never assume it is compliant.

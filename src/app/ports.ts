@@ -1,4 +1,5 @@
 import type { SubnetRoutes } from "../core/egress.js";
+import type { DescribedType } from "../core/resource-types.js";
 import type { Caller, ResourceType } from "../core/types.js";
 
 /** Outcome of a Stop call. `not-running`: SageMaker refused because the job is no longer InProgress. */
@@ -8,8 +9,8 @@ export type DeleteResult = "deleted" | "gone" | "busy";
 
 /** What the enforcer needs from SageMaker. The adapter in src/adapters/sagemaker.ts is the only SDK user. */
 export interface SageMakerPort {
-  /** The Describe* output, or `null` when the resource does not exist. */
-  describe(type: ResourceType, name: string): Promise<Record<string, unknown> | null>;
+  /** The Describe* output, or `null` when the resource does not exist (also a model package, by ARN). */
+  describe(type: DescribedType, name: string): Promise<Record<string, unknown> | null>;
   stop(type: ResourceType, name: string): Promise<StopResult>;
   delete(type: ResourceType, name: string): Promise<DeleteResult>;
   /** Writes the guard's label. Nothing reads tags back: anyone who may tag a resource can write them. */

@@ -132,13 +132,17 @@ function unitFindings(
           fix: `Run it in a VPC: set ${unit.vpcPath} with private subnets and security groups (SDK: subnets=[...], security_group_ids=[...]), with an S3 VPC endpoint for its data.`,
         });
       }
+    } else if (unit.vpcStandsIn && unit.vpc) {
+      notes.push(`compensating control${where}: ${unit.vpcStandsIn.why}; it runs in a VPC`);
     } else {
       findings.push({
         rule: "network-isolation-disabled",
         severity: "high",
         message: `${unit.isolationSetting?.off ?? "network isolation is off"}${where}: the container can make outbound calls to the internet`,
         path: p(unit.networkIsolationPath),
-        fix: `Set ${unit.networkIsolationPath} to ${unit.isolationSetting?.on ?? "true"} (SageMaker Python SDK: ${RESOURCE_TYPES[type].sdkHint ?? "enable_network_isolation=True"}) and create it again.`,
+        fix:
+          unit.vpcStandsIn?.fix ??
+          `Set ${unit.networkIsolationPath} to ${unit.isolationSetting?.on ?? "true"} (SageMaker Python SDK: ${RESOURCE_TYPES[type].sdkHint ?? "enable_network_isolation=True"}) and create it again.`,
       });
     }
   }
@@ -206,7 +210,9 @@ function unitFindings(
     // The decision rests on the VPC when, without it, the unit would need one (framework images, requireVpc,
     // types that cannot be isolated): then only its routes say whether the container is off the internet.
     const withoutVpc = unitFindings({ ...unit, vpc: null }, type, policy, c, [], null, pathPrefix, wherePrefix);
-    if (withoutVpc.some((f) => f.rule === "vpc-config-missing")) {
+    const reliesOnVpc = (f: Finding) =>
+      f.rule === "vpc-config-missing" || (!!unit.vpcStandsIn && f.rule === "network-isolation-disabled");
+    if (withoutVpc.some(reliesOnVpc)) {
       findings.push(...routeFindings(unit.vpc.subnets, egress, c, p(`${unit.vpcPath}.subnets`), where));
     }
   }
@@ -263,7 +269,7 @@ function findingsFor(
       findings.push({
         rule: "model-unverifiable",
         severity: "high",
-        message: `${what} could not be found, so its isolation cannot be verified`,
+        message: `${what} could not be found${model.name.startsWith("model-package/") ? " or names no container" : ""}, so its isolation cannot be verified`,
         path: `models[${model.name}]`,
         fix: `Use a model that exists and has network isolation (or a VPC for framework images); recreate ${model.name} if it was deleted.`,
       });

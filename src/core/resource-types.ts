@@ -1,4 +1,4 @@
-import type { IsolationUnit } from "./types.js";
+import type { IsolationUnit, VpcFacts } from "./types.js";
 import "./zod.js";
 import * as z from "zod/mini";
 
@@ -345,6 +345,11 @@ export interface ModelSource {
   containers?: { images: IsolationUnit["images"]; endpointName: string | null };
   /** An adapter component names no model or container: it runs in its base component's container. */
   baseComponentName?: string;
+  /**
+   * Model package versions it deploys (an inference recommendations job's ModelPackageVersionArn), with
+   * the VPC the deploying resource gives them: a package has neither isolation flag nor VPC of its own.
+   */
+  modelPackages?: { arn: string; vpc: VpcFacts | null }[];
 }
 
 /** Isolation settings without the images: what an endpoint config sets for every container deployed to it. */
@@ -1094,15 +1099,29 @@ const ROWS = defineRows({
     parse: (p, eventName) => {
       const job = InferenceRecommendationsJob().parse(p);
       const model = job.inputConfig?.modelName;
-      if (model && eventName) {
-        // The job deploys this model on endpoints of its own: the model's isolation decides, with the job's
-        // VPC. Described (job and model) so both are read as they are.
-        return { name: job.jobName, describe: `it deploys model ${model}, whose isolation decides: described` };
+      const pkg = job.inputConfig?.modelPackageVersionArn;
+      if ((model || pkg) && eventName) {
+        // The job deploys this model (or model package version) on endpoints of its own: its containers
+        // decide, with the job's VPC. Described (job, then model or package) so both are read as they are.
+        return {
+          name: job.jobName,
+          describe: model
+            ? `it deploys model ${model}, whose isolation decides: described`
+            : `it deploys model package ${pkg}, whose containers decide: described`,
+        };
       }
+      const vpc = vpcFacts(job.inputConfig?.vpcConfig);
       return {
         name: job.jobName,
         units: [awsManagedUnit(job.inputConfig?.vpcConfig, "inputConfig.vpcConfig")],
-        models: model ? { modelNames: [model], endpointConfigName: null } : undefined,
+        models:
+          model || pkg
+            ? {
+                modelNames: model ? [model] : [],
+                endpointConfigName: null,
+                ...(pkg ? { modelPackages: [{ arn: pkg, vpc }] } : {}),
+              }
+            : undefined,
       };
     },
     remedy: "stop",
@@ -1359,7 +1378,9 @@ type OperationsOf<A> =
   | (A extends { delete: infer D } ? D : never);
 
 /** Every SageMaker operation the rows name for describing or remedying (the adapter maps each to its command). */
-export type SageMakerOperation = { [K in ResourceType]: OperationsOf<Rows[K]["api"]> }[ResourceType];
+export type SageMakerOperation =
+  | { [K in ResourceType]: OperationsOf<Rows[K]["api"]> }[ResourceType]
+  | (typeof DESCRIBED_ONLY)[keyof typeof DESCRIBED_ONLY]["describe"];
 
 /** Every List* operation the rows name (the lister maps each to its paginator). */
 export type ListOperation = { [K in ResourceType]: Rows[K]["api"]["list"]["operation"] }[ResourceType];
@@ -1445,5 +1466,88 @@ export function componentUnit(images: IsolationUnit["images"], configName: strin
     vpcPath: `${at}.${host.vpcPath}`,
     isolationSetting: { on: "true", off: `network isolation is off on endpoint config ${configName}` },
     images,
+  };
+}
+
+/**
+ * What the guard describes but never decides on its own: the model package version an inference
+ * recommendations job deploys (its containers decide the job). Named by the version's ARN, which
+ * DescribeModelPackage takes as its ModelPackageName.
+ */
+export const DESCRIBED_ONLY = {
+  "model-package": { nameParam: "ModelPackageName", describe: "DescribeModelPackage" },
+} as const;
+
+/** A type the adapter can describe: every row's, and the described-only ones. */
+export type DescribedType = ResourceType | keyof typeof DESCRIBED_ONLY;
+
+/**
+ * The Describe operation and name parameter of a type.
+ * @example describeApi("model-package") // { nameParam: "ModelPackageName", describe: "DescribeModelPackage" }
+ */
+export function describeApi(type: DescribedType): { nameParam: string; describe: string } {
+  return type === "model-package" ? DESCRIBED_ONLY[type] : RESOURCE_TYPES[type].api;
+}
+
+const ModelPackage = lazy(() =>
+  z.object({
+    inferenceSpecification: z.nullish(
+      z.object({ containers: z.nullish(z.array(z.object({ image: OptString(), productId: OptString() }))) }),
+    ),
+  }),
+);
+
+// botocore's ModelPackageArn pattern; the account is the package owner's (a Marketplace seller's for a
+// subscribed package).
+const MODEL_PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:(\d{12}):model-package\/\S{1,2048}$/;
+
+/**
+ * The unit of a model package version an inference recommendations job deploys, from DescribeModelPackage
+ * (lower-camel) and the job's own VPC: `null` when the package names no container (nothing to verify).
+ *
+ * Inference Recommender deploys the package's InferenceSpecification.Containers on endpoints it creates,
+ * in the job's InputConfig.VpcConfig ("Inference Recommender provisions SageMaker endpoints with access to
+ * VPC", CreateInferenceRecommendationsJob, API Reference); neither the package nor the job has an
+ * EnableNetworkIsolation. So a VPC stands in for isolation: without one the containers are not isolated
+ * (`network-isolation-disabled`), framework images need one as everywhere (`vpc-config-missing`). The
+ * exception is AWS Marketplace: "Network isolation is required to run training jobs and models using
+ * resources from AWS Marketplace" ("Run training and inference containers in internet-free mode",
+ * SageMaker Developer Guide), so SageMaker runs a subscribed package's containers isolated. Such a package
+ * carries its Marketplace ProductId on each container and belongs to the seller's account: both must hold,
+ * since a package of the job's own account is written by its owner, who could set a ProductId.
+ *
+ * @example modelPackageUnit(lowerCamelKeys(await describe("model-package", arn)), arn, jobVpc, "123456789012")
+ */
+export function modelPackageUnit(
+  described: unknown,
+  arn: string,
+  vpc: VpcFacts | null,
+  jobAccount: string,
+): IsolationUnit | null {
+  const parsed = ModelPackage().safeParse(described);
+  const containers = parsed.success ? (parsed.data.inferenceSpecification?.containers ?? []) : [];
+  if (containers.length === 0) return null;
+  const owner = MODEL_PACKAGE_ARN.exec(arn)?.[1];
+  const marketplace = !!owner && owner !== jobAccount && containers.every((c) => !!c.productId);
+  const at = "inputConfig.modelPackageVersionArn";
+  return {
+    basePath: at,
+    label: `model package ${arn}`,
+    networkIsolation: marketplace,
+    networkIsolationPath: at,
+    isolationSetting: {
+      on: "an AWS Marketplace model package (run isolated) or inputConfig.modelName naming a model with EnableNetworkIsolation",
+      off: "Inference Recommender has no network isolation setting for a model package's containers, and the job names no VPC",
+    },
+    vpc,
+    vpcPath: "inputConfig.vpcConfig",
+    images: containers.map((c, i) => ({
+      uri: c.image ?? null,
+      path: `modelPackage[${arn}].inferenceSpecification.containers[${i}].image`,
+    })),
+    vpcStandsIn: {
+      why: "Inference Recommender offers no network isolation for a model package's containers",
+      fix: "Run the job in a VPC (inputConfig.vpcConfig with private subnets and security groups), or load-test a model created from the package with EnableNetworkIsolation (inputConfig.modelName).",
+    },
   };
 }

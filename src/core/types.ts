@@ -74,6 +74,12 @@ export interface IsolationUnit {
    *   so the user has no container to isolate; `requireVpc` and the allow-lists still apply.
    */
   control?: "vpc" | "aws-managed";
+  /**
+   * The API offers no isolation for these containers and a VPC stands in for it (a model package an
+   * inference recommendations job deploys): in a VPC they are compliant with a note (its routes checked);
+   * without one, `network-isolation-disabled` with this fix.
+   */
+  vpcStandsIn?: { why: string; fix: string };
   /** The type's own switch for internet access outside any VPC (notebooks, Studio domains). */
   directInternet?: { enabled: boolean; path: string; fix: string };
   /** `EnableInterContainerTrafficEncryption`, where the API has it (`requireInterContainerEncryption`). */

@@ -1,5 +1,5 @@
 import { LIST_IAM_ACTIONS } from "../adapters/sagemaker-list.js";
-import { RESOURCE_TYPES } from "../core/resource-types.js";
+import { DESCRIBED_ONLY, RESOURCE_TYPES } from "../core/resource-types.js";
 
 /** What the member template needs to know about the central deployment. */
 export interface MemberTemplateOptions {
@@ -159,6 +159,15 @@ export function memberTemplate(o: MemberTemplateOptions): Record<string, unknown
                     Effect: "Allow",
                     Action: actions.act,
                     Resource: sagemakerArns,
+                    Condition: { StringEquals: { "aws:RequestedRegion": { Ref: "Regions" } } },
+                  },
+                  {
+                    // The model package an inference recommendations job deploys: read only, in any account
+                    // (a subscribed AWS Marketplace package is the seller's).
+                    Sid: "ReadModelPackages",
+                    Effect: "Allow",
+                    Action: Object.values(DESCRIBED_ONLY).map((d) => `sagemaker:${d.describe}`),
+                    Resource: sub("arn:{AWS::Partition}:sagemaker:*:*:model-package/*"),
                     Condition: { StringEquals: { "aws:RequestedRegion": { Ref: "Regions" } } },
                   },
                   {

@@ -107,10 +107,31 @@ function world(isolated: boolean, components: boolean) {
       ...named("optimization-job", "OptimizationJob", n),
       OptimizationJobStatus: "INPROGRESS",
     }),
+    // The sample job named for a model package (churn-package-right-size) deploys one: DescribeModelPackage.
     DescribeInferenceRecommendationsJob: (n: string) => ({
       ...named("inference-recommendations-job", "Job", n),
-      InputConfig: { ModelName: "m", VpcConfig: vpc },
+      InputConfig: n.includes("package")
+        ? {
+            ModelPackageVersionArn: isolated
+              ? "arn:aws:sagemaker:us-east-1:865070037744:model-package/vendor-churn/1"
+              : `${ARN}model-package/churn-xgb/3`,
+            VpcConfig: vpc,
+          }
+        : { ModelName: "m", VpcConfig: vpc },
       Status: "IN_PROGRESS",
+    }),
+    // Isolated world: an AWS Marketplace package (the seller's account, a ProductId); otherwise the user's own image.
+    DescribeModelPackage: (n: string) => ({
+      ModelPackageArn: n,
+      ModelPackageName: "churn-xgb",
+      ModelPackageStatus: "Completed",
+      InferenceSpecification: {
+        Containers: [
+          isolated
+            ? { Image: "382416733822.dkr.ecr.us-east-1.amazonaws.com/vendor:1", ProductId: "prod-abc" }
+            : { Image: IMAGE },
+        ],
+      },
     }),
     DescribeLabelingJob: (n: string) => ({
       ...named("labeling-job", "LabelingJob", n),
@@ -178,6 +199,7 @@ describe("the enforcement path never ends undecided", () => {
     expect(problems).toEqual([]);
     // The walk did reach SageMaker (lookups happened), so the check above saw decided lookups.
     expect(sm.calls().length).toBeGreaterThan(files.length);
+    expect(sm.commandCalls(SageMaker.DescribeModelPackageCommand).length).toBeGreaterThan(0);
   });
 
   it.each(worlds)(

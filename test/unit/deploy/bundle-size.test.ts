@@ -35,12 +35,15 @@ test("every serverless.yml function is built", () => {
  * not counted here), and the twelve compute surfaces of issue 14 a Describe and a Stop or Delete command
  * each (the sweep a List paginator too) with their rows' schemas, which load with the adapter (~40 KB).
  * Measured on 2026-12-01 after those merges: enforcer 534 KB raw / 402 KB at a cold start / 170 KB
- * zipped, sweep 543 / 411 / 173. The budgets below hold that with a few KB of headroom; README
- * "Performance" says by how much the original 400 / 340 / 150 are exceeded and why. The notifier keeps them.
+ * zipped, sweep 543 / 411 / 173. Labeling jobs (a Describe, a Stop, a List) and the model packages of
+ * inference recommendations jobs (DescribeModelPackage, whose output schema is one of SageMaker's largest:
+ * ~6 KB) bring them to enforcer 544 / 412 / 173, sweep 554 / 422 / 176 (2026-12-01). The budgets below
+ * hold that with a few KB of headroom; README "Performance" says by how much the original 400 / 340 / 150
+ * are exceeded and why. The notifier keeps them.
  */
-const RAW_BUDGET: Record<string, number> = { enforcer: 540, stateChange: 540, sweep: 550, slackNotifier: 400 };
-const STATIC_BUDGET: Record<string, number> = { enforcer: 410, stateChange: 410, sweep: 420, slackNotifier: 340 };
-const ZIPPED_BUDGET: Record<string, number> = { enforcer: 175, stateChange: 175, sweep: 175, slackNotifier: 150 };
+const RAW_BUDGET: Record<string, number> = { enforcer: 548, stateChange: 548, sweep: 558, slackNotifier: 400 };
+const STATIC_BUDGET: Record<string, number> = { enforcer: 416, stateChange: 416, sweep: 426, slackNotifier: 340 };
+const ZIPPED_BUDGET: Record<string, number> = { enforcer: 177, stateChange: 177, sweep: 178, slackNotifier: 150 };
 
 test.each(["enforcer", "stateChange", "sweep", "slackNotifier"])(
   "%s: within its raw, cold-start and zipped budgets",

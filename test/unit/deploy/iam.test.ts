@@ -7,7 +7,7 @@ import { SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { readServerlessYml } from "../../../scripts/serverless-yml.js";
 import { EC2_IAM_ACTIONS } from "../../../src/adapters/ec2.js";
-import { RESOURCE_TYPES } from "../../../src/core/resource-types.js";
+import { DESCRIBED_ONLY, RESOURCE_TYPES } from "../../../src/core/resource-types.js";
 import { EVENTS_DIR, sample } from "../../support/events.js";
 import { mockedRuntime, natRoutes } from "../../support/mocked-runtime.js";
 
@@ -76,7 +76,11 @@ async function callsMadeFor(detailTypes: (dt: string) => boolean): Promise<Set<s
       ClusterStatus: "InService",
       JobName: name,
       Status: "IN_PROGRESS",
-      InputConfig: { ModelName: "m" },
+      // The sample job that load-tests a model package version (churn-package-right-size) describes it.
+      InputConfig: String(name).includes("package")
+        ? { ModelPackageVersionArn: "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-xgb/3" }
+        : { ModelName: "m" },
+      InferenceSpecification: { Containers: [{ Image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/own:1" }] },
       LabelingJobName: name,
       LabelingJobStatus: "InProgress",
       LabelingJobAlgorithmsConfig: {
@@ -136,6 +140,7 @@ describe("least-privilege roles in serverless.yml", () => {
     expect(made).toContain("sagemaker:StopCompilationJob");
     expect(made).toContain("sagemaker:StopInferenceRecommendationsJob");
     expect(made).toContain("sagemaker:StopLabelingJob");
+    expect(made).toContain("sagemaker:DescribeModelPackage");
     expect(made).toContain("sagemaker:DeleteDataQualityJobDefinition");
     expect(made).toContain("sagemaker:DescribeModelQualityJobDefinition");
     expect(made).toContain("dynamodb:PutItem");
@@ -149,6 +154,7 @@ describe("least-privilege roles in serverless.yml", () => {
       ),
     );
     possible.add("sagemaker:AddTags");
+    for (const d of Object.values(DESCRIBED_ONLY)) possible.add(`sagemaker:${d.describe}`);
     expect([...role].filter((a) => a.startsWith("sagemaker:") && !possible.has(a))).toEqual([]);
   });
 
@@ -189,6 +195,14 @@ describe("least-privilege roles in serverless.yml", () => {
         // LookupEvents supports no resource-level permissions (CloudTrail's service authorization reference).
         if (!actions.every((a) => a === "cloudtrail:LookupEvents")) expect(resources).not.toBe('"*"');
         if (actions.some((a) => a.startsWith("dynamodb:"))) expect(resources).toContain("table/");
+        if (actions.length === 1 && actions[0] === "sagemaker:DescribeModelPackage") {
+          // Read only, any account (a Marketplace package is the seller's), this region.
+          expect(s.Resource).toEqual({
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation !Sub syntax
+            Sub: "arn:${AWS::Partition}:sagemaker:${AWS::Region}:*:model-package/*",
+          });
+          continue;
+        }
         if (actions.some((a) => a.startsWith("sagemaker:"))) {
           for (const r of s.Resource as { Sub: string }[]) {
             expect(r.Sub).toMatch(

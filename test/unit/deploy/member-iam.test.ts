@@ -10,7 +10,7 @@ import { inAccount } from "../../../scripts/local-org.js";
 import { readServerlessYml } from "../../../scripts/serverless-yml.js";
 import { LIST_IAM_ACTIONS } from "../../../src/adapters/sagemaker-list.js";
 import { enforceResource } from "../../../src/app/enforce.js";
-import { RESOURCE_TYPES } from "../../../src/core/resource-types.js";
+import { DESCRIBED_ONLY, RESOURCE_TYPES } from "../../../src/core/resource-types.js";
 import type { ResourceType } from "../../../src/core/types.js";
 import { cloudTrailPattern, memberTemplate, stateChangePattern } from "../../../src/org/member-template.js";
 import { createOrgScope } from "../../../src/org/wiring.js";
@@ -80,6 +80,15 @@ async function callsInMemberAccount(): Promise<Set<string>> {
       ProcessingJobStatus: "InProgress",
       TransformJobStatus: "InProgress",
       ProductionVariants: [{ ModelName: "m" }],
+      // The sample job that load-tests a model package version (churn-package-right-size) describes it.
+      ...(String(name).includes("package")
+        ? {
+            JobName: name,
+            Status: "IN_PROGRESS",
+            InputConfig: { ModelPackageVersionArn: `arn:aws:sagemaker:us-east-1:${MEMBER}:model-package/churn-xgb/3` },
+            InferenceSpecification: { Containers: [{ Image: `${MEMBER}.dkr.ecr.us-east-1.amazonaws.com/own:1` }] },
+          }
+        : {}),
       Tags: [],
     };
   });
@@ -130,6 +139,7 @@ describe("the member account's remediation role", () => {
     expect(made).toContain("sagemaker:StopTrainingJob");
     expect(made).toContain("sagemaker:DeleteModel");
     expect(made).toContain("sagemaker:AddTags");
+    expect(made).toContain("sagemaker:DescribeModelPackage");
   });
 
   it("grants nothing beyond the resource table's describe/stop/delete, the tags, the listing and auto scaling's deregistration", () => {
@@ -140,13 +150,20 @@ describe("the member account's remediation role", () => {
       "sagemaker:AddTags",
       ...LIST_IAM_ACTIONS,
       "application-autoscaling:DeregisterScalableTarget",
+      ...Object.values(DESCRIBED_ONLY).map((d) => `sagemaker:${d.describe}`),
     ]);
     expect([...granted].filter((a) => !possible.has(a))).toEqual([]);
     expect([...granted].some((a) => a.includes("*"))).toBe(false);
     for (const s of statements) {
       expect(s.Condition).toMatchObject({ StringEquals: { "aws:RequestedRegion": ["us-east-1", "eu-west-1"] } });
       if (s.Resource === "*") expect(actionsOf(s).sort()).toEqual([...LIST_IAM_ACTIONS].sort());
-      else
+      else if (s.Sid === "ReadModelPackages") {
+        // Read only; a Marketplace package is in the seller's account.
+        expect([actionsOf(s), s.Resource]).toEqual([
+          ["sagemaker:DescribeModelPackage"],
+          "arn:aws:sagemaker:*:*:model-package/*",
+        ]);
+      } else
         for (const r of [s.Resource].flat() as string[])
           expect(r).toMatch(new RegExp(`^arn:aws:[a-z-]+:\\*:${MEMBER}:`));
     }

@@ -25,7 +25,7 @@ describe("the sweep's least-privilege role", () => {
     const ec2 = mockClient(EC2Client);
     ec2.onAnyCommand().callsFake(natRoutes);
     const arn = (t: string) => `arn:aws:sagemaker:us-east-1:123456789012:${t}/x`;
-    sm.onAnyCommand().callsFake(() => ({
+    sm.onAnyCommand().callsFake((input: Record<string, unknown>) => ({
       TrainingJobSummaries: [{ TrainingJobName: "x", TrainingJobArn: arn("training-job") }],
       HyperParameterTuningJobSummaries: [
         { HyperParameterTuningJobName: "x", HyperParameterTuningJobArn: arn("hyper-parameter-tuning-job") },
@@ -49,10 +49,18 @@ describe("the sweep's least-privilege role", () => {
         "model-explainability-job-definition",
       ].map((t) => ({ MonitoringJobDefinitionName: "x", MonitoringJobDefinitionArn: arn(t) })),
       Domains: [{ DomainId: "x", DomainArn: arn("domain") }],
-      InferenceRecommendationsJobs: [{ JobName: "x", JobArn: arn("inference-recommendations-job") }],
-      JobName: "x",
+      InferenceRecommendationsJobs: [
+        { JobName: "x", JobArn: arn("inference-recommendations-job") },
+        { JobName: "pkg", JobArn: arn("inference-recommendations-job").replace(/x$/, "pkg") },
+      ],
+      JobName: input.JobName ?? "x",
       Status: "IN_PROGRESS",
-      InputConfig: { ModelName: "x" },
+      // Job "pkg" load-tests a model package version: the sweep describes the package.
+      InputConfig:
+        input.JobName === "pkg"
+          ? { ModelPackageVersionArn: "arn:aws:sagemaker:us-east-1:123456789012:model-package/p/1" }
+          : { ModelName: "x" },
+      InferenceSpecification: { Containers: [{ Image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/own:1" }] },
       ClusterSummaries: [{ ClusterName: "x", ClusterArn: arn("cluster") }],
       LabelingJobSummaryList: [{ LabelingJobName: "x", LabelingJobArn: arn("labeling-job") }],
       LabelingJobName: "x",
@@ -148,6 +156,7 @@ describe("the sweep's least-privilege role", () => {
     expect(made).toContain("sagemaker:ListClusters");
     expect(made).toContain("sagemaker:ListLabelingJobs");
     expect(made).toContain("sagemaker:StopLabelingJob");
+    expect(made).toContain("sagemaker:DescribeModelPackage");
     expect(made).toContain("dynamodb:BatchGetItem");
     expect(made).toContain("cloudtrail:LookupEvents");
     for (const s of statements) {
