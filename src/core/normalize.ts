@@ -377,7 +377,7 @@ function normalizeStateChange(
       caller: null,
     };
   }
-  if ((sc.statusKey && !status) || !name) {
+  if ((sc.statusKey && !status && !sc.undocumentedDetail) || !name) {
     const missing = sc.statusKey ? `detail.${sc.statusKey} or detail.${sc.nameKey}` : `detail.${sc.nameKey}`;
     throw new InvalidEventError(`${env["detail-type"]}: ${missing} is missing`);
   }

@@ -446,6 +446,11 @@ export type ResourceTypeRow = RemedySpec & {
     arnKey: string;
     /** Statuses in which the resource runs (or can be remedied) and must be decided. */
     activeStatuses: readonly string[];
+    /**
+     * AWS documents the event's name but not its detail: without the status member the resource is
+     * described (its Describe status then decides whether to act) instead of refusing the event.
+     */
+    undocumentedDetail?: true;
   } | null;
   /**
    * Describe / state-change members (PascalCase) naming the resource SageMaker launched it for (a tuning
@@ -896,6 +901,9 @@ const ROWS = defineRows({
         activeStatus: "InService",
       },
     },
+    // "SageMaker Notebook Instance State Change" (EventBridge events reference for SageMaker). Its detail
+    // is Describe's: NotebookInstanceName, NotebookInstanceArn, NotebookInstanceStatus (InService,
+    // Stopping, ...), as events recorded in public samples show.
     stateChange: {
       detailType: "SageMaker Notebook Instance State Change",
       statusKey: "NotebookInstanceStatus",
@@ -962,14 +970,23 @@ const ROWS = defineRows({
         activeStatus: "Scheduled",
       },
     },
-    // The EventBridge reference lists Monitoring Schedule state changes; their status spelling is not
-    // documented next to the Describe one, so both are accepted (as for endpoints' IN_SERVICE/InService).
+    /*
+     * "SageMaker Monitoring Schedule State Change" is the detail-type the EventBridge events reference
+     * lists for SageMaker (docs.aws.amazon.com/eventbridge/latest/ref/events-ref-sagemaker.html), but
+     * neither it nor "Events that Amazon SageMaker AI sends to Amazon EventBridge" (SageMaker Developer
+     * Guide, which has no monitoring-schedule section) gives its detail. The members are assumed to be
+     * Describe's, as in every documented SageMaker state change (the notebook and HyperPod ones carry
+     * <Type>Name, <Type>Arn, <Type>Status); both status spellings are accepted (endpoints send IN_SERVICE
+     * for Describe's InService), the name may come from the event's `resources` ARN, and an event without
+     * the status is described rather than refused.
+     */
     stateChange: {
       detailType: "SageMaker Monitoring Schedule State Change",
       statusKey: "MonitoringScheduleStatus",
       nameKey: "MonitoringScheduleName",
       arnKey: "MonitoringScheduleArn",
       activeStatuses: ["Scheduled", "SCHEDULED", "Pending", "PENDING"],
+      undocumentedDetail: true,
     },
     parentKeys: [],
     sweepOrder: 42,
@@ -1351,6 +1368,9 @@ const ROWS = defineRows({
         activeStatus: null,
       },
     },
+    // "SageMaker HyperPod cluster state change" (Events that Amazon SageMaker AI sends to Amazon
+    // EventBridge, SageMaker Developer Guide): detail ClusterArn, ClusterName, ClusterStatus ("InService"),
+    // InstanceGroups, as DescribeCluster answers.
     stateChange: {
       detailType: "SageMaker HyperPod Cluster State Change",
       statusKey: "ClusterStatus",

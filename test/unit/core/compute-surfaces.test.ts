@@ -194,6 +194,46 @@ describe("HyperPod clusters", () => {
   });
 });
 
+describe("state changes of the new types (names as the EventBridge reference lists them)", () => {
+  it("describes a monitoring schedule whose state change carries only its ARN: AWS documents no detail for it", () => {
+    const event = loadEvent("SageMakerMonitoringScheduleStateChange.scheduled.json") as SampleEvent & {
+      detail: Record<string, unknown>;
+    };
+    event.detail = {};
+
+    const n = normalizeEvent(event);
+
+    expect(n.kind).toBe("lookup");
+    expect(n.kind === "lookup" && n.resource.name).toBe("churn-data-drift-hourly");
+  });
+
+  it("still ignores a schedule that the state change says is Stopped, and refuses a notebook event without its status", () => {
+    const stopped = loadEvent("SageMakerMonitoringScheduleStateChange.scheduled.json") as SampleEvent & {
+      detail: Record<string, unknown>;
+    };
+    stopped.detail.MonitoringScheduleStatus = "Stopped";
+    const notebook = loadEvent("SageMakerNotebookInstanceStateChange.in-service.json") as SampleEvent & {
+      detail: Record<string, unknown>;
+    };
+    delete notebook.detail.NotebookInstanceStatus;
+
+    expect(decideEvent(stopped).verdict).toBe("IGNORED");
+    expect(() => normalizeEvent(notebook)).toThrow(/NotebookInstanceStatus/);
+  });
+
+  it("reads the HyperPod state change as the SageMaker guide's sample has it (ClusterName, ClusterStatus InService)", () => {
+    const event = loadEvent("SageMakerHyperPodClusterStateChange.in-service.json") as SampleEvent & {
+      detail: Record<string, unknown>;
+    };
+
+    const n = normalizeEvent(event);
+
+    expect(event["detail-type"]).toBe("SageMaker HyperPod Cluster State Change");
+    expect(event.detail.ClusterStatus).toBe("InService");
+    expect(n.kind === "lookup" && n.resource.type).toBe("cluster");
+  });
+});
+
 describe("Model Monitor", () => {
   it("treats a job definition without networkConfig as not isolated, with a delete", () => {
     const d = decideEvent(loadEvent("CreateDataQualityJobDefinition.no-network-config.json"));
