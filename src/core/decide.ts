@@ -310,6 +310,29 @@ function principalExemptionFor(c: CompiledPolicy, resource: ResourceRef, now: nu
   return hit?.exemption ?? null;
 }
 
+/** What every decision about one resource shares: the resource, its caller, the mode in force, the event. */
+type DecisionAt = Pick<Decision, "resource" | "caller" | "mode" | "event">;
+/** What a decision says: its verdict and, where it has them, the rest (empty lists and nulls by default). */
+type DecisionParts = Pick<Decision, "verdict"> &
+  Partial<Pick<Decision, "reason" | "findings" | "actions" | "notes" | "exemption" | "egress">>;
+
+/** The one place a Decision is built, its members in the order `evaluate --json` prints them. */
+function decision(at: DecisionAt, o: DecisionParts): Decision {
+  return {
+    verdict: o.verdict,
+    reason: o.reason ?? null,
+    resource: at.resource,
+    caller: at.caller,
+    findings: o.findings ?? [],
+    actions: o.actions ?? [],
+    mode: at.mode,
+    notes: o.notes ?? [],
+    exemption: o.exemption ?? null,
+    event: at.event,
+    ...(o.egress ? { egress: o.egress } : {}),
+  };
+}
+
 /**
  * Applies the policy to a resource's facts. Pure: `now` (ms since epoch) only decides exemption expiry.
  *
@@ -321,21 +344,15 @@ export function decideFacts(facts: ResourceFacts, policy: Policy, now: number, e
   const c = compile(policy);
   const notes: string[] = [];
   const mode = modeFor(policy, facts.resource.type);
+  const at: DecisionAt = { resource: facts.resource, caller: facts.caller, mode, event };
   if (isModelConsumer(facts.resource.type) && (facts.models ?? []).length === 0 && facts.units.length === 0) {
     // No model named (an endpoint built on inference components places its models later): nothing to
     // verify here, and nothing to call compliant either.
-    return {
+    return decision(at, {
       verdict: "NEEDS_LOOKUP",
       reason: `${facts.resource.type} ${facts.resource.name} names no model (inference components place them): each inference component is decided on its own`,
-      resource: facts.resource,
-      caller: facts.caller,
-      findings: [],
-      actions: [],
-      mode,
       notes,
-      exemption: null,
-      event,
-    };
+    });
   }
   const egress = egressContext(facts);
   const findings = findingsFor(facts, policy, c, notes, egress);
@@ -345,37 +362,18 @@ export function decideFacts(facts: ResourceFacts, policy: Policy, now: number, e
     // component is decided with the config, the config is reported, and the endpoint is never deleted
     // for a container it does not run.
     const rules = [...new Set(findings.map((f) => f.rule))].join(", ");
-    return {
+    return decision(at, {
       verdict: "IGNORED",
       reason: `hosts inference components: each is decided with endpoint config ${facts.hostsComponentsOf} (${rules}), and the config is reported on its own`,
-      resource: facts.resource,
-      caller: facts.caller,
-      findings: [],
-      actions: [],
-      mode,
       notes,
-      exemption: null,
-      event,
-    };
+    });
   }
-  const judged = egress.verdicts.size ? { egress: [...egress.verdicts.values()] } : {};
+  const judged = egress.verdicts.size ? [...egress.verdicts.values()] : undefined;
   if (egress.pending.size) {
     const subnets = [...egress.pending].join(", ");
     if (!findings.length) {
       notes.push(`a VPC is the only control; the route tables of ${subnets} decide whether it reaches the internet`);
-      return {
-        verdict: "NEEDS_LOOKUP",
-        reason: ROUTES_DECIDE,
-        resource: facts.resource,
-        caller: facts.caller,
-        findings,
-        actions: [],
-        mode,
-        notes,
-        exemption: null,
-        event,
-        ...judged,
-      };
+      return decision(at, { verdict: "NEEDS_LOOKUP", reason: ROUTES_DECIDE, findings, notes, egress: judged });
     }
     notes.push(`routes of ${subnets} not checked: the resource breaks the policy whatever they are`);
   }
@@ -404,34 +402,23 @@ export function decideFacts(facts: ResourceFacts, policy: Policy, now: number, e
         // Found without a CloudTrail record (state-change event, sweep): the creator is unknown, so an
         // exemption granted to a principal can be neither applied nor ruled out. Never stop on a guess;
         // the CloudTrail event, which names the caller, decides.
-        return {
+        return decision(at, {
           verdict: "NEEDS_LOOKUP",
           reason: `may be exempt (exemption for ${unverifiable.principal} until ${unverifiable.expires.text}); the creator is known only from the CloudTrail record, which decides`,
-          resource: facts.resource,
-          caller: null,
           findings,
-          actions: [],
-          mode,
           notes,
-          exemption: null,
-          event,
-        };
+        });
       }
     }
   }
-  return {
+  return decision(at, {
     verdict,
-    reason: null,
-    resource: facts.resource,
-    caller: facts.caller,
     findings,
     actions: planActions(verdict, facts.resource.type, mode),
-    mode,
     notes,
     exemption,
-    event,
-    ...judged,
-  };
+    egress: judged,
+  });
 }
 
 /** The reason of a decision that waits for route tables (offline, or before the egress step ran). */
@@ -487,18 +474,13 @@ const NO_EVENT: EventInfo = { id: null, deliveryId: null, name: null, time: null
 export function decide(n: NormalizedEvent, policy: Policy, now: number): Decision {
   if (n.kind === "facts") return decideFacts(n.facts, policy, now, n.event);
   const type = n.resource?.type;
-  return {
-    verdict: n.kind === "ignored" ? "IGNORED" : "NEEDS_LOOKUP",
-    reason: n.reason,
+  const at: DecisionAt = {
     resource: n.kind === "ignored" ? null : n.resource,
     caller: n.caller,
-    findings: [],
-    actions: [],
     mode: type ? modeFor(policy, type) : policy.mode,
-    notes: [],
-    exemption: null,
     event: n.event,
   };
+  return decision(at, { verdict: n.kind === "ignored" ? "IGNORED" : "NEEDS_LOOKUP", reason: n.reason });
 }
 
 /**

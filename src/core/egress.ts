@@ -170,6 +170,26 @@ function describeDestination(destination: string): string {
   return destination;
 }
 
+/** A finding about one route of a subnet's table: the subnet, table, destination and target it names. */
+function routeFinding(
+  s: Extract<SubnetRoutes, { found: true }>,
+  r: RouteFact,
+  rule: EgressFinding["rule"],
+  message: string,
+  fix: string,
+): EgressFinding {
+  return {
+    rule,
+    severity: rule === "subnet-routes-to-internet" ? "high" : "medium",
+    subnet: s.subnet,
+    routeTable: s.routeTable,
+    destination: r.destination,
+    target: r.target,
+    message,
+    fix,
+  };
+}
+
 /**
  * Judges one subnet's routes. `approved` lists the targets the policy accepts as controlled egress
  * (an inspection VPC behind a transit gateway, a peering to a proxy VPC).
@@ -220,42 +240,39 @@ export function judgeSubnet(
       // A deleted NAT gateway never comes back; a detached internet gateway reattached, a stopped
       // instance started or a deleted attachment recreated with the same id turn the route on again.
       if (r.target.startsWith("nat-") || approved.has(r.target)) continue;
-      findings.push({
-        rule: "egress-unverifiable",
-        severity: "medium",
-        subnet: s.subnet,
-        routeTable: s.routeTable,
-        destination: r.destination,
-        target: r.target,
-        message: `${where}, a route that drops traffic today (blackhole) and carries it again once ${r.target} is back`,
-        fix: `Delete the blackhole route for ${r.destination} from route table ${s.routeTable}.`,
-      });
+      findings.push(
+        routeFinding(
+          s,
+          r,
+          "egress-unverifiable",
+          `${where}, a route that drops traffic today (blackhole) and carries it again once ${r.target} is back`,
+          `Delete the blackhole route for ${r.destination} from route table ${s.routeTable}.`,
+        ),
+      );
       continue;
     }
     if (kind === "internet") {
-      findings.push({
-        rule: "subnet-routes-to-internet",
-        severity: "high",
-        subnet: s.subnet,
-        routeTable: s.routeTable,
-        destination: r.destination,
-        target: r.target,
-        message: `${where}: the VPC does not keep the container off the internet`,
-        fix: `Use private subnets whose route table has no route to an internet, NAT or egress-only gateway (reach S3 through a gateway VPC endpoint), or remove the route for ${r.destination} from route table ${s.routeTable}.`,
-      });
+      findings.push(
+        routeFinding(
+          s,
+          r,
+          "subnet-routes-to-internet",
+          `${where}: the VPC does not keep the container off the internet`,
+          `Use private subnets whose route table has no route to an internet, NAT or egress-only gateway (reach S3 through a gateway VPC endpoint), or remove the route for ${r.destination} from route table ${s.routeTable}.`,
+        ),
+      );
     } else if (approved.has(r.target)) {
       approvedSeen.push(`${dest} to approved ${what} ${r.target}`);
     } else {
-      findings.push({
-        rule: "egress-unverifiable",
-        severity: "medium",
-        subnet: s.subnet,
-        routeTable: s.routeTable,
-        destination: r.destination,
-        target: r.target,
-        message: `${where}: where that traffic leaves the network cannot be verified from this account`,
-        fix: `If ${r.target} leads to controlled egress (an inspection VPC, a proxy), list it in the policy's approvedEgressTargets; otherwise remove the route for ${r.destination} from route table ${s.routeTable}.`,
-      });
+      findings.push(
+        routeFinding(
+          s,
+          r,
+          "egress-unverifiable",
+          `${where}: where that traffic leaves the network cannot be verified from this account`,
+          `If ${r.target} leads to controlled egress (an inspection VPC, a proxy), list it in the policy's approvedEgressTargets; otherwise remove the route for ${r.destination} from route table ${s.routeTable}.`,
+        ),
+      );
     }
   }
   const verdict: RouteVerdict = findings.some((f) => f.rule === "subnet-routes-to-internet")
