@@ -24,6 +24,7 @@ import { decide } from "../src/core/decide.js";
 import { normalizeEvent } from "../src/core/normalize.js";
 import { DEFAULT_POLICY } from "../src/core/policy.js";
 import { mapPool } from "../src/sweep/pool.js";
+import { benchAllTypes } from "./all-types.js";
 import { benchEgress } from "./egress.js";
 import { benchOrgScan } from "./org.js";
 import { benchSurfaces } from "./surfaces.js";
@@ -714,6 +715,9 @@ async function main() {
       const s = await benchSurfaces();
       rows.push(...s.rows);
       Object.assign(results, s.results);
+      const all = await benchAllTypes({ quick: QUICK });
+      rows.push(...all.rows);
+      Object.assign(results, all.results);
     });
   if (want("sweep"))
     await section("sweep", async () => {
