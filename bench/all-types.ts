@@ -6,13 +6,10 @@
  * `surfaces` section; alone: `NODE_NO_WARNINGS=1 tsx bench/all-types.ts [--quick]`.
  */
 import { pathToFileURL } from "node:url";
-import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { type Emulator, startEmulator } from "../scripts/emulator.js";
 import {
   AlertInbox,
-  clientConfig,
   clients,
-  countCalls,
   Fixtures,
   inlineMonitoring,
   type MonitoringKind,
@@ -21,12 +18,10 @@ import {
   PYTORCH_IMAGE,
 } from "../scripts/local-aws.js";
 import { SageMakerLister } from "../src/adapters/sagemaker-list.js";
-import { loadSweepConfig } from "../src/app/config-sweep.js";
-import { RESOURCE_TYPE_NAMES, type ResourceType } from "../src/core/resource-types.js";
+import { RESOURCE_TYPE_NAMES, RESOURCE_TYPES, type ResourceType } from "../src/core/resource-types.js";
 import { mapPool } from "../src/sweep/pool.js";
 import { Sweeper } from "../src/sweep/sweep.js";
-import { createSweepRuntime } from "../src/wiring/sweep-runtime.js";
-import type { Row } from "./sweep.js";
+import { countedSweepRuntime, type Row } from "./sweep.js";
 
 /** Issue 12: a read-only scan makes at most 1.15 AWS calls per resource, all services counted. */
 export const SCAN_CALLS_PER_RESOURCE_BUDGET = 1.15;
@@ -197,20 +192,8 @@ export async function benchAllTypes(opts: {
     });
     log(`  created ${created} in ${round((performance.now() - t0) / 1000, 1)} s`);
 
-    // The deployed client settings (adaptive retry), every call of every service counted by SDK middleware.
-    const sm = new SageMakerClient({ ...clientConfig(emu.endpoint, 8), retryMode: "adaptive" });
-    const calls: string[] = [];
-    countCalls([sm, aws.sns, aws.ec2, aws.ddb, aws.ct], calls);
     const inbox = await new AlertInbox(aws.sns, aws.sqs).create("bench-all-types-alerts");
-    const rt = createSweepRuntime({
-      log: { info() {}, warn: (m, e) => log(`${m} ${JSON.stringify(e)}`), error: (m) => log(m) },
-      config: loadSweepConfig({
-        AWS_REGION: "us-east-1",
-        GUARD_ALERT_TOPIC_ARN: inbox.topicArn,
-        GUARD_SWEEP_LOOKBACK_MINUTES: "0",
-      }),
-      clients: { sagemaker: sm, sns: aws.sns, ec2: aws.ec2, dynamodb: aws.ddb, cloudtrail: aws.ct },
-    });
+    const { sm, calls, rt } = countedSweepRuntime(emu.endpoint, aws, inbox.topicArn);
     const concurrency = rt.config.concurrency;
     const sweeper = new Sweeper(rt.enforcer.deps, new SageMakerLister(sm), { concurrency, trigger: "scan" });
 
@@ -230,7 +213,20 @@ export async function benchAllTypes(opts: {
         const mine = items.filter((x) => x.type === type);
         const verdicts: Record<string, number> = {};
         for (const x of mine) verdicts[x.verdict] = (verdicts[x.verdict] ?? 0) + 1;
-        return [type, { created: n, listed: mine.length, verdicts }];
+        // Its own operations (the List pages and the Describes of its type): shared calls (the record,
+        // route tables, a model or definition described for a consumer) are counted where they were made.
+        const { operation } = RESOURCE_TYPES[type].api.list;
+        const own = (byOperation[operation] ?? 0) + (byOperation[RESOURCE_TYPES[type].api.describe] ?? 0);
+        return [
+          type,
+          {
+            created: n,
+            listed: mine.length,
+            verdicts,
+            ownCalls: own,
+            ownCallsPerResource: round(own / Math.max(1, mine.length), 3),
+          },
+        ];
       }),
     );
     const perResource = calls.length / Math.max(1, items.length);
