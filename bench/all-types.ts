@@ -89,6 +89,15 @@ const MAKERS: Record<
     stage: 0,
     make: (a, i, open) => a.fx.compilationJob(`all-neo-${i}`, { vpc: [open ? a.publicSubnet : a.privateSubnet] }),
   },
+  "labeling-job": {
+    stage: 0,
+    // A new labeling job is Initializing; the running-only listing (StatusEquals InProgress) sees it once
+    // its first data objects are out.
+    make: async (a, i, open) => {
+      await a.fx.labelingJob(`all-label-${i}`, { vpc: [open ? a.publicSubnet : a.privateSubnet] });
+      await a.emu.setJobStatus("labeling-job", `all-label-${i}`, "InProgress");
+    },
+  },
   "optimization-job": {
     stage: 0,
     make: (a, i, open) => a.fx.optimizationJob(`all-opt-${i}`, open ? {} : { vpc: [a.privateSubnet] }),

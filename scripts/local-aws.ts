@@ -25,6 +25,7 @@ import {
   CreateHyperParameterTuningJobCommand,
   CreateInferenceComponentCommand,
   CreateInferenceRecommendationsJobCommand,
+  CreateLabelingJobCommand,
   CreateModelBiasJobDefinitionCommand,
   CreateModelCommand,
   CreateModelExplainabilityJobDefinitionCommand,
@@ -444,6 +445,37 @@ export class Fixtures {
       }),
     );
     return out.JobArn as string;
+  }
+
+  /** A Ground Truth labeling job with automated data labeling (AWS's algorithm), its jobs in `o.vpc` when given. */
+  async labelingJob(name: string, o: Pick<Isolation, "vpc"> = {}) {
+    const vpc = vpcConfig(o.vpc);
+    const out = await this.sm.send(
+      new CreateLabelingJobCommand({
+        LabelingJobName: name,
+        LabelAttributeName: "label",
+        RoleArn: ROLE,
+        InputConfig: { DataSource: { S3DataSource: { ManifestS3Uri: "s3://labels/manifest.jsonl" } } },
+        OutputConfig: { S3OutputPath: "s3://labels/out/" },
+        LabelingJobAlgorithmsConfig: {
+          LabelingJobAlgorithmSpecificationArn: `arn:aws:sagemaker:${REGION}:027400017018:labeling-job-algorithm-specification/image-classification`,
+          ...(vpc ? { LabelingJobResourceConfig: { VpcConfig: vpc } } : {}),
+        },
+        HumanTaskConfig: {
+          WorkteamArn: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:workteam/private-crowd/labelers`,
+          UiConfig: { UiTemplateS3Uri: "s3://labels/template.liquid" },
+          PreHumanTaskLambdaArn: `arn:aws:lambda:${REGION}:432418664414:function:PRE-ImageMultiClass`,
+          TaskTitle: "Label the image",
+          TaskDescription: "Choose the class",
+          NumberOfHumanWorkersPerDataObject: 1,
+          TaskTimeLimitInSeconds: 300,
+          AnnotationConsolidationConfig: {
+            AnnotationConsolidationLambdaArn: `arn:aws:lambda:${REGION}:432418664414:function:ACS-ImageMultiClass`,
+          },
+        },
+      }),
+    );
+    return out.LabelingJobArn as string;
   }
 
   async tags(arn: string): Promise<Record<string, string>> {
