@@ -8,6 +8,8 @@ import { createSageMakerClient } from "../../adapters/sagemaker.js";
 import { SageMakerLister } from "../../adapters/sagemaker-list.js";
 import { configFrom, DEFAULT_RECORD_TABLE } from "../../app/config.js";
 import { DEFAULT_POLICY, policyFromObject } from "../../core/policy.js";
+import { loadOrgConfig, type OrgConfig } from "../../org/config.js";
+import { type FindingsTarget, sweepFindings } from "../../org/security-hub.js";
 import { buildReport, renderHtml, renderJson, renderTable, type ScanReport } from "../../report/index.js";
 import { SWEEP_TYPES, Sweeper, type SweptResource } from "../../sweep/sweep.js";
 import { createRuntime } from "../../wiring/runtime.js";
@@ -31,6 +33,7 @@ interface ScanArgs {
   concurrency: number;
   includeFinished: boolean;
   policy: string | undefined;
+  securityHub: boolean;
 }
 
 function parse(argv: string[], env: NodeJS.ProcessEnv): ScanArgs {
@@ -46,6 +49,7 @@ function parse(argv: string[], env: NodeJS.ProcessEnv): ScanArgs {
       concurrency: { type: "string", default: "4" },
       "include-finished": { type: "boolean", default: false },
       policy: { type: "string" },
+      "security-hub": { type: "boolean", default: false },
     },
   });
   if (positionals.length) throw new CliError(`scan takes no positional arguments (got ${positionals.join(" ")})`);
@@ -70,6 +74,7 @@ function parse(argv: string[], env: NodeJS.ProcessEnv): ScanArgs {
     concurrency,
     includeFinished: values["include-finished"] ?? false,
     policy: values.policy,
+    securityHub: values["security-hub"] ?? false,
   };
 }
 
@@ -130,6 +135,25 @@ function parseJson(text: string): unknown {
   }
 }
 
+/**
+ * Security Hub in the caller's account and home region, for `--security-hub`: the product is the one
+ * the guard's functions import under (GUARD_SECURITY_HUB_PRODUCT_ARN or the account's default product),
+ * so a scan's finding and an event's finding for the same incarnation and rule are one finding.
+ */
+export async function securityHubFor(env: NodeJS.ProcessEnv, account: string, region: string): Promise<FindingsTarget> {
+  let org: OrgConfig;
+  try {
+    org = loadOrgConfig({ ...env, GUARD_SECURITY_HUB: "true" }, { account, region });
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  const { createSecurityHubClient, SecurityHubAdapter } = await import("../../adapters/securityhub.js");
+  return {
+    productArn: (org.securityHub as { productArn: string }).productArn,
+    port: new SecurityHubAdapter(createSecurityHubClient({ region })),
+  };
+}
+
 export function progressBar(label: string): SingleBar | null {
   if (!process.stderr.isTTY) return null;
   return new SingleBar({
@@ -150,12 +174,23 @@ export async function confirm(question: string): Promise<boolean> {
   }
 }
 
+async function callerAccount(region: string): Promise<string> {
+  const { createStsClient, StsAdapter } = await import("../../adapters/sts.js");
+  try {
+    return await new StsAdapter(createStsClient({ region })).callerAccount();
+  } catch (e) {
+    throw new CliError(`cannot tell which account these credentials belong to: ${(e as Error).message}`, 3);
+  }
+}
+
 /**
  * `isolation-guard scan [--region r ...] [--format table|json|html] [--out <file>] [--fix [--yes]]
- * [--concurrency n] [--include-finished] [--policy <file>]`: the isolation posture of the account in
+ * [--concurrency n] [--include-finished] [--policy <file>] [--security-hub]`: the isolation posture of the account in
  * each region, decided by the event path's code. Exit 0 the scan completed and found no violation,
  * 1 it found violations (also when `--fix` then remedied them: the report says what was done),
  * 2 bad arguments or configuration, 3 the scan is incomplete (some resources could not be examined).
+ * `--security-hub` also imports each decision into this account's Security Hub (ACTIVE violations; with
+ * `--fix`, resolved after the remedy), as the event path does; without it a scan changes nothing.
  */
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   if (argv.includes("--org")) return (await import("./scan-org.js")).run(argv, env);
@@ -174,8 +209,15 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const items: SweptResource[] = [];
   const errors: { resource: string; message: string }[] = [];
   const sweepers: Sweeper[] = [];
+  const hub = args.securityHub
+    ? await securityHubFor(env, first.deps.self.account || (await callerAccount(first.region)), first.region)
+    : null;
   for (const r of regions) {
-    const sweeper = new Sweeper(r.deps, r.lister, { concurrency: args.concurrency, trigger: "scan" });
+    const sweeper = new Sweeper(r.deps, r.lister, {
+      concurrency: args.concurrency,
+      trigger: "scan",
+      findings: hub ? sweepFindings(hub) : undefined,
+    });
     sweepers.push(sweeper);
     if (process.stderr.isTTY) process.stderr.write(`listing SageMaker resources in ${r.region} ...\n`);
     const listed = await sweeper.list(SWEEP_TYPES, filter);

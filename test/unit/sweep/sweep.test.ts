@@ -1,4 +1,5 @@
-import { runSweep, Sweeper, SweepIncompleteError } from "../../../src/sweep/sweep.js";
+import { Sweeper, SweepIncompleteError } from "../../../src/sweep/sweep.js";
+import { runSweep } from "../../../src/sweep/units.js";
 import { arnOf, depsWith, FakeAlerts, FakeSageMaker, MemoryRecord, NOW } from "../../support/fakes.js";
 
 describe("Sweeper.examine", () => {
