@@ -119,7 +119,9 @@ export async function sweepUnits(targets: readonly UnitTarget[], o: SweepUnitsOp
     },
     stop,
   );
-  return results.map(
+  // Array.from, not map: the units never started are holes in mapPool's result, which map would skip.
+  return Array.from(
+    results,
     (r, i) =>
       r ?? {
         ...(targets[i] as UnitTarget),

@@ -3,8 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DescribeTrainingJobCommand } from "@aws-sdk/client-sagemaker";
+import { GetFindingsCommand, SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { createLocalOrg, type LocalMember } from "../../scripts/local-org.js";
-import { AlertInbox, type clients, emulatorEnv } from "../support/aws.js";
+import { AlertInbox, clientConfig, type clients, emulatorEnv } from "../support/aws.js";
 import { type Emulator, useEmulator } from "../support/emulator.js";
 
 const BIN = join(import.meta.dirname, "../../bin/isolation-guard.js");
@@ -187,5 +188,30 @@ describe("isolation-guard scan --org", () => {
       expect(job.TrainingJobStatus).toBe("Stopped");
     }
     expect(await inbox.drain()).toHaveLength(3);
+  });
+
+  it("writes Security Hub findings only with --security-hub; --fix resolves the same findings", async () => {
+    const hub = new SecurityHubClient(clientConfig(emu.endpoint));
+    const findings = async () => (await hub.send(new GetFindingsCommand({}))).Findings ?? [];
+    const inbox = await new AlertInbox(aws.sns, aws.sqs).create("org-scan-hub-alerts");
+    const base = ["--role-name", "IsolationGuardMember", "--regions", "us-east-1", "--format", "json"];
+
+    const plain = await scan(base);
+    const none = await findings();
+    const reported = await scan([...base, "--security-hub"]);
+    const active = await findings();
+    const fixed = await scan([...base, "--security-hub", "--fix", "--yes"], {
+      GUARD_ALERT_TOPIC_ARN: inbox.topicArn,
+      GUARD_SETTLE_MS: "0",
+    });
+    const after = await findings();
+
+    expect([plain.status, reported.status, fixed.status]).toEqual([1, 1, 1]);
+    expect(none).toEqual([]);
+    expect(active.map((f) => [f.AwsAccountId, f.RecordState]).sort()).toEqual(
+      members.map((m) => [m.id, "ACTIVE"]).sort(),
+    );
+    expect(active.every((f) => f.GeneratorId === "isolation-guard/network-isolation-disabled")).toBe(true);
+    expect(after.map((f) => [f.Id, f.RecordState]).sort()).toEqual(active.map((f) => [f.Id, "ARCHIVED"]).sort());
   });
 });
