@@ -5,6 +5,7 @@ import {
   OrganizationsClient,
 } from "@aws-sdk/client-organizations";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { ACCOUNT, clientConfig, Fixtures } from "./local-aws.js";
 
@@ -15,6 +16,8 @@ export interface LocalMember {
   /** SageMaker in that account, in `region`, with the credentials of a role assumed there. */
   sm(region: string): SageMakerClient;
   fx(region: string): Fixtures;
+  /** Security Hub in that account and region (where the guard imports its findings about the account). */
+  hub(region: string): SecurityHubClient;
 }
 
 /**
@@ -54,7 +57,13 @@ export async function createLocalOrg(endpoint: string, names: string[]) {
       }
       return client;
     };
-    members.push({ id, name, sm, fx: (region) => new Fixtures(sm(region)) });
+    members.push({
+      id,
+      name,
+      sm,
+      fx: (region) => new Fixtures(sm(region)),
+      hub: (region) => new SecurityHubClient({ ...base, region, credentials }),
+    });
   }
   return { central: ACCOUNT, members, organizations, sts };
 }

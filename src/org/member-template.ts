@@ -181,6 +181,25 @@ export function memberTemplate(o: MemberTemplateOptions): Record<string, unknown
                     Condition: { StringEquals: { "aws:RequestedRegion": { Ref: "Regions" } } },
                   },
                   {
+                    Sid: "FindingsInThisAccount",
+                    Effect: "Allow",
+                    // With securityHub on, the central guard imports a member resource's finding in the member
+                    // account: BatchImportFindings must be called by the finding's AwsAccountId
+                    // (Security Hub User Guide, "Using BatchImportFindings"); only under its own default product.
+                    Action: "securityhub:BatchImportFindings",
+                    Resource: sub(
+                      "arn:{AWS::Partition}:securityhub:*:{AWS::AccountId}:product/{AWS::AccountId}/default",
+                    ),
+                    Condition: { StringEquals: { "aws:RequestedRegion": { Ref: "Regions" } } },
+                  },
+                  {
+                    Sid: "ReadBackOwnFindings",
+                    Effect: "Allow",
+                    Action: "securityhub:GetFindings",
+                    Resource: sub("arn:{AWS::Partition}:securityhub:*:{AWS::AccountId}:hub/default"),
+                    Condition: { StringEquals: { "aws:RequestedRegion": { Ref: "Regions" } } },
+                  },
+                  {
                     Sid: "DeleteAutoScaledEndpoints",
                     Effect: "Allow",
                     // Deleting an auto-scaled endpoint deregisters its scalable targets with the caller's

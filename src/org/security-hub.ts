@@ -175,10 +175,24 @@ export async function publishFindings(
   return out.length;
 }
 
-/** Where findings go: the central account's Security Hub and the product they are imported under. */
+/** Where findings go: a Security Hub (one account, one region) and the product they are imported under. */
 export interface FindingsTarget {
   port: FindingsPort;
   productArn: string;
+}
+
+/**
+ * The Security Hub a resource's findings go to: that of the resource's own account and region.
+ * BatchImportFindings must be called by the account the finding names in `AwsAccountId` (or an
+ * allow-listed partner), so a member account's finding is imported there, through the member role;
+ * the organization's Security Hub delegated administrator then sees it with every other finding
+ * (docs.aws.amazon.com/securityhub/latest/userguide/finding-update-batchimportfindings.html).
+ */
+export type FindingsRouter = (account: string, region: string) => FindingsTarget;
+
+/** The account's default product in a region: custom findings need no registered integration. */
+export function defaultProductArn(account: string, region: string, partition = "aws"): string {
+  return `arn:${partition}:securityhub:${region}:${account}:product/${account}/default`;
 }
 
 /**
@@ -206,11 +220,11 @@ export async function mirrorDecision(
  * as the event path, the incarnation from the sweep's own Describe, so an event's finding and a
  * sweep's for the same incarnation and rule are one finding.
  *
- * @example new Sweeper(deps, lister, { concurrency: 4, trigger: "sweep", findings: sweepFindings(target) });
+ * @example new Sweeper(deps, lister, { concurrency: 4, trigger: "sweep", findings: sweepFindings(route) });
  */
-export function sweepFindings(target: FindingsTarget): (outcome: HandleOutcome, deps: EnforcerDeps) => Promise<void> {
+export function sweepFindings(route: FindingsRouter): (outcome: HandleOutcome, deps: EnforcerDeps) => Promise<void> {
   return async (outcome, deps) => {
-    await mirrorDecision(target, outcome, {
+    await mirrorDecision(route(deps.self.account, deps.self.region), outcome, {
       now: deps.now(),
       createdAt: outcome.recorded?.incarnation.createdAt ?? outcome.described?.createdAt ?? null,
       accountName: deps.alertRendering?.accountName ?? null,

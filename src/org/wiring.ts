@@ -1,51 +1,81 @@
 import type { OrganizationsClient } from "@aws-sdk/client-organizations";
 import type { SageMakerClient, SageMakerClientConfig } from "@aws-sdk/client-sagemaker";
-import type { SecurityHubClient } from "@aws-sdk/client-securityhub";
+import type { SecurityHubClient, SecurityHubClientConfig } from "@aws-sdk/client-securityhub";
 import type { STSClient } from "@aws-sdk/client-sts";
 import { createOrganizationsClient, OrganizationsAdapter } from "../adapters/organizations.js";
 import { createSageMakerClient, SageMakerAdapter } from "../adapters/sagemaker.js";
-import { SageMakerLister } from "../adapters/sagemaker-list.js";
 import { createStsClient, StsAdapter } from "../adapters/sts.js";
 import type { EnforcerDeps, HandleOutcome } from "../app/enforce.js";
 import { handleEvent } from "../app/enforce.js";
 import type { SageMakerPort } from "../app/ports.js";
-import { type RunSweepOptions, runSweep, runSweepOver, type SweepSummary } from "../sweep/units.js";
+import { partitionOf } from "../core/arn.js";
 import type { OrgConfig } from "./config.js";
 import { handleOrgEvent, type OrgOutcome, type OrgScope } from "./enforce-org.js";
 import { MemberAccess } from "./member-access.js";
 import { OrgMembership } from "./membership.js";
+import type { MemberCredentials } from "./ports.js";
 import { RecordingPort } from "./recording-port.js";
-import { type FindingsPort, type FindingsTarget, mirrorDecision, sweepFindings } from "./security-hub.js";
+import {
+  defaultProductArn,
+  type FindingsPort,
+  type FindingsRouter,
+  type FindingsTarget,
+  mirrorDecision,
+} from "./security-hub.js";
 
 /** Clients the organization wiring builds itself unless given (tests point them at the emulator). */
 export interface OrgClients {
   sts?: STSClient;
   organizations?: OrganizationsClient;
+  /** Security Hub of the home account and region. */
   securityHub?: SecurityHubClient;
+  /** Base config of the Security Hub clients built per account and region (endpoint, ...). */
+  securityHubConfig?: SecurityHubClientConfig;
   /** Base config of the SageMaker clients built per member account and region (endpoint, ...). */
   sagemakerConfig?: SageMakerClientConfig;
 }
 
 /**
- * Security Hub in the home account and region, its adapter loaded on first use (a compliant resource's
- * event never loads the client), or `null` when `securityHub` is off.
+ * Security Hub per account and region (`FindingsRouter`), each adapter loaded on first use (a compliant
+ * resource's event never loads the client), or `null` when `securityHub` is off. The home account and
+ * region use the guard's own credentials and `GUARD_SECURITY_HUB_PRODUCT_ARN`; another region of the
+ * home account its own credentials; a member account the member role's (`credentialsFor`).
  */
-export function securityHubTarget(org: OrgConfig, region: string, client?: SecurityHubClient): FindingsTarget | null {
-  if (!org.securityHub) return null;
-  let ready: Promise<FindingsPort> | null = null;
-  const get = () => {
-    ready ??= import("../adapters/securityhub.js").then(
-      ({ createSecurityHubClient, SecurityHubAdapter }) =>
-        new SecurityHubAdapter(client ?? createSecurityHubClient({ region })),
-    );
-    return ready;
-  };
-  return {
-    productArn: org.securityHub.productArn,
-    port: {
-      findingsOf: async (arn, product) => (await get()).findingsOf(arn, product),
-      importFindings: async (findings) => (await get()).importFindings(findings),
-    },
+export function securityHubRouter(
+  org: OrgConfig,
+  home: { account: string; region: string },
+  clients: Pick<OrgClients, "securityHub" | "securityHubConfig">,
+  credentialsFor: ((account: string, region: string) => Promise<MemberCredentials>) | null,
+): FindingsRouter | null {
+  const settings = org.securityHub;
+  if (!settings) return null;
+  const targets = new Map<string, FindingsTarget>();
+  return (account, region) => {
+    const key = `${account}|${region}`;
+    let target = targets.get(key);
+    if (target) return target;
+    const atHome = account === home.account && region === home.region;
+    let ready: Promise<FindingsPort> | null = null;
+    const get = () => {
+      ready ??= import("../adapters/securityhub.js").then(({ createSecurityHubClient, SecurityHubAdapter }) => {
+        if (atHome && clients.securityHub) return new SecurityHubAdapter(clients.securityHub);
+        const credentials =
+          account !== home.account && credentialsFor ? () => credentialsFor(account, region) : undefined;
+        return new SecurityHubAdapter(
+          createSecurityHubClient({ ...clients.securityHubConfig, region, ...(credentials ? { credentials } : {}) }),
+        );
+      });
+      return ready;
+    };
+    target = {
+      productArn: atHome ? settings.productArn : defaultProductArn(account, region, partitionOf(region)),
+      port: {
+        findingsOf: async (arn, product) => (await get()).findingsOf(arn, product),
+        importFindings: async (findings) => (await get()).importFindings(findings),
+      },
+    };
+    targets.set(key, target);
+    return target;
   };
 }
 
@@ -102,55 +132,6 @@ export function createOrgScope(
 }
 
 /**
- * The central shape's scheduled sweep: every account the enforcer would act in (the organization's
- * ACTIVE accounts, or the allow-list) x every region of `GUARD_REGIONS`, each through the member role
- * (the credentials cache the event path uses; the guard's own account with its own credentials), swept
- * by `runSweepOver`, the code `scan --org` runs. An account whose role cannot be assumed is reported in
- * the summary and fails the sweep (its error alarm), never skipped in silence. With Security Hub on,
- * every decision is mirrored there as on the event path.
- *
- * @example const sweep = createOrgSweep(org, deps, client, {}); await sweep({ concurrency: 4, unitConcurrency: 4, lookbackMinutes: 35 });
- */
-export function createOrgSweep(
-  org: OrgConfig,
-  deps: EnforcerDeps,
-  homeClient: SageMakerClient,
-  clients: OrgClients = {},
-): (options: RunSweepOptions) => Promise<SweepSummary> {
-  const hub = securityHubTarget(org, deps.self.region, clients.securityHub);
-  const findings = hub ? sweepFindings(hub) : undefined;
-  if (!org.memberRoleName) {
-    const lister = new SageMakerLister(homeClient);
-    return (options) => runSweep(deps, lister, { ...options, findings });
-  }
-  const scope = createOrgScope(org, { ...deps.self, sagemaker: deps.sagemaker, client: homeClient }, clients, deps.now);
-  return async (options) => {
-    // A failed ListAccounts fails the whole sweep (logged by the handler, the error alarm fires).
-    const accounts = await scope.membership.activeAccounts();
-    const targets = accounts.flatMap((a) => scope.regions.map((region) => ({ account: a.id, region })));
-    return runSweepOver(
-      deps,
-      targets,
-      async (account, region) => {
-        // Assumed first, so a refused role is this unit's reason ("cannot assume ...") rather than N listing errors.
-        if (account !== deps.self.account) await scope.access?.credentials(account, region);
-        const client = scope.clientFor(account, region);
-        return {
-          deps: {
-            ...deps,
-            sagemaker: await scope.sagemakerFor(account, region),
-            self: { account, region },
-            alertRendering: { ...deps.alertRendering, accountName: scope.membership.nameOf(account) },
-          },
-          lister: new SageMakerLister(client),
-        };
-      },
-      { ...options, findings },
-    );
-  };
-}
-
-/**
  * The event handler of a central guard (GUARD_MEMBER_ROLE_NAME set) and/or one that reports to
  * Security Hub: membership and region checked first, then the single-account path in the member
  * account, then (after the remedy, off its critical path) the Security Hub findings.
@@ -162,7 +143,8 @@ export function createOrgHandler(
 ): (event: unknown) => Promise<HandleOutcome> {
   const home = { ...deps.self, sagemaker: deps.sagemaker };
   const scope = org.memberRoleName ? createOrgScope(org, home, clients, deps.now) : null;
-  const hub = securityHubTarget(org, deps.self.region, clients.securityHub);
+  const access = scope?.access ?? null;
+  const hub = securityHubRouter(org, deps.self, clients, access ? (a, r) => access.credentials(a, r) : null);
   return async (event) => {
     // Per event: remembers what Describe said about the resource (its incarnation, for Security Hub).
     let port: RecordingPort | null = null;
@@ -193,7 +175,7 @@ export function createOrgHandler(
         await p.describe(r.type, r.name);
         createdAt = p.createdAt(r.type, r.name);
       }
-      await mirrorDecision(hub, outcome, {
+      await mirrorDecision(hub(r.account, r.region), outcome, {
         now: deps.now(),
         createdAt,
         accountName: outcome.account?.name ?? null,

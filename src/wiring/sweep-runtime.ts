@@ -44,7 +44,9 @@ export function createSweepRuntime(options: {
         stopWhen: remainingMs ? () => remainingMs() < 20_000 : undefined,
       };
       if (!org || !needsOrgWiring(org)) return runSweep(enforcer.deps, lister, run);
-      orgSweep ??= import("../org/wiring.js").then((m) => m.createOrgSweep(org, enforcer.deps, sagemaker, options.org));
+      orgSweep ??= import("../org/sweep-wiring.js").then((m) =>
+        m.createOrgSweep(org, enforcer.deps, sagemaker, options.org),
+      );
       return (await orgSweep)(run);
     },
   };

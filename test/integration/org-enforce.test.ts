@@ -55,6 +55,7 @@ function central(env: Record<string, string> = {}): Runtime {
         sts,
         organizations: new OrganizationsClient(clientConfig(emu.endpoint)),
         securityHub: new SecurityHubClient(clientConfig(emu.endpoint)),
+        securityHubConfig: clientConfig(emu.endpoint),
         sagemakerConfig: clientConfig(emu.endpoint),
       },
     },
@@ -170,12 +171,16 @@ describe("a central guard acting in the organization's accounts", () => {
 });
 
 describe("Security Hub findings", () => {
-  async function findings() {
+  /** Findings in the member account's Security Hub (BatchImportFindings must be called by the finding's account). */
+  async function findings(m: LocalMember, region = "us-east-1") {
+    return (await m.hub(region).send(new GetFindingsCommand({}))).Findings ?? [];
+  }
+  async function centralFindings() {
     const hub = new SecurityHubClient(clientConfig(emu.endpoint));
     return (await hub.send(new GetFindingsCommand({}))).Findings ?? [];
   }
 
-  it("imports one finding per resource and rule in the central account, resolved after the stop, never duplicated", async () => {
+  it("imports one finding per resource and rule in the member account, resolved after the stop, never duplicated", async () => {
     const m = member(0);
     const arn = await m.fx("us-east-1").trainingJob("hub-job");
     const event = inAccount(sampleFor("CreateTrainingJob.no-isolation.json", "hub-job", arn), m.id, "us-east-1");
@@ -184,10 +189,10 @@ describe("Security Hub findings", () => {
     await rt.handle(event);
     await rt.handle(event);
 
-    const all = await findings();
+    const all = await findings(m);
     expect(all).toHaveLength(1);
     expect(all[0]).toMatchObject({
-      ProductArn: "arn:aws:securityhub:us-east-1:123456789012:product/123456789012/default",
+      ProductArn: `arn:aws:securityhub:us-east-1:${m.id}:product/${m.id}/default`,
       AwsAccountId: m.id,
       GeneratorId: "isolation-guard/network-isolation-disabled",
       RecordState: "ARCHIVED",
@@ -196,6 +201,8 @@ describe("Security Hub findings", () => {
       Resources: [expect.objectContaining({ Id: arn })],
     });
     expect(all[0]?.Remediation?.Recommendation?.Url).toContain("console.aws.amazon.com/sagemaker");
+    // Nothing about the member account is imported by the central account itself (AWS would refuse it).
+    expect(await centralFindings()).toEqual([]);
   });
 
   it("keeps an audit-mode violation ACTIVE (NEW), one finding across deliveries", async () => {
@@ -209,7 +216,7 @@ describe("Security Hub findings", () => {
 
     // (A later compliant decision archiving it is covered in test/unit/org/org.test.ts: a job's isolation
     // cannot change in place, so the emulator cannot show it for one job.)
-    expect((await findings()).map((f) => [f.RecordState, f.Workflow?.Status, f.AwsAccountId])).toEqual([
+    expect((await findings(m)).map((f) => [f.RecordState, f.Workflow?.Status, f.AwsAccountId])).toEqual([
       ["ACTIVE", "NEW", m.id],
     ]);
   });

@@ -49,6 +49,7 @@ const orgClients = () => ({
   sts: new STSClient(clientConfig(emu.endpoint)),
   organizations: new OrganizationsClient(clientConfig(emu.endpoint)),
   securityHub: new SecurityHubClient(clientConfig(emu.endpoint)),
+  securityHubConfig: clientConfig(emu.endpoint),
   sagemakerConfig: clientConfig(emu.endpoint),
 });
 
@@ -68,9 +69,9 @@ function centralSweep(extra: Record<string, string> = {}) {
   });
 }
 
-async function findings() {
-  const hub = new SecurityHubClient(clientConfig(emu.endpoint));
-  return (await hub.send(new GetFindingsCommand({}))).Findings ?? [];
+/** Findings in a member account's Security Hub (where the guard imports those about it). */
+async function findings(m: LocalMember) {
+  return (await m.hub("us-east-1").send(new GetFindingsCommand({}))).Findings ?? [];
 }
 
 describe("the central shape's scheduled sweep", () => {
@@ -152,11 +153,11 @@ describe("Security Hub findings from the sweep", () => {
     const audit = { GUARD_SECURITY_HUB: "true", GUARD_MODE: "audit", GUARD_REGIONS: "us-east-1" };
 
     await centralSweep(audit).sweep();
-    const first = await findings();
+    const first = await findings(m);
     await centralSweep(audit).sweep();
-    const second = await findings();
+    const second = await findings(m);
     await centralSweep({ ...audit, GUARD_MODE: "enforce" }).sweep();
-    const fixed = await findings();
+    const fixed = await findings(m);
 
     expect(first.map((f) => [f.Resources?.[0]?.Id, f.AwsAccountId, f.RecordState, f.Workflow?.Status])).toEqual([
       [arn, m.id, "ACTIVE", "NEW"],
@@ -184,12 +185,12 @@ describe("Security Hub findings from the sweep", () => {
     await enforcer.handle(
       inAccount(sampleFor("CreateTrainingJob.no-isolation.json", "hub-event-job", arn), m.id, "us-east-1"),
     );
-    const fromEvent = await findings();
+    const fromEvent = await findings(m);
 
     await centralSweep({ ...audit, GUARD_MODE: "enforce" }).sweep();
 
     expect(fromEvent.map((f) => f.RecordState)).toEqual(["ACTIVE"]);
-    expect((await findings()).map((f) => [f.Id, f.RecordState])).toEqual([[fromEvent[0]?.Id, "ARCHIVED"]]);
+    expect((await findings(m)).map((f) => [f.Id, f.RecordState])).toEqual([[fromEvent[0]?.Id, "ARCHIVED"]]);
     expect(fromEvent[0]?.Id).toContain(arn);
   });
 });

@@ -191,8 +191,12 @@ describe("isolation-guard scan --org", () => {
   });
 
   it("writes Security Hub findings only with --security-hub; --fix resolves the same findings", async () => {
-    const hub = new SecurityHubClient(clientConfig(emu.endpoint));
-    const findings = async () => (await hub.send(new GetFindingsCommand({}))).Findings ?? [];
+    const central = new SecurityHubClient(clientConfig(emu.endpoint));
+    // Each member's findings are in its own Security Hub (imported through the member role).
+    const findings = async () => {
+      const all = await Promise.all(members.map((m) => m.hub("us-east-1").send(new GetFindingsCommand({}))));
+      return all.flatMap((o) => o.Findings ?? []);
+    };
     const inbox = await new AlertInbox(aws.sns, aws.sqs).create("org-scan-hub-alerts");
     const base = ["--role-name", "IsolationGuardMember", "--regions", "us-east-1", "--format", "json"];
 
@@ -213,5 +217,6 @@ describe("isolation-guard scan --org", () => {
     );
     expect(active.every((f) => f.GeneratorId === "isolation-guard/network-isolation-disabled")).toBe(true);
     expect(after.map((f) => [f.Id, f.RecordState]).sort()).toEqual(active.map((f) => [f.Id, "ARCHIVED"]).sort());
+    expect((await central.send(new GetFindingsCommand({}))).Findings ?? []).toEqual([]);
   });
 });

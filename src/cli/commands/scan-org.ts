@@ -165,7 +165,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   }
 
   const access = new MemberAccess(sts, args.roleName, Date.now, "isolation-guard-scan");
-  const hub = args.securityHub ? await securityHubFor(env, self, home) : null;
+  const hub = args.securityHub
+    ? await securityHubFor(env, { account: self, region: home }, (a, r) => access.credentials(a, r))
+    : null;
   const pairs = accounts.flatMap((a) => args.regions.map((region) => ({ account: a.id, region })));
   const bar = progressBar(`scanning ${accounts.length} accounts x ${args.regions.length} regions`);
   bar?.start(pairs.length, 0);

@@ -9,7 +9,8 @@ import { SageMakerLister } from "../../adapters/sagemaker-list.js";
 import { configFrom, DEFAULT_RECORD_TABLE } from "../../app/config.js";
 import { DEFAULT_POLICY, policyFromObject } from "../../core/policy.js";
 import { loadOrgConfig, type OrgConfig } from "../../org/config.js";
-import { type FindingsTarget, sweepFindings } from "../../org/security-hub.js";
+import type { MemberCredentials } from "../../org/ports.js";
+import { type FindingsRouter, sweepFindings } from "../../org/security-hub.js";
 import { buildReport, renderHtml, renderJson, renderTable, type ScanReport } from "../../report/index.js";
 import { SWEEP_TYPES, Sweeper, type SweptResource } from "../../sweep/sweep.js";
 import { createRuntime } from "../../wiring/runtime.js";
@@ -136,22 +137,25 @@ function parseJson(text: string): unknown {
 }
 
 /**
- * Security Hub in the caller's account and home region, for `--security-hub`: the product is the one
- * the guard's functions import under (GUARD_SECURITY_HUB_PRODUCT_ARN or the account's default product),
- * so a scan's finding and an event's finding for the same incarnation and rule are one finding.
+ * Security Hub for `--security-hub`, per account and region: each finding is imported in the account and
+ * region of its resource (BatchImportFindings must be called by the finding's account), under the
+ * product the guard's functions use there (GUARD_SECURITY_HUB_PRODUCT_ARN at home, else the account's
+ * default product), so a scan's finding and an event's for the same incarnation and rule are one finding.
+ * `credentialsFor` reaches member accounts (`scan --org`: the member role).
  */
-export async function securityHubFor(env: NodeJS.ProcessEnv, account: string, region: string): Promise<FindingsTarget> {
+export async function securityHubFor(
+  env: NodeJS.ProcessEnv,
+  home: { account: string; region: string },
+  credentialsFor: ((account: string, region: string) => Promise<MemberCredentials>) | null = null,
+): Promise<FindingsRouter> {
   let org: OrgConfig;
   try {
-    org = loadOrgConfig({ ...env, GUARD_SECURITY_HUB: "true" }, { account, region });
+    org = loadOrgConfig({ ...env, GUARD_SECURITY_HUB: "true" }, home);
   } catch (e) {
     throw new CliError((e as Error).message);
   }
-  const { createSecurityHubClient, SecurityHubAdapter } = await import("../../adapters/securityhub.js");
-  return {
-    productArn: (org.securityHub as { productArn: string }).productArn,
-    port: new SecurityHubAdapter(createSecurityHubClient({ region })),
-  };
+  const { securityHubRouter } = await import("../../org/wiring.js");
+  return securityHubRouter(org, home, {}, credentialsFor) as FindingsRouter;
 }
 
 export function progressBar(label: string): SingleBar | null {
@@ -210,7 +214,10 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const errors: { resource: string; message: string }[] = [];
   const sweepers: Sweeper[] = [];
   const hub = args.securityHub
-    ? await securityHubFor(env, first.deps.self.account || (await callerAccount(first.region)), first.region)
+    ? await securityHubFor(env, {
+        account: first.deps.self.account || (await callerAccount(first.region)),
+        region: first.region,
+      })
     : null;
   for (const r of regions) {
     const sweeper = new Sweeper(r.deps, r.lister, {

@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { GetFindingsCommand, SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { mockClient } from "aws-sdk-client-mock";
@@ -84,6 +85,9 @@ async function callsInMemberAccount(): Promise<Set<string>> {
     };
   });
   sns.onAnyCommand().resolves({ MessageId: "1" });
+  const hub = mockClient(SecurityHubClient);
+  hub.on(GetFindingsCommand).resolves({ Findings: [] });
+  hub.onAnyCommand().resolves({ FailedFindings: [] });
   for (const mode of ["enforce", "audit"]) {
     const rt = mockedRuntime(undefined, {
       env: {
@@ -91,6 +95,7 @@ async function callsInMemberAccount(): Promise<Set<string>> {
         GUARD_MODE: mode,
         GUARD_MEMBER_ROLE_NAME: "IsolationGuardMember",
         GUARD_MEMBER_ACCOUNTS: MEMBER,
+        GUARD_SECURITY_HUB: "true",
       },
     });
     for (const file of readdirSync(EVENTS_DIR).filter((f) => f.endsWith(".json") && f !== "expected.json")) {
@@ -112,12 +117,26 @@ async function callsInMemberAccount(): Promise<Set<string>> {
       );
     }
   }
-  const made = new Set(sm.calls().map((c) => `sagemaker:${c.args[0].constructor.name.replace(/Command$/, "")}`));
+  const made = new Set([
+    ...sm.calls().map((c) => `sagemaker:${c.args[0].constructor.name.replace(/Command$/, "")}`),
+    ...hub.calls().map((c) => `securityhub:${c.args[0].constructor.name.replace(/Command$/, "")}`),
+  ]);
+  // Every finding named the member account and was imported under its own default product.
+  const products = hub
+    .calls()
+    .flatMap((c) => (c.args[0].input as { Findings?: { ProductArn: string; AwsAccountId: string }[] }).Findings ?? [])
+    .map((f) => [f.AwsAccountId, f.ProductArn]);
+  if (
+    !products.length ||
+    products.some(([a, p]) => a !== MEMBER || p !== `arn:aws:securityhub:us-east-1:${MEMBER}:product/${MEMBER}/default`)
+  )
+    throw new Error(`findings not imported in the member account: ${JSON.stringify(products.slice(0, 3))}`);
   // The mocks answer before the SDK asks for credentials: that the calls were about the member account shows
   // they went through the member account's clients (the integration tests show the AssumeRole itself).
   const reached = sm.calls().some((c) => JSON.stringify(c.args[0].input).includes(MEMBER));
   sm.restore();
   sns.restore();
+  hub.restore();
   if (!reached) throw new Error("no call named the member account: the events did not reach it");
   return made;
 }
@@ -130,9 +149,11 @@ describe("the member account's remediation role", () => {
     expect(made).toContain("sagemaker:StopTrainingJob");
     expect(made).toContain("sagemaker:DeleteModel");
     expect(made).toContain("sagemaker:AddTags");
+    expect(made).toContain("securityhub:BatchImportFindings");
+    expect(made).toContain("securityhub:GetFindings");
   });
 
-  it("grants nothing beyond the resource table's describe/stop/delete, the tags, the listing and auto scaling's deregistration", () => {
+  it("grants nothing beyond the resource table's describe/stop/delete, the tags, the listing, auto scaling's deregistration and its own Security Hub findings", () => {
     const possible = new Set([
       ...Object.values(RESOURCE_TYPES).flatMap((t) =>
         [t.api.describe, t.api.stop, t.api.delete].filter(Boolean).map((op) => `sagemaker:${op}`),
@@ -140,6 +161,8 @@ describe("the member account's remediation role", () => {
       "sagemaker:AddTags",
       ...LIST_IAM_ACTIONS,
       "application-autoscaling:DeregisterScalableTarget",
+      "securityhub:BatchImportFindings",
+      "securityhub:GetFindings",
     ]);
     expect([...granted].filter((a) => !possible.has(a))).toEqual([]);
     expect([...granted].some((a) => a.includes("*"))).toBe(false);

@@ -266,7 +266,7 @@ describe("Security Hub from the sweep", () => {
       policy: { ...depsWith(sm).policy, mode: "audit" as const },
     };
     const h = hub(1);
-    const options = { concurrency: 1, lookbackMinutes: 0, findings: sweepFindings(h.target) };
+    const options = { concurrency: 1, lookbackMinutes: 0, findings: sweepFindings(() => h.target) };
 
     await expect(runSweep(deps, sm, options)).rejects.toThrow(/1 failures/);
     expect(h.stored.size).toBe(0);
@@ -305,7 +305,7 @@ describe("Security Hub from the sweep", () => {
     const withHub = await runSweep(depsWith(sm, new FakeAlerts(), "policy-1", record), sm, {
       concurrency: 1,
       lookbackMinutes: 0,
-      findings: sweepFindings(h.target),
+      findings: sweepFindings(() => h.target),
     });
 
     expect(without).toMatchObject({ skipped: 1 });
