@@ -120,8 +120,9 @@ interface Unit extends OrgUnit {
  * administrator), each through its member role (the caller's own account with its own credentials),
  * every region, one report. An account whose role cannot be assumed, or a region that cannot be listed,
  * is reported as not examined and the exit status is 3 (incomplete); otherwise 1 when any violation was
- * found, 0 when none. `--security-hub` imports each decision into the caller's account's Security Hub,
- * as the event path does (a report has no side effects unless asked).
+ * found, 0 when none. `--security-hub` imports each decision into Security Hub in the resource's own
+ * account and region (through the member role), as the event path does (a report has no side effects
+ * unless asked).
  */
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const args = parse(argv, env);
