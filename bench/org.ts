@@ -129,6 +129,7 @@ export async function benchOrgScan(opts: {
         sts: new STSClient(clientConfig(emu.endpoint)),
         organizations: new OrganizationsClient(clientConfig(emu.endpoint)),
         sagemakerConfig: { ...clientConfig(emu.endpoint, 8), retryMode: "adaptive" },
+        ec2Config: clientConfig(emu.endpoint),
       },
     });
     const sweepOnce = async (label: string) => {

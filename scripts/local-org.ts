@@ -1,3 +1,4 @@
+import { EC2Client } from "@aws-sdk/client-ec2";
 import {
   CreateAccountCommand,
   CreateOrganizationCommand,
@@ -18,6 +19,8 @@ export interface LocalMember {
   fx(region: string): Fixtures;
   /** Security Hub in that account and region (where the guard imports its findings about the account). */
   hub(region: string): SecurityHubClient;
+  /** EC2 in that account and region (its VPCs, for the egress check). */
+  ec2(region: string): EC2Client;
 }
 
 /**
@@ -63,6 +66,7 @@ export async function createLocalOrg(endpoint: string, names: string[]) {
       sm,
       fx: (region) => new Fixtures(sm(region)),
       hub: (region) => new SecurityHubClient({ ...base, region, credentials }),
+      ec2: (region) => new EC2Client({ ...base, region, credentials }),
     });
   }
   return { central: ACCOUNT, members, organizations, sts };

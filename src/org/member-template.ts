@@ -1,3 +1,4 @@
+import { EC2_IAM_ACTIONS } from "../adapters/ec2.js";
 import { LIST_IAM_ACTIONS } from "../adapters/sagemaker-list.js";
 import { RESOURCE_TYPES } from "../core/resource-types.js";
 
@@ -177,6 +178,15 @@ export function memberTemplate(o: MemberTemplateOptions): Record<string, unknown
                     Effect: "Allow",
                     // SageMaker's List* actions support no resource-level permissions: Resource must be "*".
                     Action: actions.list,
+                    Resource: "*",
+                    Condition: { StringEquals: { "aws:RequestedRegion": { Ref: "Regions" } } },
+                  },
+                  {
+                    Sid: "RoutesForTheEgressCheck",
+                    Effect: "Allow",
+                    // A member resource's subnets exist only in the member account: the egress check reads their
+                    // route tables here. EC2's Describe* actions support no resource-level permissions.
+                    Action: [...EC2_IAM_ACTIONS],
                     Resource: "*",
                     Condition: { StringEquals: { "aws:RequestedRegion": { Ref: "Regions" } } },
                   },

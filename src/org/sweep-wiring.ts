@@ -29,7 +29,12 @@ export function createOrgSweep(
     const lister = new SageMakerLister(homeClient);
     return (options) => runSweep(deps, lister, { ...options, findings: hub ? sweepFindings(hub) : undefined });
   }
-  const scope = createOrgScope(org, { ...deps.self, sagemaker: deps.sagemaker, client: homeClient }, clients, deps.now);
+  const scope = createOrgScope(
+    org,
+    { ...deps.self, sagemaker: deps.sagemaker, client: homeClient, routes: deps.routes },
+    clients,
+    deps.now,
+  );
   const access = scope.access;
   const hub = securityHubRouter(org, deps.self, clients, access ? (a, r) => access.credentials(a, r) : null);
   const findings = hub ? sweepFindings(hub) : undefined;
@@ -48,6 +53,7 @@ export function createOrgSweep(
           deps: {
             ...deps,
             sagemaker: await scope.sagemakerFor(account, region),
+            routes: scope.routesFor(account, region),
             self: { account, region },
             alertRendering: { ...deps.alertRendering, accountName: scope.membership.nameOf(account) },
           },

@@ -1,3 +1,4 @@
+import type { EC2ClientConfig } from "@aws-sdk/client-ec2";
 import type { OrganizationsClient } from "@aws-sdk/client-organizations";
 import type { SageMakerClient, SageMakerClientConfig } from "@aws-sdk/client-sagemaker";
 import type { SecurityHubClient, SecurityHubClientConfig } from "@aws-sdk/client-securityhub";
@@ -5,10 +6,12 @@ import type { STSClient } from "@aws-sdk/client-sts";
 import { createOrganizationsClient, OrganizationsAdapter } from "../adapters/organizations.js";
 import { createSageMakerClient, SageMakerAdapter } from "../adapters/sagemaker.js";
 import { createStsClient, StsAdapter } from "../adapters/sts.js";
+import { CachedRoutes } from "../app/egress.js";
 import type { EnforcerDeps, HandleOutcome } from "../app/enforce.js";
 import { handleEvent } from "../app/enforce.js";
-import type { SageMakerPort } from "../app/ports.js";
+import type { RoutesPort, SageMakerPort } from "../app/ports.js";
 import { partitionOf } from "../core/arn.js";
+import { ROUTE_CACHE_MS } from "../wiring/runtime.js";
 import type { OrgConfig } from "./config.js";
 import { handleOrgEvent, type OrgOutcome, type OrgScope } from "./enforce-org.js";
 import { MemberAccess } from "./member-access.js";
@@ -31,6 +34,8 @@ export interface OrgClients {
   securityHub?: SecurityHubClient;
   /** Base config of the Security Hub clients built per account and region (endpoint, ...). */
   securityHubConfig?: SecurityHubClientConfig;
+  /** Base config of the EC2 clients built per account and region for the egress check (endpoint, ...). */
+  ec2Config?: EC2ClientConfig;
   /** Base config of the SageMaker clients built per member account and region (endpoint, ...). */
   sagemakerConfig?: SageMakerClientConfig;
 }
@@ -82,7 +87,7 @@ export function securityHubRouter(
 /** The reach of a central guard: membership, member credentials, SageMaker per (account, region). */
 export function createOrgScope(
   org: OrgConfig,
-  home: { account: string; region: string; sagemaker: SageMakerPort; client?: SageMakerClient },
+  home: { account: string; region: string; sagemaker: SageMakerPort; client?: SageMakerClient; routes?: RoutesPort },
   clients: OrgClients,
   now: () => number,
 ): OrgScope & { access: MemberAccess | null; clientFor(account: string, region: string): SageMakerClient } {
@@ -116,10 +121,35 @@ export function createOrgScope(
     }
     return entry;
   };
+  const routes = new Map<string, RoutesPort>();
   return {
     regions: org.regions,
     membership,
     access,
+    routesFor(account, region) {
+      if (account === home.account && region === home.region && home.routes) return home.routes;
+      const key = `${account}|${region}`;
+      let port = routes.get(key);
+      if (!port) {
+        const credentials = account === home.account || !access ? undefined : () => access.credentials(account, region);
+        // Loaded on first use, as in the single-account runtime: only a VPC-reliant decision reads routes.
+        let ready: Promise<RoutesPort> | null = null;
+        const inner: RoutesPort = {
+          subnetRoutes: async (subnets) => {
+            ready ??= import("../adapters/ec2.js").then(
+              ({ createEc2Client, Ec2Routes }) =>
+                new Ec2Routes(
+                  createEc2Client({ ...clients.ec2Config, region, ...(credentials ? { credentials } : {}) }),
+                ),
+            );
+            return (await ready).subnetRoutes(subnets);
+          },
+        };
+        port = new CachedRoutes(inner, ROUTE_CACHE_MS, now);
+        routes.set(key, port);
+      }
+      return port;
+    },
     async sagemakerFor(account, region) {
       if (account === home.account && region === home.region) return home.sagemaker;
       return reachOf(account, region).port;
@@ -141,7 +171,7 @@ export function createOrgHandler(
   deps: EnforcerDeps,
   clients: OrgClients = {},
 ): (event: unknown) => Promise<HandleOutcome> {
-  const home = { ...deps.self, sagemaker: deps.sagemaker };
+  const home = { ...deps.self, sagemaker: deps.sagemaker, routes: deps.routes };
   const scope = org.memberRoleName ? createOrgScope(org, home, clients, deps.now) : null;
   const access = scope?.access ?? null;
   const hub = securityHubRouter(org, deps.self, clients, access ? (a, r) => access.credentials(a, r) : null);

@@ -10,7 +10,7 @@ import { guardRuntime } from "../../scripts/guard-runtime.js";
 import { createLocalOrg, inAccount, type LocalMember } from "../../scripts/local-org.js";
 import type { LogPort } from "../../src/app/enforce.js";
 import type { Runtime } from "../../src/wiring/runtime.js";
-import { type AlertInbox, clientConfig, emulatorEnv } from "../support/aws.js";
+import { type AlertInbox, clientConfig, emulatorEnv, Networks, PYTORCH_IMAGE } from "../support/aws.js";
 import { type Emulator, useEmulator } from "../support/emulator.js";
 import { sampleFor } from "../support/events.js";
 
@@ -56,6 +56,7 @@ function central(env: Record<string, string> = {}): Runtime {
         organizations: new OrganizationsClient(clientConfig(emu.endpoint)),
         securityHub: new SecurityHubClient(clientConfig(emu.endpoint)),
         securityHubConfig: clientConfig(emu.endpoint),
+        ec2Config: clientConfig(emu.endpoint),
         sagemakerConfig: clientConfig(emu.endpoint),
       },
     },
@@ -167,6 +168,31 @@ describe("a central guard acting in the organization's accounts", () => {
     await expect(central().handle(event)).rejects.toThrow(/cannot assume .*AccessDenied/);
     const job = await m.sm("us-east-1").send(new DescribeTrainingJobCommand({ TrainingJobName: "no-role-job" }));
     expect(job.TrainingJobStatus).toBe("InProgress");
+  });
+});
+
+describe("the egress check of a member account's resource", () => {
+  it("reads the member account's own route tables: a job in its private subnet runs, one behind its internet gateway is stopped", async () => {
+    const m = member(0);
+    const nets = new Networks(m.ec2("us-east-1"));
+    const quiet = await nets.vpc("private");
+    const open = await nets.vpc("internet-gateway");
+    const job = async (name: string, subnet: string) => {
+      const arn = await m.fx("us-east-1").trainingJob(name, { image: PYTORCH_IMAGE, vpc: [subnet] });
+      return inAccount(sampleFor("CreateTrainingJob.no-isolation.json", name, arn), m.id, "us-east-1");
+    };
+    const rt = central();
+
+    const privateOutcome = await rt.handle(await job("member-private-job", quiet.subnetId));
+    const publicOutcome = await rt.handle(await job("member-public-job", open.subnetId));
+
+    expect([privateOutcome.decision.verdict, privateOutcome.remedy]).toEqual(["COMPLIANT", null]);
+    expect([publicOutcome.decision.verdict, publicOutcome.remedy]).toEqual(["NON_COMPLIANT", "stopped"]);
+    expect(publicOutcome.decision.findings.map((f) => f.rule)).toEqual(["subnet-routes-to-internet"]);
+    const running = await m
+      .sm("us-east-1")
+      .send(new DescribeTrainingJobCommand({ TrainingJobName: "member-private-job" }));
+    expect(running.TrainingJobStatus).toBe("InProgress");
   });
 });
 

@@ -8,7 +8,7 @@ import type { LogPort } from "../../src/app/enforce.js";
 import { SweepIncompleteError } from "../../src/sweep/sweep.js";
 import { createRuntime } from "../../src/wiring/runtime.js";
 import { createSweepRuntime } from "../../src/wiring/sweep-runtime.js";
-import { type AlertInbox, clientConfig, clients } from "../support/aws.js";
+import { type AlertInbox, clientConfig, clients, Networks, PYTORCH_IMAGE } from "../support/aws.js";
 import { type Emulator, useEmulator } from "../support/emulator.js";
 import { sampleFor } from "../support/events.js";
 
@@ -50,6 +50,7 @@ const orgClients = () => ({
   organizations: new OrganizationsClient(clientConfig(emu.endpoint)),
   securityHub: new SecurityHubClient(clientConfig(emu.endpoint)),
   securityHubConfig: clientConfig(emu.endpoint),
+  ec2Config: clientConfig(emu.endpoint),
   sagemakerConfig: clientConfig(emu.endpoint),
 });
 
@@ -131,6 +132,22 @@ describe("the central shape's scheduled sweep", () => {
       .sm("us-east-1")
       .send(new DescribeTrainingJobCommand({ TrainingJobName: `${member(1).name}-open-job` }));
     expect(denied.TrainingJobStatus).toBe("InProgress");
+  });
+
+  it("judges a member account's job in a VPC by that account's route tables", async () => {
+    const m = member(2);
+    const nets = new Networks(m.ec2("us-east-1"));
+    const quiet = await nets.vpc("private");
+    const open = await nets.vpc("internet-gateway");
+    await m.fx("us-east-1").trainingJob("sweep-private-job", { image: PYTORCH_IMAGE, vpc: [quiet.subnetId] });
+    await m.fx("us-east-1").trainingJob("sweep-public-job", { image: PYTORCH_IMAGE, vpc: [open.subnetId] });
+
+    const summary = await centralSweep({ GUARD_MEMBER_ACCOUNTS: m.id, GUARD_REGIONS: "us-east-1" }).sweep();
+
+    expect(summary).toMatchObject({ units: 1, stopped: 1, verdicts: { COMPLIANT: 1, NON_COMPLIANT: 1 } });
+    const status = async (name: string) =>
+      (await m.sm("us-east-1").send(new DescribeTrainingJobCommand({ TrainingJobName: name }))).TrainingJobStatus;
+    expect([await status("sweep-private-job"), await status("sweep-public-job")]).toEqual(["InProgress", "Stopped"]);
   });
 
   it("sweeps only GUARD_MEMBER_ACCOUNTS when the allow-list is set", async () => {

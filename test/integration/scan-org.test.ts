@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { DescribeTrainingJobCommand } from "@aws-sdk/client-sagemaker";
 import { GetFindingsCommand, SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { createLocalOrg, type LocalMember } from "../../scripts/local-org.js";
-import { AlertInbox, clientConfig, type clients, emulatorEnv } from "../support/aws.js";
+import { AlertInbox, clientConfig, type clients, emulatorEnv, Networks, PYTORCH_IMAGE } from "../support/aws.js";
 import { type Emulator, useEmulator } from "../support/emulator.js";
 
 const BIN = join(import.meta.dirname, "../../bin/isolation-guard.js");
@@ -218,5 +218,26 @@ describe("isolation-guard scan --org", () => {
     expect(active.every((f) => f.GeneratorId === "isolation-guard/network-isolation-disabled")).toBe(true);
     expect(after.map((f) => [f.Id, f.RecordState]).sort()).toEqual(active.map((f) => [f.Id, "ARCHIVED"]).sort());
     expect((await central.send(new GetFindingsCommand({}))).Findings ?? []).toEqual([]);
+  });
+
+  it("judges a member account's job in a VPC by that account's route tables", async () => {
+    const m = member(0);
+    const { subnetId } = await new Networks(m.ec2("us-east-1")).vpc("private");
+    await m.fx("us-east-1").trainingJob("scan-private-job", { image: PYTORCH_IMAGE, vpc: [subnetId] });
+
+    const result = await scan([
+      "--role-name",
+      "IsolationGuardMember",
+      "--regions",
+      "us-east-1",
+      "--accounts",
+      m.id,
+      "--format",
+      "json",
+    ]);
+
+    const report = JSON.parse(result.stdout);
+    expect(report.violations.map((v: { name: string }) => v.name)).toEqual([`${m.name}-open-job`]);
+    expect(report.totals.resources).toBe(3);
   });
 });

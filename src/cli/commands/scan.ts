@@ -121,7 +121,12 @@ export async function depsFor(
   const rt = createRuntime({
     config,
     log: stderrLog(true),
-    clients: { sagemaker, sns, ec2: createEc2Client({ region }) },
+    // The member account's route tables with its credentials (its subnets exist only there).
+    clients: {
+      sagemaker,
+      sns,
+      ec2: createEc2Client({ region, ...(clientConfig.credentials ? { credentials: clientConfig.credentials } : {}) }),
+    },
     // Route tables are read once per subnet for the whole run (the report is one moment's posture).
     routeCacheMs: Number.POSITIVE_INFINITY,
   });
