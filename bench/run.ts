@@ -7,7 +7,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { AddTagsCommand, DescribeTrainingJobCommand, StopTrainingJobCommand } from "@aws-sdk/client-sagemaker";
@@ -24,6 +24,7 @@ import { decide } from "../src/core/decide.js";
 import { normalizeEvent } from "../src/core/normalize.js";
 import { DEFAULT_POLICY } from "../src/core/policy.js";
 import { mapPool } from "../src/sweep/pool.js";
+import { benchAllTypes } from "./all-types.js";
 import { benchEgress } from "./egress.js";
 import { benchOrgScan } from "./org.js";
 import { benchSurfaces } from "./surfaces.js";
@@ -663,6 +664,8 @@ interface SectionRun {
   node: string;
   resultKeys: string[];
   rows: Row[];
+  /** The machine's 1/5/15-minute load averages as the section started and ended (these machines are shared). */
+  load?: { start: number[]; end: number[] };
 }
 interface ResultsFile {
   machine: Record<string, unknown>;
@@ -688,6 +691,7 @@ async function main() {
   const section = async (name: Section, run: () => unknown) => {
     const keys = new Set(Object.keys(results));
     const firstRow = rows.length;
+    const start = loadavg().map((x) => round(x));
     await run();
     ran[name] = {
       date: new Date().toISOString(),
@@ -695,6 +699,7 @@ async function main() {
       node: process.version,
       resultKeys: Object.keys(results).filter((k) => !keys.has(k)),
       rows: rows.slice(firstRow),
+      load: { start, end: loadavg().map((x) => round(x)) },
     };
   };
 
@@ -714,6 +719,9 @@ async function main() {
       const s = await benchSurfaces();
       rows.push(...s.rows);
       Object.assign(results, s.results);
+      const all = await benchAllTypes({ quick: QUICK });
+      rows.push(...all.rows);
+      Object.assign(results, all.results);
     });
   if (want("sweep"))
     await section("sweep", async () => {
@@ -741,7 +749,11 @@ async function main() {
   });
   for (const r of rows)
     table.push([r.figure, r.value, r.baseline, r.ratio, r.budget, r.ok === null ? "-" : r.ok ? "yes" : "NO"]);
-  process.stdout.write(`${table.toString()}\nmachine: ${machine.cpus} x ${machine.cpu}, node ${machine.node}\n`);
+  process.stdout.write(
+    `${table.toString()}\nmachine: ${machine.cpus} x ${machine.cpu}, node ${machine.node}; load ${Object.entries(ran)
+      .map(([name, r]) => `${name} ${r.load?.start.join("/")} -> ${r.load?.end.join("/")}`)
+      .join(", ")}\n`,
+  );
 
   // `--only` refreshes its sections and keeps the others from the last run; each section says when it ran.
   // A quick run is a smoke test, not figures to keep: it never overwrites the committed full run unless

@@ -1,383 +1,457 @@
 /**
  * `npm run bench -- --only=surfaces`: AWS calls per event, by verdict, for each compute surface issue 14
- * added (notebooks, Studio domains, HyperPod clusters, Model Monitor, AutoML, compilation, optimization,
- * inference recommendations), against the emulator, counted by SDK middleware (the record's DynamoDB calls
- * are not counted). Budgets, under verify-first (the resource's own Describe confirms the violation before a
- * remedy): the remedy is the second SageMaker call (the third when a job definition or model is described
- * too); a compliant resource costs its Describe and its tag call.
+ * added (notebooks, Studio domains, HyperPod clusters, Model Monitor schedules and its four job
+ * definitions, AutoML, compilation, optimization, inference recommendations), against the emulator,
+ * counted by SDK middleware: SageMaker, SNS and EC2 (route tables: VPCs are built in the emulator's EC2,
+ * so the default policy reads them); the record's DynamoDB calls are not counted here (bench/run.ts's
+ * emulator section counts them for a training job). Budgets, under verify-first (the resource's own
+ * Describe confirms the violation before a remedy): the remedy is the second SageMaker call (the third
+ * when a job definition or model is described too, the fourth when route tables are read); a compliant
+ * resource costs its Describe and its tag call, plus one Describe per job definition or model it names
+ * and two EC2 calls when its routes decide (cold route cache).
+ * The same section then scans an account that uses every type (bench/all-types.ts).
  */
-import {
-  CreateAutoMLJobV2Command,
-  CreateClusterCommand,
-  CreateCompilationJobCommand,
-  CreateDataQualityJobDefinitionCommand,
-  CreateDomainCommand,
-  CreateInferenceRecommendationsJobCommand,
-  CreateModelBiasJobDefinitionCommand,
-  CreateMonitoringScheduleCommand,
-  CreateNotebookInstanceCommand,
-  CreateOptimizationJobCommand,
-  type NetworkConfig,
-} from "@aws-sdk/client-sagemaker";
 import { startEmulator } from "../scripts/emulator.js";
 import { guardRuntime } from "../scripts/guard-runtime.js";
-import { AlertInbox, clients, countCalls, Fixtures } from "../scripts/local-aws.js";
-import { sampleFor, stateChange } from "../scripts/sample-events.js";
+import {
+  AlertInbox,
+  clients,
+  countCalls,
+  Fixtures,
+  inlineMonitoring,
+  type MonitoringKind,
+  Networks,
+  namedMonitoring,
+} from "../scripts/local-aws.js";
+import { type AnyEvent, sampleFor, stateChange } from "../scripts/sample-events.js";
+import type { ResourceType } from "../src/core/resource-types.js";
 import type { Row } from "./sweep.js";
 
-const ROLE = "arn:aws:iam::123456789012:role/sagemaker-execution";
-const VPC = { Subnets: ["subnet-0a1b2c3d4e5f60001"], SecurityGroupIds: ["sg-0a1b2c3d4e5f60001"] };
-const MONITOR = "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer";
-const IO = {
-  input: { EndpointInput: { EndpointName: "churn", LocalPath: "/opt/ml/processing/input" } },
-  output: {
-    MonitoringOutputs: [{ S3Output: { S3Uri: "s3://monitoring/out", LocalPath: "/opt/ml/processing/output" } }],
-  },
-  resources: { ClusterConfig: { InstanceCount: 1, InstanceType: "ml.m5.large" as const, VolumeSizeInGB: 10 } },
-};
+/** The types issue 14 added: each gets a compliant and a non-compliant case at least. */
+const SURFACES = [
+  "notebook-instance",
+  "domain",
+  "cluster",
+  "monitoring-schedule",
+  "data-quality-job-definition",
+  "model-quality-job-definition",
+  "model-bias-job-definition",
+  "model-explainability-job-definition",
+  "automl-job",
+  "compilation-job",
+  "optimization-job",
+  "inference-recommendations-job",
+] as const satisfies readonly ResourceType[];
+type Surface = (typeof SURFACES)[number];
 
-interface Case {
+interface Spec {
+  type: Surface;
   figure: string;
+  /** The verdict the case is built to get: a case that gets another is reported as not ok. */
+  expect: "COMPLIANT" | "NON_COMPLIANT" | "IGNORED";
+  /** `strict`: the policy `requireVpc: true`. */
+  policy?: "strict";
+  event: () => Promise<AnyEvent>;
+  remedy?: string;
+  /** Where the remedy comes in the calls (default 2: Describe, then the remedy). */
+  first?: number;
+  /** Route tables read for this case (EC2 DescribeSubnets + DescribeRouteTables, cold cache). */
+  routes?: boolean;
+  /** Other resources described to decide it (the job definition a schedule names, a job's model). */
+  lookups?: number;
+}
+
+interface Case extends Spec {
   verdict: string;
   calls: string[];
-  remedy?: string;
   budget: string;
   ok: boolean;
 }
+
+const EC2_READS = /^Describe(Subnets|RouteTables)$/;
 
 export async function benchSurfaces(): Promise<{ rows: Row[]; results: Record<string, unknown> }> {
   const emu = await startEmulator();
   try {
     const aws = clients(emu.endpoint, 3);
     const fx = new Fixtures(aws.sm);
+    const net = new Networks(aws.ec2);
     const inbox = await new AlertInbox(aws.sns, aws.sqs).create();
     const calls: string[] = [];
-    countCalls([aws.sm, aws.sns], calls);
+    countCalls([aws.sm, aws.sns, aws.ec2], calls);
     const runtime = (policy: Record<string, unknown> = {}) =>
       guardRuntime(
         emu.endpoint,
         { GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_POLICY_JSON: JSON.stringify(policy) },
         // The counted clients: their calls are the figures.
-        { clients: { sagemaker: aws.sm, sns: aws.sns } },
+        { clients: { sagemaker: aws.sm, sns: aws.sns, ec2: aws.ec2 } },
       );
-    const rt = runtime();
-    const strict = runtime({ requireVpc: true });
-    const sm = aws.sm;
-    const dq = async (name: string, net?: NetworkConfig) =>
-      (
-        await sm.send(
-          new CreateDataQualityJobDefinitionCommand({
-            JobDefinitionName: name,
-            DataQualityAppSpecification: { ImageUri: MONITOR },
-            DataQualityJobInput: IO.input,
-            DataQualityJobOutputConfig: IO.output,
-            JobResources: IO.resources,
-            RoleArn: ROLE,
-            NetworkConfig: net,
-          }),
-        )
-      ).JobDefinitionArn as string;
-    const notebook = async (name: string, access: "Enabled" | "Disabled") => {
-      const arn = (
-        await sm.send(
-          new CreateNotebookInstanceCommand({
-            NotebookInstanceName: name,
-            InstanceType: "ml.t3.medium",
-            RoleArn: ROLE,
-            DirectInternetAccess: access,
-            SubnetId: VPC.Subnets[0],
-            SecurityGroupIds: VPC.SecurityGroupIds,
-          }),
-        )
-      ).NotebookInstanceArn as string;
+    const runtimes = { default: runtime(), strict: runtime({ requireVpc: true }) };
+    const idOf = (arn: string) => arn.split("/").pop() as string;
+    /** A fresh VPC per case that reads routes, so each such case pays the cold route lookup. */
+    const subnet = async (kind: "private" | "internet-gateway" | "nat-gateway") => net.vpc(kind);
+    const notebook = async (name: string, access: "Enabled" | "Disabled", subnetId: string) => {
+      const arn = await fx.notebook(name, access, { vpc: [subnetId] });
       await emu.setJobStatus("notebook-instance", name, "InService");
       return arn;
     };
-    const schedule = async (name: string, config: Record<string, unknown>) =>
-      (
-        await sm.send(
-          new CreateMonitoringScheduleCommand({ MonitoringScheduleName: name, MonitoringScheduleConfig: config }),
-        )
-      ).MonitoringScheduleArn as string;
-    const inline = (net?: NetworkConfig) => ({
-      ScheduleConfig: { ScheduleExpression: "cron(0 * ? * * *)" },
-      MonitoringJobDefinition: {
-        MonitoringInputs: [IO.input],
-        MonitoringOutputConfig: IO.output,
-        MonitoringResources: IO.resources,
-        MonitoringAppSpecification: { ImageUri: MONITOR },
-        RoleArn: ROLE,
-        NetworkConfig: net,
+    const definitionCase = (
+      type: Surface,
+      kind: MonitoringKind,
+      isolated: boolean,
+      file: string,
+      remedy: string,
+    ): Spec => ({
+      type,
+      figure: `${type}, ${isolated ? "isolated" : "not isolated"}`,
+      expect: isolated ? "COMPLIANT" : "NON_COMPLIANT",
+      event: async () => {
+        const name = `bench-${kind}-${isolated ? "ok" : "open"}`;
+        const arn = await fx.monitoringDefinition(kind, name, isolated ? { EnableNetworkIsolation: true } : undefined);
+        return sampleFor(file, name, arn, (p) => {
+          p.networkConfig = isolated ? { enableNetworkIsolation: true } : undefined;
+        });
       },
+      ...(isolated ? {} : { remedy }),
     });
-    const automl = async (name: string) =>
-      (
-        await sm.send(
-          new CreateAutoMLJobV2Command({
-            AutoMLJobName: name,
-            RoleArn: ROLE,
-            OutputDataConfig: { S3OutputPath: "s3://automl/out" },
-            AutoMLJobInputDataConfig: [
-              {
-                ChannelType: "training",
-                DataSource: { S3DataSource: { S3DataType: "S3Prefix", S3Uri: "s3://automl/in" } },
-              },
-            ],
-            AutoMLProblemTypeConfig: { TabularJobConfig: { TargetAttributeName: "y" } },
-          }),
-        )
-      ).AutoMLJobArn as string;
-    const domain = async (name: string, access?: "VpcOnly") =>
-      (
-        await sm.send(
-          new CreateDomainCommand({
-            DomainName: name,
-            AuthMode: "IAM",
-            DefaultUserSettings: { ExecutionRole: ROLE },
-            SubnetIds: VPC.Subnets,
-            VpcId: "vpc-0a1b2c3d4e5f60001",
-            AppNetworkAccessType: access,
-          }),
-        )
-      ).DomainArn as string;
-    const cluster = async (name: string, vpc: boolean) =>
-      (
-        await sm.send(
-          new CreateClusterCommand({
-            ClusterName: name,
-            VpcConfig: vpc ? VPC : undefined,
-            InstanceGroups: [
-              {
-                InstanceGroupName: "workers",
-                InstanceType: "ml.t3.medium",
-                InstanceCount: 1,
-                ExecutionRole: ROLE,
-                LifeCycleConfig: { SourceS3Uri: "s3://sagemaker-lifecycle/scripts/", OnCreate: "on_create.sh" },
-              },
-            ],
-          }),
-        )
-      ).ClusterArn as string;
-    const idOf = (arn: string) => arn.split("/").pop() as string;
+    await fx.monitoringDefinition("DataQuality", "bench-dq-named-open");
+    await fx.monitoringDefinition("DataQuality", "bench-dq-named-ok", { EnableNetworkIsolation: true });
+    const named = (name: string, definition: string) => async () => {
+      const arn = await fx.monitoringSchedule(name, namedMonitoring(definition));
+      return sampleFor("CreateMonitoringSchedule.named-definition.json", name, arn, (p) => {
+        p.monitoringScheduleConfig.monitoringJobDefinitionName = definition;
+        p.monitoringScheduleConfig.monitoringType = "DataQuality";
+      });
+    };
+    const vpcEvent = (file: string, name: string, arn: string, subnetId: string, at: (p: AnyEvent) => AnyEvent) =>
+      sampleFor(file, name, arn, (p) => {
+        at(p).subnets = [subnetId];
+      });
 
-    await dq("bench-dq-named-open");
-    const specs: {
-      figure: string;
-      runtime: typeof rt;
-      event: () => Promise<unknown>;
-      remedy?: string;
-      first?: number;
-    }[] = [
+    const specs: Spec[] = [
       {
+        type: "notebook-instance",
         figure: "notebook, direct internet access (InService)",
-        runtime: rt,
-        event: async () =>
-          sampleFor(
-            "CreateNotebookInstance.direct-internet-enabled.json",
-            "bench-nb-open",
-            await notebook("bench-nb-open", "Enabled"),
-          ),
+        expect: "NON_COMPLIANT",
+        event: async () => {
+          const { subnetId } = await subnet("private");
+          const arn = await notebook("bench-nb-open", "Enabled", subnetId);
+          return sampleFor("CreateNotebookInstance.direct-internet-enabled.json", "bench-nb-open", arn);
+        },
         remedy: "StopNotebookInstance",
       },
       {
-        figure: "notebook, VPC only",
-        runtime: rt,
-        event: async () =>
-          sampleFor("CreateNotebookInstance.vpc-only.json", "bench-nb-ok", await notebook("bench-nb-ok", "Disabled")),
+        type: "notebook-instance",
+        figure: "notebook, VPC only, private subnet",
+        expect: "COMPLIANT",
+        routes: true,
+        event: async () => {
+          const { subnetId } = await subnet("private");
+          const arn = await notebook("bench-nb-ok", "Disabled", subnetId);
+          return sampleFor("CreateNotebookInstance.vpc-only.json", "bench-nb-ok", arn, (p) => {
+            p.subnetId = subnetId;
+          });
+        },
       },
       {
-        figure: "notebook InService state change (CloudTrail event lost)",
-        runtime: rt,
+        type: "notebook-instance",
+        figure: "notebook, VPC only, subnet routed to an internet gateway",
+        expect: "NON_COMPLIANT",
+        routes: true,
         event: async () => {
-          const arn = await notebook("bench-nb-lost", "Enabled");
+          const { subnetId } = await subnet("internet-gateway");
+          const arn = await notebook("bench-nb-public", "Disabled", subnetId);
+          return sampleFor("CreateNotebookInstance.vpc-only.json", "bench-nb-public", arn, (p) => {
+            p.subnetId = subnetId;
+          });
+        },
+        remedy: "StopNotebookInstance",
+        first: 4,
+      },
+      {
+        type: "notebook-instance",
+        figure: "notebook InService state change (CloudTrail event lost)",
+        expect: "NON_COMPLIANT",
+        event: async () => {
+          const { subnetId } = await subnet("private");
+          const arn = await notebook("bench-nb-lost", "Enabled", subnetId);
           return stateChange("SageMakerNotebookInstanceStateChange.in-service.json", "bench-nb-lost", arn, "InService");
         },
         remedy: "StopNotebookInstance",
-        first: 2,
       },
       {
+        type: "domain",
         figure: "Studio domain, PublicInternetOnly (alert, no remedy)",
-        runtime: rt,
+        expect: "NON_COMPLIANT",
         event: async () => {
-          const arn = await domain("bench-studio-open");
+          const { vpcId, subnetId } = await subnet("private");
+          const arn = await fx.domain("bench-studio-open", undefined, { vpc: [subnetId], vpcId });
           return sampleFor("CreateDomain.public-internet-omitted.json", idOf(arn), arn);
         },
       },
       {
-        figure: "Studio domain, VpcOnly",
-        runtime: rt,
+        type: "domain",
+        figure: "Studio domain, VpcOnly, private subnet",
+        expect: "COMPLIANT",
+        routes: true,
         event: async () => {
-          const arn = await domain("bench-studio-ok", "VpcOnly");
-          return sampleFor("CreateDomain.vpc-only.json", idOf(arn), arn);
+          const { vpcId, subnetId } = await subnet("private");
+          const arn = await fx.domain("bench-studio-ok", "VpcOnly", { vpc: [subnetId], vpcId });
+          return sampleFor("CreateDomain.vpc-only.json", idOf(arn), arn, (p) => {
+            p.subnetIds = [subnetId];
+            p.vpcId = vpcId;
+          });
         },
       },
       {
+        type: "cluster",
         figure: "HyperPod cluster without VPC (alert, no remedy)",
-        runtime: rt,
-        event: async () =>
-          sampleFor("CreateCluster.no-vpc.json", "bench-hp-open", await cluster("bench-hp-open", false)),
+        expect: "NON_COMPLIANT",
+        event: async () => sampleFor("CreateCluster.no-vpc.json", "bench-hp-open", await fx.cluster("bench-hp-open")),
       },
       {
-        figure: "HyperPod cluster in a VPC",
-        runtime: rt,
-        event: async () => sampleFor("CreateCluster.vpc.json", "bench-hp-ok", await cluster("bench-hp-ok", true)),
+        type: "cluster",
+        figure: "HyperPod cluster, private subnet",
+        expect: "COMPLIANT",
+        routes: true,
+        event: async () => {
+          const { subnetId } = await subnet("private");
+          const arn = await fx.cluster("bench-hp-ok", { vpc: [subnetId] });
+          return vpcEvent("CreateCluster.vpc.json", "bench-hp-ok", arn, subnetId, (p) => p.vpcConfig);
+        },
       },
       {
+        type: "monitoring-schedule",
         figure: "monitoring schedule, inline job not isolated",
-        runtime: rt,
+        expect: "NON_COMPLIANT",
         event: async () =>
           sampleFor(
             "CreateMonitoringSchedule.inline-no-isolation.json",
             "bench-ms-open",
-            await schedule("bench-ms-open", inline()),
+            await fx.monitoringSchedule("bench-ms-open", inlineMonitoring()),
           ),
         remedy: "StopMonitoringSchedule",
       },
       {
+        type: "monitoring-schedule",
+        figure: "monitoring schedule, inline job isolated",
+        expect: "COMPLIANT",
+        event: async () =>
+          sampleFor(
+            "CreateMonitoringSchedule.inline-isolated.json",
+            "bench-ms-ok",
+            await fx.monitoringSchedule("bench-ms-ok", inlineMonitoring({ EnableNetworkIsolation: true })),
+          ),
+      },
+      {
+        type: "monitoring-schedule",
         figure: "monitoring schedule naming a job definition without isolation",
-        runtime: rt,
-        event: async () => {
-          const arn = await schedule("bench-ms-named", {
-            ScheduleConfig: { ScheduleExpression: "cron(0 * ? * * *)" },
-            MonitoringJobDefinitionName: "bench-dq-named-open",
-            MonitoringType: "DataQuality",
-          });
-          return sampleFor("CreateMonitoringSchedule.named-definition.json", "bench-ms-named", arn, (p) => {
-            p.monitoringScheduleConfig.monitoringJobDefinitionName = "bench-dq-named-open";
-            p.monitoringScheduleConfig.monitoringType = "DataQuality";
-          });
-        },
+        expect: "NON_COMPLIANT",
+        event: named("bench-ms-named-open", "bench-dq-named-open"),
         remedy: "StopMonitoringSchedule",
         first: 3,
       },
       {
-        figure: "data-quality job definition without isolation",
-        runtime: rt,
-        event: async () =>
-          sampleFor(
-            "CreateDataQualityJobDefinition.no-network-config.json",
-            "bench-dq-open",
-            await dq("bench-dq-open"),
-          ),
-        remedy: "DeleteDataQualityJobDefinition",
+        type: "monitoring-schedule",
+        figure: "monitoring schedule naming an isolated job definition",
+        expect: "COMPLIANT",
+        event: named("bench-ms-named-ok", "bench-dq-named-ok"),
+        lookups: 1,
       },
+      definitionCase(
+        "data-quality-job-definition",
+        "DataQuality",
+        false,
+        "CreateDataQualityJobDefinition.no-network-config.json",
+        "DeleteDataQualityJobDefinition",
+      ),
+      definitionCase(
+        "data-quality-job-definition",
+        "DataQuality",
+        true,
+        "CreateDataQualityJobDefinition.isolated.json",
+        "DeleteDataQualityJobDefinition",
+      ),
+      definitionCase(
+        "model-quality-job-definition",
+        "ModelQuality",
+        false,
+        "CreateModelQualityJobDefinition.no-isolation.json",
+        "DeleteModelQualityJobDefinition",
+      ),
+      definitionCase(
+        "model-quality-job-definition",
+        "ModelQuality",
+        true,
+        "CreateModelQualityJobDefinition.no-isolation.json",
+        "DeleteModelQualityJobDefinition",
+      ),
+      definitionCase(
+        "model-bias-job-definition",
+        "ModelBias",
+        false,
+        "CreateModelBiasJobDefinition.isolated.json",
+        "DeleteModelBiasJobDefinition",
+      ),
+      definitionCase(
+        "model-bias-job-definition",
+        "ModelBias",
+        true,
+        "CreateModelBiasJobDefinition.isolated.json",
+        "DeleteModelBiasJobDefinition",
+      ),
+      definitionCase(
+        "model-explainability-job-definition",
+        "ModelExplainability",
+        false,
+        "CreateModelExplainabilityJobDefinition.no-network-config.json",
+        "DeleteModelExplainabilityJobDefinition",
+      ),
+      definitionCase(
+        "model-explainability-job-definition",
+        "ModelExplainability",
+        true,
+        "CreateModelExplainabilityJobDefinition.no-network-config.json",
+        "DeleteModelExplainabilityJobDefinition",
+      ),
       {
-        figure: "model-bias job definition, isolated",
-        runtime: rt,
-        event: async () => {
-          const arn = (
-            await sm.send(
-              new CreateModelBiasJobDefinitionCommand({
-                JobDefinitionName: "bench-bias-ok",
-                ModelBiasAppSpecification: { ImageUri: MONITOR, ConfigUri: "s3://c/a.json" },
-                ModelBiasJobInput: { ...IO.input, GroundTruthS3Input: { S3Uri: "s3://gt" } },
-                ModelBiasJobOutputConfig: IO.output,
-                JobResources: IO.resources,
-                RoleArn: ROLE,
-                NetworkConfig: { EnableNetworkIsolation: true },
-              }),
-            )
-          ).JobDefinitionArn as string;
-          return sampleFor("CreateModelBiasJobDefinition.isolated.json", "bench-bias-ok", arn);
-        },
-      },
-      {
+        type: "automl-job",
         figure: "AutoML V2 without VPC, default policy",
-        runtime: rt,
-        event: async () => sampleFor("CreateAutoMLJobV2.no-vpc.json", "bench-aml-ok", await automl("bench-aml-ok")),
+        expect: "COMPLIANT",
+        event: async () =>
+          sampleFor("CreateAutoMLJobV2.no-vpc.json", "bench-aml-ok", await fx.automlJob("bench-aml-ok")),
       },
       {
+        type: "automl-job",
         figure: "AutoML V2 without VPC, requireVpc",
-        runtime: strict,
-        event: async () => sampleFor("CreateAutoMLJobV2.no-vpc.json", "bench-aml-open", await automl("bench-aml-open")),
+        expect: "NON_COMPLIANT",
+        policy: "strict",
+        event: async () =>
+          sampleFor("CreateAutoMLJobV2.no-vpc.json", "bench-aml-open", await fx.automlJob("bench-aml-open")),
         remedy: "StopAutoMLJob",
       },
       {
-        figure: "compilation job without VPC, requireVpc",
-        runtime: strict,
+        type: "automl-job",
+        figure: "AutoML V2 in a private subnet, requireVpc",
+        expect: "COMPLIANT",
+        policy: "strict",
+        routes: true,
         event: async () => {
-          const arn = (
-            await sm.send(
-              new CreateCompilationJobCommand({
-                CompilationJobName: "bench-neo",
-                RoleArn: ROLE,
-                InputConfig: { S3Uri: "s3://m/m.tar.gz", Framework: "PYTORCH", DataInputConfig: "{}" },
-                OutputConfig: { S3OutputLocation: "s3://m/out", TargetDevice: "ml_c5" },
-                StoppingCondition: { MaxRuntimeInSeconds: 900 },
-              }),
-            )
-          ).CompilationJobArn as string;
-          return sampleFor("CreateCompilationJob.no-vpc.json", "bench-neo", arn);
+          const { subnetId } = await subnet("private");
+          const arn = await fx.automlJob("bench-aml-vpc", { vpc: [subnetId] });
+          return vpcEvent(
+            "CreateAutoMLJobV2.vpc.json",
+            "bench-aml-vpc",
+            arn,
+            subnetId,
+            (p) => p.securityConfig.vpcConfig,
+          );
         },
+      },
+      {
+        type: "automl-job",
+        figure: "training job an AutoML job launched (state change; decided with its parent)",
+        expect: "IGNORED",
+        event: async () => {
+          const parent = await fx.automlJob("bench-aml-parent");
+          const arn = await fx.trainingJob("bench-aml-child");
+          await emu.setJobParent("training-job", "bench-aml-child", "AutoMLJobArn", parent);
+          return stateChange("SageMakerTrainingJobStateChange.automl-child.json", "bench-aml-child", arn);
+        },
+      },
+      {
+        type: "compilation-job",
+        figure: "compilation job without VPC, requireVpc",
+        expect: "NON_COMPLIANT",
+        policy: "strict",
+        event: async () =>
+          sampleFor("CreateCompilationJob.no-vpc.json", "bench-neo-open", await fx.compilationJob("bench-neo-open")),
         remedy: "StopCompilationJob",
       },
       {
-        figure: "optimization job without VPC, default policy",
-        runtime: rt,
+        type: "compilation-job",
+        figure: "compilation job in a private subnet, requireVpc",
+        expect: "COMPLIANT",
+        policy: "strict",
+        routes: true,
         event: async () => {
-          const arn = (
-            await sm.send(
-              new CreateOptimizationJobCommand({
-                OptimizationJobName: "bench-opt",
-                RoleArn: ROLE,
-                ModelSource: { S3: { S3Uri: "s3://m/llm/" } },
-                DeploymentInstanceType: "ml.g5.xlarge",
-                OptimizationConfigs: [{ ModelQuantizationConfig: { Image: "x" } }],
-                OutputConfig: { S3OutputLocation: "s3://m/out" },
-                StoppingCondition: { MaxRuntimeInSeconds: 900 },
-              }),
-            )
-          ).OptimizationJobArn as string;
-          return sampleFor("CreateOptimizationJob.no-vpc.json", "bench-opt", arn);
+          const { subnetId } = await subnet("private");
+          const arn = await fx.compilationJob("bench-neo-vpc", { vpc: [subnetId] });
+          return vpcEvent("CreateCompilationJob.vpc.json", "bench-neo-vpc", arn, subnetId, (p) => p.vpcConfig);
         },
       },
       {
-        figure: "inference recommendations job, model without isolation",
-        runtime: rt,
-        event: async () => {
-          await fx.model("bench-rec-model");
-          const arn = (
-            await sm.send(
-              new CreateInferenceRecommendationsJobCommand({
-                JobName: "bench-rec",
-                JobType: "Default",
-                RoleArn: ROLE,
-                InputConfig: { ModelName: "bench-rec-model", VpcConfig: VPC },
-              }),
-            )
-          ).JobArn as string;
-          return sampleFor("CreateInferenceRecommendationsJob.model-vpc.json", "bench-rec", arn, (p) => {
-            p.inputConfig.modelName = "bench-rec-model";
-          });
-        },
-        remedy: "StopInferenceRecommendationsJob",
-        first: 3,
+        type: "optimization-job",
+        figure: "optimization job without VPC, default policy",
+        expect: "COMPLIANT",
+        event: async () =>
+          sampleFor("CreateOptimizationJob.no-vpc.json", "bench-opt-ok", await fx.optimizationJob("bench-opt-ok")),
       },
+      {
+        type: "optimization-job",
+        figure: "optimization job without VPC, requireVpc",
+        expect: "NON_COMPLIANT",
+        policy: "strict",
+        event: async () =>
+          sampleFor("CreateOptimizationJob.no-vpc.json", "bench-opt-open", await fx.optimizationJob("bench-opt-open")),
+        remedy: "StopOptimizationJob",
+      },
+      ...[false, true].map(
+        (isolated): Spec => ({
+          type: "inference-recommendations-job",
+          figure: `inference recommendations job, model ${isolated ? "isolated" : "without isolation"}`,
+          expect: isolated ? "COMPLIANT" : "NON_COMPLIANT",
+          event: async () => {
+            const { subnetId } = await subnet("private");
+            const name = `bench-rec-${isolated ? "ok" : "open"}`;
+            await fx.model(`${name}-model`, { isolated });
+            const arn = await fx.recommendationsJob(name, `${name}-model`, { vpc: [subnetId] });
+            return sampleFor("CreateInferenceRecommendationsJob.model-vpc.json", name, arn, (p) => {
+              p.inputConfig.modelName = `${name}-model`;
+              p.inputConfig.vpcConfig.subnets = [subnetId];
+            });
+          },
+          lookups: 1,
+          ...(isolated ? {} : { remedy: "StopInferenceRecommendationsJob", first: 3 }),
+        }),
+      ),
     ];
 
     const cases: Case[] = [];
     for (const spec of specs) {
       const event = await spec.event();
       calls.length = 0;
-      const outcome = await spec.runtime.handle(event);
+      const outcome = await runtimes[spec.policy ?? "default"].handle(event);
       const made = calls.map((c) => c.replace(/Command$/, ""));
       const verdict = outcome.decision.verdict;
+      const ec2 = spec.routes ? 2 : 0;
+      const extra = ec2 + (spec.lookups ?? 0);
       const at = spec.remedy ? made.indexOf(spec.remedy) + 1 : 0;
       const first = spec.first ?? 2;
-      const ok = spec.remedy
+      const budget = spec.remedy
+        ? `${first} / <= ${first + 2}`
+        : verdict === "NON_COMPLIANT"
+          ? `<= ${3 + extra}, no remedy`
+          : verdict === "IGNORED"
+            ? "<= 1"
+            : `<= ${2 + extra}`;
+      const within = spec.remedy
         ? at === first && made.length <= first + 2
         : verdict === "NON_COMPLIANT"
-          ? made.length <= 3 && !made.some((c) => /^(Stop|Delete)/.test(c))
-          : made.length <= 2;
+          ? made.length <= 3 + extra && !made.some((c) => /^(Stop|Delete)/.test(c))
+          : made.length <= (verdict === "IGNORED" ? 1 : 2 + extra);
+      const routesRead = made.filter((c) => EC2_READS.test(c)).length;
       cases.push({
-        figure: spec.figure,
+        ...spec,
         verdict,
         calls: made,
-        remedy: spec.remedy,
-        budget: spec.remedy ? `${first} / <= ${first + 2}` : verdict === "NON_COMPLIANT" ? "<= 3, no remedy" : "<= 2",
-        ok,
+        budget,
+        ok: verdict === spec.expect && within && routesRead === ec2,
       });
     }
+    const missing = SURFACES.filter(
+      (t) => !["COMPLIANT", "NON_COMPLIANT"].every((v) => cases.some((c) => c.type === t && c.verdict === v)),
+    );
     const rows: Row[] = cases.map((c) => ({
       figure: `AWS calls, ${c.figure} [${c.verdict}]`,
       value: `${c.remedy ? `${c.calls.indexOf(c.remedy) + 1} / ` : ""}${c.calls.length} (${c.calls.join(", ") || "none"})`,
@@ -386,12 +460,31 @@ export async function benchSurfaces(): Promise<{ rows: Row[]; results: Record<st
       budget: c.budget,
       ok: c.ok,
     }));
-    return {
-      rows,
-      results: {
-        callsBySurface: Object.fromEntries(cases.map((c) => [c.figure, { verdict: c.verdict, calls: c.calls }])),
-      },
-    };
+    rows.push({
+      figure: "new types with a compliant and a non-compliant case measured",
+      value: `${SURFACES.length - missing.length} of ${SURFACES.length}${missing.length ? ` (missing: ${missing.join(", ")})` : ""}`,
+      baseline: "-",
+      ratio: "-",
+      budget: "all",
+      ok: missing.length === 0,
+    });
+    // By type, then verdict: each case's calls (several cases of a verdict keep their own figure).
+    const callsByType: Record<string, Record<string, Record<string, unknown>[]>> = {};
+    for (const c of cases) {
+      const byVerdict = callsByType[c.type] ?? {};
+      callsByType[c.type] = byVerdict;
+      const list = byVerdict[c.verdict] ?? [];
+      byVerdict[c.verdict] = list;
+      list.push({
+        case: c.figure,
+        policy: c.policy === "strict" ? "requireVpc" : "default",
+        calls: c.calls.length,
+        beforeRemedy: c.remedy ? c.calls.indexOf(c.remedy) + 1 : null,
+        operations: c.calls,
+        ok: c.ok,
+      });
+    }
+    return { rows, results: { callsBySurface: callsByType } };
   } finally {
     await emu.stop();
   }

@@ -48,6 +48,27 @@ async function createResources(fx: Fixtures, total: number): Promise<number> {
 }
 
 /**
+ * The scheduled sweep's runtime against the emulator, with the deployed client settings (adaptive retry,
+ * 8 attempts) and every call of every service (SageMaker, SNS, EC2, DynamoDB, CloudTrail) counted by
+ * SDK middleware into `calls`.
+ */
+export function countedSweepRuntime(endpoint: string, aws: ReturnType<typeof clients>, topicArn: string) {
+  const sm = new SageMakerClient({ ...clientConfig(endpoint, 8), retryMode: "adaptive" });
+  const calls: string[] = [];
+  countCalls([sm, aws.sns, aws.ec2, aws.ddb, aws.ct], calls);
+  const rt = createSweepRuntime({
+    log: { info() {}, warn: (m, e) => log(`${m} ${JSON.stringify(e)}`), error: (m) => log(m) },
+    config: loadSweepConfig({
+      AWS_REGION: "us-east-1",
+      GUARD_ALERT_TOPIC_ARN: topicArn,
+      GUARD_SWEEP_LOOKBACK_MINUTES: "0",
+    }),
+    clients: { sagemaker: sm, sns: aws.sns, ec2: aws.ec2, dynamodb: aws.ddb, cloudtrail: aws.ct },
+  });
+  return { sm, calls, rt };
+}
+
+/**
  * Starts the emulator, creates 2,000 resources (200 when `quick`), then measures a scan (decide only),
  * a first sweep (decides and acts on everything) and a second sweep (everything already decided).
  *
@@ -65,19 +86,7 @@ export async function benchSweep(opts: { quick: boolean }): Promise<{ rows: Row[
     log(`sweep: creating ${target} resources ...`);
     const created = await createResources(fx, target);
 
-    // The deployed client settings (adaptive retry), with every call counted by SDK middleware.
-    const sm = new SageMakerClient({ ...clientConfig(emu.endpoint, 8), retryMode: "adaptive" });
-    const calls: string[] = [];
-    countCalls([sm, aws.sns, aws.ddb, aws.ct], calls);
-    const rt = createSweepRuntime({
-      log: { info() {}, warn: (m, e) => log(`${m} ${JSON.stringify(e)}`), error: (m) => log(m) },
-      config: loadSweepConfig({
-        AWS_REGION: "us-east-1",
-        GUARD_ALERT_TOPIC_ARN: inbox.topicArn,
-        GUARD_SWEEP_LOOKBACK_MINUTES: "0",
-      }),
-      clients: { sagemaker: sm, sns: aws.sns, dynamodb: aws.ddb, cloudtrail: aws.ct },
-    });
+    const { sm, calls, rt } = countedSweepRuntime(emu.endpoint, aws, inbox.topicArn);
     const concurrency = rt.config.concurrency;
 
     const measure = async (label: string, fn: () => Promise<number>) => {

@@ -15,15 +15,29 @@ import {
   EC2Client,
 } from "@aws-sdk/client-ec2";
 import {
+  CreateAutoMLJobV2Command,
+  CreateClusterCommand,
+  CreateCompilationJobCommand,
+  CreateDataQualityJobDefinitionCommand,
+  CreateDomainCommand,
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
   CreateHyperParameterTuningJobCommand,
   CreateInferenceComponentCommand,
+  CreateInferenceRecommendationsJobCommand,
+  CreateModelBiasJobDefinitionCommand,
   CreateModelCommand,
+  CreateModelExplainabilityJobDefinitionCommand,
+  CreateModelQualityJobDefinitionCommand,
+  CreateMonitoringScheduleCommand,
+  CreateNotebookInstanceCommand,
+  CreateOptimizationJobCommand,
   CreateProcessingJobCommand,
   CreateTrainingJobCommand,
   CreateTransformJobCommand,
   ListTagsCommand,
+  type MonitoringScheduleConfig,
+  type NetworkConfig,
   SageMakerClient,
 } from "@aws-sdk/client-sagemaker";
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
@@ -73,6 +87,42 @@ const SUBNET = "subnet-0a1b2c3d4e5f60001";
 const SG = "sg-0a1b2c3d4e5f60001";
 const vpcConfig = (vpc: Isolation["vpc"]) =>
   vpc ? { Subnets: Array.isArray(vpc) ? vpc : [SUBNET], SecurityGroupIds: [SG] } : undefined;
+
+/** The Model Monitor job definition kinds, as their operation names spell them (`Create<Kind>JobDefinition`). */
+export type MonitoringKind = "DataQuality" | "ModelQuality" | "ModelBias" | "ModelExplainability";
+export const MONITOR_IMAGE = "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer";
+const CLARIFY_IMAGE = "205585389593.dkr.ecr.us-east-1.amazonaws.com/sagemaker-clarify-processing:1.0";
+const MONITOR_INPUT = { EndpointInput: { EndpointName: "churn", LocalPath: "/opt/ml/processing/input" } };
+const MONITOR_OUTPUT = {
+  MonitoringOutputs: [{ S3Output: { S3Uri: "s3://monitoring/out", LocalPath: "/opt/ml/processing/output" } }],
+};
+const MONITOR_RESOURCES = {
+  ClusterConfig: { InstanceCount: 1, InstanceType: "ml.m5.large" as const, VolumeSizeInGB: 10 },
+};
+
+/** A monitoring schedule's config with its own (inline) job definition, under `net`. */
+export function inlineMonitoring(net?: NetworkConfig): MonitoringScheduleConfig {
+  return {
+    ScheduleConfig: { ScheduleExpression: "cron(0 * ? * * *)" },
+    MonitoringJobDefinition: {
+      MonitoringInputs: [MONITOR_INPUT],
+      MonitoringOutputConfig: MONITOR_OUTPUT,
+      MonitoringResources: MONITOR_RESOURCES,
+      MonitoringAppSpecification: { ImageUri: MONITOR_IMAGE },
+      RoleArn: ROLE,
+      NetworkConfig: net,
+    },
+  };
+}
+
+/** A monitoring schedule's config that runs the job definition `name` of `kind`. */
+export function namedMonitoring(name: string, kind: MonitoringKind = "DataQuality"): MonitoringScheduleConfig {
+  return {
+    ScheduleConfig: { ScheduleExpression: "cron(0 * ? * * *)" },
+    MonitoringJobDefinitionName: name,
+    MonitoringType: kind,
+  };
+}
 
 /** Creates SageMaker resources directly in the emulator (the calls a data scientist makes). */
 export class Fixtures {
@@ -225,6 +275,175 @@ export class Fixtures {
   async endpoint(name: string, configName: string) {
     const out = await this.sm.send(new CreateEndpointCommand({ EndpointName: name, EndpointConfigName: configName }));
     return out.EndpointArn as string;
+  }
+
+  /** A notebook instance, in `o.vpc`'s subnet (default: the fixed one no VPC has); `access`: its direct internet access. */
+  async notebook(name: string, access: "Enabled" | "Disabled", o: Pick<Isolation, "vpc"> = { vpc: true }) {
+    const vpc = vpcConfig(o.vpc);
+    const out = await this.sm.send(
+      new CreateNotebookInstanceCommand({
+        NotebookInstanceName: name,
+        InstanceType: "ml.t3.medium",
+        RoleArn: ROLE,
+        DirectInternetAccess: access,
+        SubnetId: vpc?.Subnets[0],
+        SecurityGroupIds: vpc?.SecurityGroupIds,
+      }),
+    );
+    return out.NotebookInstanceArn as string;
+  }
+
+  /** A Studio domain in `o.vpc`'s subnets (of `o.vpcId`); `access` omitted is AWS's default, PublicInternetOnly. */
+  async domain(
+    name: string,
+    access?: "VpcOnly" | "PublicInternetOnly",
+    o: Pick<Isolation, "vpc"> & { vpcId?: string } = { vpc: true },
+  ) {
+    const out = await this.sm.send(
+      new CreateDomainCommand({
+        DomainName: name,
+        AuthMode: "IAM",
+        DefaultUserSettings: { ExecutionRole: ROLE },
+        SubnetIds: vpcConfig(o.vpc ?? true)?.Subnets,
+        VpcId: o.vpcId ?? "vpc-0a1b2c3d4e5f60001",
+        AppNetworkAccessType: access,
+      }),
+    );
+    return out.DomainArn as string;
+  }
+
+  /** A HyperPod cluster with one instance group, in `o.vpc` (none: no VpcConfig). */
+  async cluster(name: string, o: Pick<Isolation, "vpc"> = {}) {
+    const out = await this.sm.send(
+      new CreateClusterCommand({
+        ClusterName: name,
+        VpcConfig: vpcConfig(o.vpc),
+        InstanceGroups: [
+          {
+            InstanceGroupName: "workers",
+            InstanceType: "ml.t3.medium",
+            InstanceCount: 1,
+            ExecutionRole: ROLE,
+            LifeCycleConfig: { SourceS3Uri: "s3://sagemaker-lifecycle/scripts/", OnCreate: "on_create.sh" },
+          },
+        ],
+      }),
+    );
+    return out.ClusterArn as string;
+  }
+
+  /** A Model Monitor job definition of `kind` under `net` (absent: no NetworkConfig, so no isolation). */
+  async monitoringDefinition(kind: MonitoringKind, name: string, net?: NetworkConfig) {
+    const common = { JobDefinitionName: name, JobResources: MONITOR_RESOURCES, RoleArn: ROLE, NetworkConfig: net };
+    const groundTruth = { ...MONITOR_INPUT, GroundTruthS3Input: { S3Uri: "s3://monitoring/ground-truth" } };
+    const command = {
+      DataQuality: () =>
+        new CreateDataQualityJobDefinitionCommand({
+          ...common,
+          DataQualityAppSpecification: { ImageUri: MONITOR_IMAGE },
+          DataQualityJobInput: MONITOR_INPUT,
+          DataQualityJobOutputConfig: MONITOR_OUTPUT,
+        }),
+      ModelQuality: () =>
+        new CreateModelQualityJobDefinitionCommand({
+          ...common,
+          ModelQualityAppSpecification: { ImageUri: MONITOR_IMAGE, ProblemType: "BinaryClassification" },
+          ModelQualityJobInput: groundTruth,
+          ModelQualityJobOutputConfig: MONITOR_OUTPUT,
+        }),
+      ModelBias: () =>
+        new CreateModelBiasJobDefinitionCommand({
+          ...common,
+          ModelBiasAppSpecification: { ImageUri: CLARIFY_IMAGE, ConfigUri: "s3://monitoring/analysis.json" },
+          ModelBiasJobInput: groundTruth,
+          ModelBiasJobOutputConfig: MONITOR_OUTPUT,
+        }),
+      ModelExplainability: () =>
+        new CreateModelExplainabilityJobDefinitionCommand({
+          ...common,
+          ModelExplainabilityAppSpecification: { ImageUri: CLARIFY_IMAGE, ConfigUri: "s3://monitoring/analysis.json" },
+          ModelExplainabilityJobInput: MONITOR_INPUT,
+          ModelExplainabilityJobOutputConfig: MONITOR_OUTPUT,
+        }),
+    }[kind]();
+    // Each command's output has JobDefinitionArn; the union of the four commands does not type `send`.
+    const out = (await this.sm.send(command as CreateDataQualityJobDefinitionCommand)) as { JobDefinitionArn?: string };
+    return out.JobDefinitionArn as string;
+  }
+
+  /** A monitoring schedule (`inlineMonitoring(...)` or `namedMonitoring(...)` for its config). */
+  async monitoringSchedule(name: string, config: MonitoringScheduleConfig) {
+    const out = await this.sm.send(
+      new CreateMonitoringScheduleCommand({ MonitoringScheduleName: name, MonitoringScheduleConfig: config }),
+    );
+    return out.MonitoringScheduleArn as string;
+  }
+
+  /** An AutoML V2 (tabular) job, in `o.vpc` when given. */
+  async automlJob(name: string, o: Pick<Isolation, "vpc"> = {}) {
+    const vpc = vpcConfig(o.vpc);
+    const out = await this.sm.send(
+      new CreateAutoMLJobV2Command({
+        AutoMLJobName: name,
+        RoleArn: ROLE,
+        OutputDataConfig: { S3OutputPath: "s3://automl/out" },
+        AutoMLJobInputDataConfig: [
+          {
+            ChannelType: "training",
+            DataSource: { S3DataSource: { S3DataType: "S3Prefix", S3Uri: "s3://automl/in" } },
+          },
+        ],
+        AutoMLProblemTypeConfig: { TabularJobConfig: { TargetAttributeName: "y" } },
+        SecurityConfig: vpc ? { VpcConfig: vpc } : undefined,
+      }),
+    );
+    return out.AutoMLJobArn as string;
+  }
+
+  /** A Neo compilation job, in `o.vpc` when given. */
+  async compilationJob(name: string, o: Pick<Isolation, "vpc"> = {}) {
+    const out = await this.sm.send(
+      new CreateCompilationJobCommand({
+        CompilationJobName: name,
+        RoleArn: ROLE,
+        InputConfig: { S3Uri: "s3://models/m.tar.gz", Framework: "PYTORCH", DataInputConfig: "{}" },
+        OutputConfig: { S3OutputLocation: "s3://models/compiled", TargetDevice: "ml_c5" },
+        StoppingCondition: { MaxRuntimeInSeconds: 900 },
+        VpcConfig: vpcConfig(o.vpc),
+      }),
+    );
+    return out.CompilationJobArn as string;
+  }
+
+  /** An inference optimization job, in `o.vpc` when given. */
+  async optimizationJob(name: string, o: Pick<Isolation, "vpc"> = {}) {
+    const vpc = vpcConfig(o.vpc);
+    const out = await this.sm.send(
+      new CreateOptimizationJobCommand({
+        OptimizationJobName: name,
+        RoleArn: ROLE,
+        ModelSource: { S3: { S3Uri: "s3://models/llm/" } },
+        DeploymentInstanceType: "ml.g5.xlarge",
+        OptimizationConfigs: [{ ModelQuantizationConfig: { Image: "quantize" } }],
+        OutputConfig: { S3OutputLocation: "s3://models/optimized" },
+        StoppingCondition: { MaxRuntimeInSeconds: 900 },
+        VpcConfig: vpc ? { Subnets: vpc.Subnets, SecurityGroupIds: vpc.SecurityGroupIds } : undefined,
+      }),
+    );
+    return out.OptimizationJobArn as string;
+  }
+
+  /** An inference recommendations job that load-tests `modelName`, its endpoints in `o.vpc` (default: the fixed subnet). */
+  async recommendationsJob(name: string, modelName: string, o: Pick<Isolation, "vpc"> = { vpc: true }) {
+    const out = await this.sm.send(
+      new CreateInferenceRecommendationsJobCommand({
+        JobName: name,
+        JobType: "Default",
+        RoleArn: ROLE,
+        InputConfig: { ModelName: modelName, VpcConfig: vpcConfig(o.vpc) },
+      }),
+    );
+    return out.JobArn as string;
   }
 
   async tags(arn: string): Promise<Record<string, string>> {

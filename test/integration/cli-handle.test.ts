@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,16 +6,15 @@ import { DescribeTrainingJobCommand, ListInferenceComponentsCommand } from "@aws
 import { AlertInbox, clients, emulatorEnv, Fixtures } from "../support/aws.js";
 import { type Emulator, startEmulator } from "../support/emulator.js";
 import { sampleFor, stateChange } from "../support/events.js";
+import { BIN, runCli } from "../support/run.js";
 
-const BIN = join(import.meta.dirname, "../../bin/isolation-guard.js");
 let emu: Emulator;
 let aws: ReturnType<typeof clients>;
 
 function handle(event: unknown, env: Record<string, string>) {
   const file = join(tmpdir(), `ig-event-${Date.now()}-${Math.random()}.json`);
   writeFileSync(file, JSON.stringify(event));
-  return spawnSync(process.execPath, [BIN, "handle", file], {
-    encoding: "utf8",
+  return runCli(["handle", file], {
     env: {
       PATH: process.env.PATH,
       ...emulatorEnv(emu.endpoint),
@@ -37,8 +36,7 @@ function eventFile(event: unknown): string {
 }
 
 function run(args: string[], env: Record<string, string>, stdin?: string) {
-  return spawnSync(process.execPath, [BIN, "handle", "--quiet", ...args], {
-    encoding: "utf8",
+  return runCli(["handle", "--quiet", ...args], {
     input: stdin,
     env: { PATH: process.env.PATH, ...emulatorEnv(emu.endpoint), ...env },
   });
@@ -52,7 +50,7 @@ describe("isolation-guard handle with several events", () => {
     const compliant = await new Fixtures(aws.sm).trainingJob("cli-many-ok", { isolated: true });
     const ok = eventFile(sampleFor("CreateTrainingJob.isolated.json", "cli-many-ok", compliant));
 
-    const result = run([file, ok, file], { GUARD_ALERT_TOPIC_ARN: inbox.topicArn });
+    const result = await run([file, ok, file], { GUARD_ALERT_TOPIC_ARN: inbox.topicArn });
 
     expect(result.status).toBe(0);
     const lines = result.stdout
@@ -74,7 +72,7 @@ describe("isolation-guard handle with several events", () => {
     const event = sampleFor("CreateModel.isolated.json", "cli-stream-model", arn);
     const stdin = `${JSON.stringify(event)}\nnot json at all\n${JSON.stringify(event, null, 2)}\n`;
 
-    const result = run(["-"], { GUARD_ALERT_TOPIC_ARN: inbox.topicArn }, stdin);
+    const result = await run(["-"], { GUARD_ALERT_TOPIC_ARN: inbox.topicArn }, stdin);
 
     expect(result.status).toBe(2);
     const lines = result.stdout
@@ -117,7 +115,7 @@ describe("isolation-guard handle with several events", () => {
     const okArn = await new Fixtures(aws.sm).trainingJob("cli-fail-ok", { isolated: true });
     const ok = eventFile(sampleFor("CreateTrainingJob.isolated.json", "cli-fail-ok", okArn));
 
-    const result = run([bad, ok], { GUARD_ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:missing-topic" });
+    const result = await run([bad, ok], { GUARD_ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:missing-topic" });
 
     expect(result.status).toBe(1);
     const lines = result.stdout
@@ -135,8 +133,8 @@ describe("isolation-guard handle (the Lambda's code path from the command line)"
     const arn = await new Fixtures(aws.sm).trainingJob("cli-open-job");
     const event = sampleFor("CreateTrainingJob.no-isolation.json", "cli-open-job", arn);
 
-    const first = handle(event, { GUARD_ALERT_TOPIC_ARN: inbox.topicArn });
-    const second = handle(event, { GUARD_ALERT_TOPIC_ARN: inbox.topicArn });
+    const first = await handle(event, { GUARD_ALERT_TOPIC_ARN: inbox.topicArn });
+    const second = await handle(event, { GUARD_ALERT_TOPIC_ARN: inbox.topicArn });
 
     expect(first.status).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject({ verdict: "NON_COMPLIANT", remedy: "stopped", alerted: true });
@@ -150,7 +148,7 @@ describe("isolation-guard handle (the Lambda's code path from the command line)"
   it("exits non-zero when the alert topic does not exist, after stopping the job", async () => {
     const arn = await new Fixtures(aws.sm).trainingJob("cli-no-topic");
 
-    const result = handle(sampleFor("CreateTrainingJob.no-isolation.json", "cli-no-topic", arn), {
+    const result = await handle(sampleFor("CreateTrainingJob.no-isolation.json", "cli-no-topic", arn), {
       GUARD_ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:missing-topic",
     });
 
@@ -163,15 +161,15 @@ describe("isolation-guard handle (the Lambda's code path from the command line)"
   it("exits 2 with the reason and makes no AWS call for an event that is not an EventBridge event", async () => {
     await emu.resetCalls();
 
-    const result = handle({ hello: "world" }, { GUARD_ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:a" });
+    const result = await handle({ hello: "world" }, { GUARD_ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:a" });
 
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/not an EventBridge event/);
     expect(await emu.calls()).toEqual({});
   });
 
-  it("exits 2 when the configuration is invalid", () => {
-    const result = handle({}, { GUARD_ALERT_TOPIC_ARN: "not-an-arn", GUARD_MODE: "yolo" });
+  it("exits 2 when the configuration is invalid", async () => {
+    const result = await handle({}, { GUARD_ALERT_TOPIC_ARN: "not-an-arn", GUARD_MODE: "yolo" });
 
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/GUARD_ALERT_TOPIC_ARN/);
@@ -201,8 +199,8 @@ describe("isolation-guard handle: inference components running their own contain
     const inbox = await new AlertInbox(aws.sns, aws.sqs).create("cli-ic-alerts");
     const { name, event } = await componentOn("cli-open-host", false);
 
-    const first = handle(event, { GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_MODE: "enforce" });
-    const again = handle(event, { GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_MODE: "enforce" });
+    const first = await handle(event, { GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_MODE: "enforce" });
+    const again = await handle(event, { GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_MODE: "enforce" });
 
     expect(first.status).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject({ verdict: "NON_COMPLIANT", remedy: "deleted", alerted: true });
@@ -218,7 +216,7 @@ describe("isolation-guard handle: inference components running their own contain
     const inbox = await new AlertInbox(aws.sns, aws.sqs).create("cli-ic-ok-alerts");
     const { name, arn, event } = await componentOn("cli-closed-host", true);
 
-    const result = handle(event, { GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_MODE: "enforce" });
+    const result = await handle(event, { GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_MODE: "enforce" });
 
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ verdict: "COMPLIANT", alerted: false });
@@ -234,7 +232,7 @@ describe("isolation-guard handle: inference components running their own contain
     await emu.setJobParent("training-job", "cli-tuning-child", "TuningJobArn", tuning);
     const event = stateChange("SageMakerTrainingJobStateChange.in-progress.json", "cli-tuning-child", arn);
 
-    const result = handle(event, { GUARD_ALERT_TOPIC_ARN: inbox.topicArn });
+    const result = await handle(event, { GUARD_ALERT_TOPIC_ARN: inbox.topicArn });
 
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ verdict: "IGNORED", alerted: false });

@@ -1,13 +1,12 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { emulatorEnv } from "../support/aws.js";
 import { type Emulator, startEmulator } from "../support/emulator.js";
 import { sample } from "../support/events.js";
+import { run, runCli } from "../support/run.js";
 
 const ROOT = join(import.meta.dirname, "../..");
-const BIN = join(ROOT, "bin/isolation-guard.js");
 const TSX = join(ROOT, "node_modules/tsx/dist/cli.mjs");
 const VERSION = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:alerts";
@@ -15,17 +14,14 @@ let emu: Emulator;
 let dir: string;
 
 function cli(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [BIN, ...args], {
-    encoding: "utf8",
-    input: "",
+  return runCli(args, {
     timeout: 60_000,
     env: { PATH: process.env.PATH, ...(emu ? emulatorEnv(emu.endpoint) : {}), GUARD_SETTLE_MS: "0", ...env },
   });
 }
 /** The README's `npm run local -- <verb> <event>` (scripts/local-enforcer.ts). */
 function local(verb: string, file: string, env: Record<string, string>) {
-  return spawnSync(process.execPath, [TSX, join(ROOT, "scripts/local-enforcer.ts"), verb, file], {
-    encoding: "utf8",
+  return run(process.execPath, [TSX, join(ROOT, "scripts/local-enforcer.ts"), verb, file], {
     timeout: 60_000,
     env: { PATH: process.env.PATH, ...emulatorEnv(emu.endpoint), ...env },
   });
@@ -49,8 +45,8 @@ beforeEach(async () => emu.reset());
 describe("the CLI's manners", () => {
   it.each(["evaluate", "handle", "guardrails", "scan", "redrive"])(
     "answers `%s --help` with its usage and exit 0",
-    (c) => {
-      const result = cli([c, "--help"]);
+    async (c) => {
+      const result = await cli([c, "--help"]);
 
       expect(result.status).toBe(0);
       expect(result.stdout).toContain(`isolation-guard ${c}`);
@@ -58,15 +54,15 @@ describe("the CLI's manners", () => {
     },
   );
 
-  it("answers --help before judging the other arguments", () => {
-    const result = cli(["scan", "--format", "xml", "-h"]);
+  it("answers --help before judging the other arguments", async () => {
+    const result = await cli(["scan", "--format", "xml", "-h"]);
 
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("isolation-guard scan");
   });
 
-  it("lists every command with --help in the overview", () => {
-    const result = cli(["--help"]);
+  it("lists every command with --help in the overview", async () => {
+    const result = await cli(["--help"]);
 
     expect(result.status).toBe(0);
     for (const c of ["evaluate", "handle", "guardrails", "scan", "redrive"])
@@ -74,22 +70,22 @@ describe("the CLI's manners", () => {
     expect(result.stdout).toContain("isolation-guard --version");
   });
 
-  it("prints the package's version for --version", () => {
-    const result = cli(["--version"]);
+  it("prints the package's version for --version", async () => {
+    const result = await cli(["--version"]);
 
     expect(result.status).toBe(0);
     expect(result.stdout).toBe(`${VERSION}\n`);
   });
 
-  it("refuses an empty policy file with a hint, and takes {} as the defaults", () => {
+  it("refuses an empty policy file with a hint, and takes {} as the defaults", async () => {
     const empty = join(dir, "empty.yaml");
     writeFileSync(empty, "# TODO\n");
     const braces = join(dir, "braces.yaml");
     writeFileSync(braces, "{}\n");
     const event = join(ROOT, "events/CreateTrainingJob.isolated.json");
 
-    const refused = cli(["evaluate", event, "--policy", empty]);
-    const defaults = cli(["evaluate", event, "--policy", braces]);
+    const refused = await cli(["evaluate", event, "--policy", empty]);
+    const defaults = await cli(["evaluate", event, "--policy", braces]);
 
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain(`${empty}: the policy file is empty; write {} to use the default policy`);
@@ -101,12 +97,12 @@ describe("the README's local enforcer recipe", () => {
   const EVENT = join(ROOT, "events/CreateTrainingJob.no-isolation.json");
   const env = { GUARD_ALERT_TOPIC_ARN: TOPIC, GUARD_MODE: "enforce" };
 
-  it("creates what it needs, then shows a stop, an alert and the tags", () => {
-    const setup = local("setup", EVENT, env);
+  it("creates what it needs, then shows a stop, an alert and the tags", async () => {
+    const setup = await local("setup", EVENT, env);
     expect(setup.status).toBe(0);
 
-    const handled = cli(["handle", EVENT], env);
-    const shown = local("show", EVENT, env);
+    const handled = await cli(["handle", EVENT], env);
+    const shown = await local("show", EVENT, env);
 
     expect(handled.status).toBe(0);
     expect(JSON.parse(handled.stdout)).toMatchObject({ remedy: "stopped", alerted: true, tagged: true });
@@ -118,8 +114,8 @@ describe("the README's local enforcer recipe", () => {
     expect(shown.stdout).toMatch(/^alert: \[Isolation Guard\] Stopped training-job churn-xgb-custom/m);
   });
 
-  it("says a resource that does not exist does not exist, not that the event is a duplicate", () => {
-    const handled = cli(["handle", EVENT], env);
+  it("says a resource that does not exist does not exist, not that the event is a duplicate", async () => {
+    const handled = await cli(["handle", EVENT], env);
 
     expect(handled.status).toBe(0);
     const out = JSON.parse(handled.stdout);
@@ -127,12 +123,12 @@ describe("the README's local enforcer recipe", () => {
     expect(out.note).toMatch(/does not exist/);
   });
 
-  it("gives each log field one meaning: eventId is CloudTrail's eventID, deliveryId EventBridge's id", () => {
+  it("gives each log field one meaning: eventId is CloudTrail's eventID, deliveryId EventBridge's id", async () => {
     const event = sample("CreateTrainingJob.no-isolation.json");
-    const handled = cli(["handle", EVENT], env);
+    const handled = await cli(["handle", EVENT], env);
     const broken = join(dir, "broken.json");
     writeFileSync(broken, JSON.stringify({ ...event, detail: { ...event.detail, eventName: 42 } }));
-    const rejected = cli(["handle", broken], env);
+    const rejected = await cli(["handle", broken], env);
 
     expect(rejected.status).toBe(2);
     const lines = [...logLines(handled.stderr), ...logLines(rejected.stderr)];
@@ -145,7 +141,7 @@ describe("the README's local enforcer recipe", () => {
 });
 
 describe("the CLI's start", () => {
-  it("drops only the AWS SDK's Node-version warning (emitted with name Warning, the text as message)", () => {
+  it("drops only the AWS SDK's Node-version warning (emitted with name Warning, the text as message)", async () => {
     const script = `
       const { installWarningFilter } = await import(${JSON.stringify(join(ROOT, "bin/preflight.js"))});
       installWarningFilter();
@@ -153,7 +149,7 @@ describe("the CLI's start", () => {
       process.emitWarning("something else went odd", "DeprecationWarning");
       await new Promise((r) => setTimeout(r, 10));`;
 
-    const result = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    const result = await run(process.execPath, ["--input-type=module", "-e", script]);
 
     expect(result.status).toBe(0);
     expect(result.stderr).not.toContain("NodeVersionSupportWarning");

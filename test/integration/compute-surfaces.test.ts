@@ -1,17 +1,7 @@
-import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  CreateAutoMLJobV2Command,
-  CreateClusterCommand,
-  CreateCompilationJobCommand,
-  CreateDataQualityJobDefinitionCommand,
-  CreateDomainCommand,
-  CreateInferenceRecommendationsJobCommand,
-  CreateModelBiasJobDefinitionCommand,
-  CreateMonitoringScheduleCommand,
-  CreateNotebookInstanceCommand,
   DescribeAutoMLJobV2Command,
   DescribeClusterCommand,
   DescribeCompilationJobCommand,
@@ -21,15 +11,22 @@ import {
   DescribeModelBiasJobDefinitionCommand,
   DescribeMonitoringScheduleCommand,
   DescribeNotebookInstanceCommand,
-  type MonitoringScheduleConfig,
-  type NetworkConfig,
-  type SageMakerClient,
 } from "@aws-sdk/client-sagemaker";
 import { guardRuntime } from "../../scripts/guard-runtime.js";
 import type { Runtime } from "../../src/wiring/runtime.js";
-import { type AlertInbox, type clients, emulatorEnv, type Fixtures } from "../support/aws.js";
+import {
+  type AlertInbox,
+  type clients,
+  emulatorEnv,
+  type Fixtures,
+  inlineMonitoring,
+  type NetworkKind,
+  Networks,
+  namedMonitoring,
+} from "../support/aws.js";
 import { type Emulator, useEmulator } from "../support/emulator.js";
 import { sampleFor, stateChange } from "../support/events.js";
+import { runCli } from "../support/run.js";
 
 let emu: Emulator;
 let fx: Fixtures;
@@ -39,28 +36,25 @@ useEmulator((w) => {
   ({ emu, aws, fx, inbox } = w);
 });
 
-const ROLE = "arn:aws:iam::123456789012:role/sagemaker-execution";
-const VPC = { Subnets: ["subnet-0a1b2c3d4e5f60001"], SecurityGroupIds: ["sg-0a1b2c3d4e5f60001"] };
-const BIN = join(import.meta.dirname, "../../bin/isolation-guard.js");
 /*
- * The VPCs these fixtures name are not built in the emulator's EC2, so under the default policy their
- * routes cannot be read and the decision is egress-unverifiable (issue 15, tested with real route tables
- * in egress.test.ts). Where a test is about the type's own settings, it trusts the VPC.
+ * Every resource here that runs in a VPC runs in one built in the emulator's EC2 (scripts/local-aws.ts
+ * `Networks`), so the default policy reads its route tables as it would in AWS (issue 15): a private
+ * subnet (main route table: the local route and an S3 gateway endpoint) is off the internet, a public
+ * one (0.0.0.0/0 to an internet gateway) is not.
  */
-const TRUST_VPC_FILE = join(tmpdir(), `ig-trust-vpc-${process.pid}.json`);
-writeFileSync(TRUST_VPC_FILE, JSON.stringify({ vpcEgress: "trust" })); // the runtime reads JSON policies
-const TRUST_VPC = { GUARD_POLICY_FILE: TRUST_VPC_FILE };
+async function subnet(kind: NetworkKind = "private"): Promise<{ vpcId: string; subnetId: string }> {
+  return new Networks(aws.ec2).vpc(kind);
+}
 
 function runtime(env: Record<string, string> = {}): Runtime {
   return guardRuntime(emu.endpoint, { GUARD_ALERT_TOPIC_ARN: inbox.topicArn, ...env });
 }
 
 /** `isolation-guard handle FILE`: the Lambda's code path from the command line, against the emulator. */
-function handle(event: unknown, env: Record<string, string> = {}) {
+async function handle(event: unknown, env: Record<string, string> = {}) {
   const file = join(tmpdir(), `ig-event-${Date.now()}-${Math.random()}.json`);
   writeFileSync(file, JSON.stringify(event));
-  const r = spawnSync(process.execPath, [BIN, "handle", file], {
-    encoding: "utf8",
+  const r = await runCli(["handle", file], {
     env: {
       PATH: process.env.PATH,
       ...emulatorEnv(emu.endpoint),
@@ -72,92 +66,7 @@ function handle(event: unknown, env: Record<string, string> = {}) {
   return { status: r.status, out: r.status === 0 ? JSON.parse(r.stdout) : null, stderr: r.stderr };
 }
 
-const make = (sm: SageMakerClient) => ({
-  notebook: async (name: string, access: "Enabled" | "Disabled") =>
-    (
-      await sm.send(
-        new CreateNotebookInstanceCommand({
-          NotebookInstanceName: name,
-          InstanceType: "ml.t3.medium",
-          RoleArn: ROLE,
-          DirectInternetAccess: access,
-          SubnetId: VPC.Subnets[0],
-          SecurityGroupIds: VPC.SecurityGroupIds,
-        }),
-      )
-    ).NotebookInstanceArn as string,
-  domain: async (name: string, access?: "VpcOnly" | "PublicInternetOnly") =>
-    (
-      await sm.send(
-        new CreateDomainCommand({
-          DomainName: name,
-          AuthMode: "IAM",
-          DefaultUserSettings: { ExecutionRole: ROLE },
-          SubnetIds: VPC.Subnets,
-          VpcId: "vpc-0a1b2c3d4e5f60001",
-          AppNetworkAccessType: access,
-        }),
-      )
-    ).DomainArn as string,
-  cluster: async (name: string, vpc: boolean) =>
-    (
-      await sm.send(
-        new CreateClusterCommand({
-          ClusterName: name,
-          VpcConfig: vpc ? VPC : undefined,
-          InstanceGroups: [
-            {
-              InstanceGroupName: "workers",
-              InstanceType: "ml.t3.medium",
-              InstanceCount: 1,
-              ExecutionRole: ROLE,
-              LifeCycleConfig: { SourceS3Uri: "s3://sagemaker-lifecycle/scripts/", OnCreate: "on_create.sh" },
-            },
-          ],
-        }),
-      )
-    ).ClusterArn as string,
-  dataQuality: async (name: string, net?: NetworkConfig) =>
-    (
-      await sm.send(
-        new CreateDataQualityJobDefinitionCommand({
-          JobDefinitionName: name,
-          DataQualityAppSpecification: {
-            ImageUri: "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer",
-          },
-          DataQualityJobInput: { EndpointInput: { EndpointName: "churn", LocalPath: "/opt/ml/processing/input" } },
-          DataQualityJobOutputConfig: {
-            MonitoringOutputs: [{ S3Output: { S3Uri: "s3://monitoring/out", LocalPath: "/opt/ml/processing/output" } }],
-          },
-          JobResources: { ClusterConfig: { InstanceCount: 1, InstanceType: "ml.m5.large", VolumeSizeInGB: 10 } },
-          RoleArn: ROLE,
-          NetworkConfig: net,
-        }),
-      )
-    ).JobDefinitionArn as string,
-  schedule: async (name: string, config: MonitoringScheduleConfig) =>
-    (
-      await sm.send(
-        new CreateMonitoringScheduleCommand({ MonitoringScheduleName: name, MonitoringScheduleConfig: config }),
-      )
-    ).MonitoringScheduleArn as string,
-});
-
-const INLINE_DEFINITION = (net?: NetworkConfig): MonitoringScheduleConfig => ({
-  ScheduleConfig: { ScheduleExpression: "cron(0 * ? * * *)" },
-  MonitoringJobDefinition: {
-    MonitoringInputs: [{ EndpointInput: { EndpointName: "churn", LocalPath: "/opt/ml/processing/input" } }],
-    MonitoringOutputConfig: {
-      MonitoringOutputs: [{ S3Output: { S3Uri: "s3://monitoring/out", LocalPath: "/opt/ml/processing/output" } }],
-    },
-    MonitoringResources: { ClusterConfig: { InstanceCount: 1, InstanceType: "ml.m5.large", VolumeSizeInGB: 10 } },
-    MonitoringAppSpecification: {
-      ImageUri: "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer",
-    },
-    RoleArn: ROLE,
-    NetworkConfig: net,
-  },
-});
+const rules = (d: { findings: { rule: string }[] }) => d.findings.map((f) => f.rule);
 
 async function alerts() {
   return (await inbox.drain()).map((a) => JSON.parse(a.Message));
@@ -165,12 +74,13 @@ async function alerts() {
 
 describe("notebook instances", () => {
   it("stops a notebook with direct internet access when it reaches InService (SageMaker refuses while Pending), with handle", async () => {
-    const arn = await make(aws.sm).notebook("open-nb", "Enabled");
+    const { subnetId } = await subnet();
+    const arn = await fx.notebook("open-nb", "Enabled", { vpc: [subnetId] });
     const event = sampleFor("CreateNotebookInstance.direct-internet-enabled.json", "open-nb", arn);
 
-    const first = handle(event);
+    const first = await handle(event);
     await emu.setJobStatus("notebook-instance", "open-nb", "InService");
-    const second = handle(
+    const second = await handle(
       stateChange("SageMakerNotebookInstanceStateChange.in-service.json", "open-nb", arn, "InService"),
     );
 
@@ -186,72 +96,148 @@ describe("notebook instances", () => {
     expect((await fx.tags(arn))["isolation-guard:rules"]).toBe("direct-internet-access-enabled");
   });
 
-  it("keeps a VPC-only notebook running and tags it compliant", async () => {
-    const arn = await make(aws.sm).notebook("private-nb", "Disabled");
+  it("keeps a VPC-only notebook in a private subnet running and tags it compliant (default policy: routes read)", async () => {
+    const { subnetId } = await subnet("private");
+    const arn = await fx.notebook("private-nb", "Disabled", { vpc: [subnetId] });
     await emu.setJobStatus("notebook-instance", "private-nb", "InService");
 
-    const outcome = await runtime(TRUST_VPC).handle(
-      sampleFor("CreateNotebookInstance.vpc-only.json", "private-nb", arn),
+    const outcome = await runtime().handle(
+      sampleFor("CreateNotebookInstance.vpc-only.json", "private-nb", arn, (p) => {
+        p.subnetId = subnetId;
+      }),
     );
 
     expect(outcome.decision.verdict).toBe("COMPLIANT");
+    expect(outcome.decision.egress).toEqual([
+      expect.objectContaining({ subnet: subnetId, verdict: "no-internet-route" }),
+    ]);
     expect(outcome.remedy).toBeNull();
     const nb = await aws.sm.send(new DescribeNotebookInstanceCommand({ NotebookInstanceName: "private-nb" }));
     expect(nb.NotebookInstanceStatus).toBe("InService");
     expect((await fx.tags(arn))["isolation-guard:status"]).toBe("COMPLIANT");
   });
+
+  it("stops a VPC-only notebook whose subnet routes 0.0.0.0/0 to an internet gateway", async () => {
+    const { subnetId } = await subnet("internet-gateway");
+    const arn = await fx.notebook("public-nb", "Disabled", { vpc: [subnetId] });
+    await emu.setJobStatus("notebook-instance", "public-nb", "InService");
+
+    const outcome = await runtime().handle(
+      sampleFor("CreateNotebookInstance.vpc-only.json", "public-nb", arn, (p) => {
+        p.subnetId = subnetId;
+      }),
+    );
+
+    expect(outcome.decision.verdict).toBe("NON_COMPLIANT");
+    expect(rules(outcome.decision)).toEqual(["subnet-routes-to-internet"]);
+    expect(outcome.decision.findings[0]?.message).toContain(subnetId);
+    expect(outcome.remedy).toBe("stopped");
+    const nb = await aws.sm.send(new DescribeNotebookInstanceCommand({ NotebookInstanceName: "public-nb" }));
+    expect(nb.NotebookInstanceStatus).toBe("Stopped");
+    expect((await fx.tags(arn))["isolation-guard:rules"]).toBe("subnet-routes-to-internet");
+  });
 });
 
 describe("Studio domains and HyperPod clusters: alert and tag, never delete", () => {
   it("reports a domain open to the internet and leaves it in place", async () => {
-    const arn = await make(aws.sm).domain("open-studio");
+    const { vpcId, subnetId } = await subnet();
+    const arn = await fx.domain("open-studio", undefined, { vpc: [subnetId], vpcId });
     const id = arn.split("/").pop() as string;
 
     const outcome = await runtime().handle(sampleFor("CreateDomain.public-internet-omitted.json", id, arn));
 
     expect(outcome.decision).toMatchObject({ verdict: "NON_COMPLIANT", actions: ["tag", "alert"] });
-    expect(outcome.decision.findings.map((f: { rule: string }) => f.rule)).toEqual(["direct-internet-access-enabled"]);
+    expect(rules(outcome.decision)).toEqual(["direct-internet-access-enabled"]);
     expect((await aws.sm.send(new DescribeDomainCommand({ DomainId: id }))).Status).toBe("InService");
     expect((await fx.tags(arn))["isolation-guard:status"]).toBe("NON_COMPLIANT");
     expect((await alerts()).map((a) => a.action)).toEqual(["none"]);
   });
 
-  it("decides an update that leaves the access type alone from the domain as it now is", async () => {
-    const arn = await make(aws.sm).domain("private-studio", "VpcOnly");
+  it("decides an update that leaves the access type alone from the domain as it now is: VpcOnly in a private subnet", async () => {
+    const { vpcId, subnetId } = await subnet("private");
+    const arn = await fx.domain("private-studio", "VpcOnly", { vpc: [subnetId], vpcId });
     const id = arn.split("/").pop() as string;
+    await emu.resetCalls();
 
-    const outcome = await runtime(TRUST_VPC).handle(sampleFor("UpdateDomain.user-settings-only.json", id, arn));
+    const outcome = await runtime().handle(sampleFor("UpdateDomain.user-settings-only.json", id, arn));
 
     expect(outcome.decision.verdict).toBe("COMPLIANT");
-    expect(await emu.calls()).toMatchObject({ "sagemaker:DescribeDomain": 1 });
+    expect(await emu.calls()).toMatchObject({
+      "sagemaker:DescribeDomain": 1,
+      "ec2:DescribeSubnets": 1,
+      "ec2:DescribeRouteTables": 1,
+    });
   });
 
-  it("reports a cluster without a VPC, and decides an update from the cluster's own VPC", async () => {
-    const open = await make(aws.sm).cluster("open-hp", false);
-    const inVpc = await make(aws.sm).cluster("vpc-hp", true);
-    const rt = runtime(TRUST_VPC);
+  it("reports a VpcOnly domain whose subnet routes to a NAT gateway, and leaves it in place", async () => {
+    const { vpcId, subnetId } = await subnet("nat-gateway");
+    const arn = await fx.domain("nat-studio", "VpcOnly", { vpc: [subnetId], vpcId });
+    const id = arn.split("/").pop() as string;
+
+    const outcome = await runtime().handle(
+      sampleFor("CreateDomain.vpc-only.json", id, arn, (p) => {
+        p.subnetIds = [subnetId];
+        p.vpcId = vpcId;
+      }),
+    );
+
+    expect(outcome.decision).toMatchObject({ verdict: "NON_COMPLIANT", actions: ["tag", "alert"] });
+    expect(rules(outcome.decision)).toEqual(["subnet-routes-to-internet"]);
+    expect(outcome.decision.findings[0]?.message).toMatch(/nat-/);
+    expect((await aws.sm.send(new DescribeDomainCommand({ DomainId: id }))).Status).toBe("InService");
+    expect((await alerts()).map((a) => a.action)).toEqual(["none"]);
+  });
+
+  it("reports a cluster without a VPC, and decides an update from the cluster's own (private) VPC", async () => {
+    const { subnetId } = await subnet("private");
+    const open = await fx.cluster("open-hp");
+    const inVpc = await fx.cluster("vpc-hp", { vpc: [subnetId] });
+    const rt = runtime();
 
     const created = await rt.handle(sampleFor("CreateCluster.no-vpc.json", "open-hp", open));
-    const updated = await rt.handle(sampleFor("UpdateCluster.override-vpc.json", "vpc-hp", inVpc));
+    const updated = await rt.handle(
+      sampleFor("UpdateCluster.override-vpc.json", "vpc-hp", inVpc, (p) => {
+        p.instanceGroups[0].overrideVpcConfig.subnets = [subnetId];
+      }),
+    );
     const changed = await rt.handle(
       stateChange("SageMakerHyperPodClusterStateChange.in-service.json", "open-hp", open, "InService"),
     );
 
     expect(created.decision).toMatchObject({ verdict: "NON_COMPLIANT", actions: ["tag", "alert"] });
-    expect(created.decision.findings.map((f: { rule: string }) => f.rule)).toEqual(["vpc-config-missing"]);
+    expect(rules(created.decision)).toEqual(["vpc-config-missing"]);
     expect(updated.decision.verdict).toBe("COMPLIANT");
+    expect(updated.decision.egress).toEqual([
+      expect.objectContaining({ subnet: subnetId, verdict: "no-internet-route" }),
+    ]);
     expect(changed.decision.verdict).toBe("NON_COMPLIANT");
     expect(changed.alerted).toBe(false); // reported once
     expect((await aws.sm.send(new DescribeClusterCommand({ ClusterName: "open-hp" }))).ClusterArn).toBe(open);
     expect(await alerts()).toHaveLength(1);
   });
+
+  it("reports a cluster in a public subnet as routed to the internet, and leaves it in place", async () => {
+    const { subnetId } = await subnet("internet-gateway");
+    const arn = await fx.cluster("public-hp", { vpc: [subnetId] });
+
+    const outcome = await runtime().handle(
+      sampleFor("CreateCluster.vpc.json", "public-hp", arn, (p) => {
+        p.vpcConfig.subnets = [subnetId];
+      }),
+    );
+
+    expect(outcome.decision).toMatchObject({ verdict: "NON_COMPLIANT", actions: ["tag", "alert"] });
+    expect(rules(outcome.decision)).toEqual(["subnet-routes-to-internet"]);
+    expect((await aws.sm.send(new DescribeClusterCommand({ ClusterName: "public-hp" }))).ClusterArn).toBe(arn);
+    expect((await fx.tags(arn))["isolation-guard:rules"]).toBe("subnet-routes-to-internet");
+  });
 });
 
 describe("Model Monitor", () => {
   it("stops a schedule whose inline job is not isolated, with handle", async () => {
-    const arn = await make(aws.sm).schedule("drift-open", INLINE_DEFINITION());
+    const arn = await fx.monitoringSchedule("drift-open", inlineMonitoring());
 
-    const result = handle(sampleFor("CreateMonitoringSchedule.inline-no-isolation.json", "drift-open", arn));
+    const result = await handle(sampleFor("CreateMonitoringSchedule.inline-no-isolation.json", "drift-open", arn));
 
     expect(result.out).toMatchObject({ verdict: "NON_COMPLIANT", remedy: "stopped", alerted: true });
     const s = await aws.sm.send(new DescribeMonitoringScheduleCommand({ MonitoringScheduleName: "drift-open" }));
@@ -259,15 +245,10 @@ describe("Model Monitor", () => {
   });
 
   it("decides a schedule that names a job definition from that definition", async () => {
-    await make(aws.sm).dataQuality("dq-open");
-    await make(aws.sm).dataQuality("dq-closed", { EnableNetworkIsolation: true });
-    const named = (definition: string): MonitoringScheduleConfig => ({
-      ScheduleConfig: { ScheduleExpression: "cron(0 * ? * * *)" },
-      MonitoringJobDefinitionName: definition,
-      MonitoringType: "DataQuality",
-    });
-    const openArn = await make(aws.sm).schedule("named-open", named("dq-open"));
-    const closedArn = await make(aws.sm).schedule("named-closed", named("dq-closed"));
+    await fx.monitoringDefinition("DataQuality", "dq-open");
+    await fx.monitoringDefinition("DataQuality", "dq-closed", { EnableNetworkIsolation: true });
+    const openArn = await fx.monitoringSchedule("named-open", namedMonitoring("dq-open"));
+    const closedArn = await fx.monitoringSchedule("named-closed", namedMonitoring("dq-closed"));
     const event = (name: string, arn: string, definition: string) =>
       sampleFor("CreateMonitoringSchedule.named-definition.json", name, arn, (p) => {
         p.monitoringScheduleConfig.monitoringJobDefinitionName = definition;
@@ -288,7 +269,7 @@ describe("Model Monitor", () => {
   });
 
   it("stops a schedule from its state change when the CloudTrail event was lost", async () => {
-    const arn = await make(aws.sm).schedule("drift-lost", INLINE_DEFINITION({ EnableNetworkIsolation: false }));
+    const arn = await fx.monitoringSchedule("drift-lost", inlineMonitoring({ EnableNetworkIsolation: false }));
     await emu.setJobStatus("monitoring-schedule", "drift-lost", "Scheduled");
 
     const outcome = await runtime().handle(
@@ -299,28 +280,8 @@ describe("Model Monitor", () => {
   });
 
   it("deletes a data-quality definition without isolation and keeps an isolated model-bias one", async () => {
-    const dq = await make(aws.sm).dataQuality("dq-delete-me");
-    const bias = (
-      await aws.sm.send(
-        new CreateModelBiasJobDefinitionCommand({
-          JobDefinitionName: "bias-keep",
-          ModelBiasAppSpecification: {
-            ImageUri: "205585389593.dkr.ecr.us-east-1.amazonaws.com/sagemaker-clarify-processing:1.0",
-            ConfigUri: "s3://c/a.json",
-          },
-          ModelBiasJobInput: {
-            EndpointInput: { EndpointName: "churn", LocalPath: "/opt/ml/processing/input" },
-            GroundTruthS3Input: { S3Uri: "s3://gt" },
-          },
-          ModelBiasJobOutputConfig: {
-            MonitoringOutputs: [{ S3Output: { S3Uri: "s3://monitoring/out", LocalPath: "/opt/ml/processing/output" } }],
-          },
-          JobResources: { ClusterConfig: { InstanceCount: 1, InstanceType: "ml.m5.large", VolumeSizeInGB: 10 } },
-          RoleArn: ROLE,
-          NetworkConfig: { EnableNetworkIsolation: true },
-        }),
-      )
-    ).JobDefinitionArn as string;
+    const dq = await fx.monitoringDefinition("DataQuality", "dq-delete-me");
+    const bias = await fx.monitoringDefinition("ModelBias", "bias-keep", { EnableNetworkIsolation: true });
     const rt = runtime();
 
     const deleted = await rt.handle(
@@ -341,27 +302,8 @@ describe("Model Monitor", () => {
 });
 
 describe("AutoML and compilation jobs (SageMaker's own containers)", () => {
-  async function automl(name: string) {
-    return (
-      await aws.sm.send(
-        new CreateAutoMLJobV2Command({
-          AutoMLJobName: name,
-          RoleArn: ROLE,
-          OutputDataConfig: { S3OutputPath: "s3://automl/out" },
-          AutoMLJobInputDataConfig: [
-            {
-              ChannelType: "training",
-              DataSource: { S3DataSource: { S3DataType: "S3Prefix", S3Uri: "s3://automl/in" } },
-            },
-          ],
-          AutoMLProblemTypeConfig: { TabularJobConfig: { TargetAttributeName: "y" } },
-        }),
-      )
-    ).AutoMLJobArn as string;
-  }
-
   it("leaves an AutoML job without a VPC running under the default policy, with a note", async () => {
-    const arn = await automl("automl-default");
+    const arn = await fx.automlJob("automl-default");
 
     const outcome = await runtime().handle(sampleFor("CreateAutoMLJobV2.no-vpc.json", "automl-default", arn));
 
@@ -373,22 +315,12 @@ describe("AutoML and compilation jobs (SageMaker's own containers)", () => {
   });
 
   it("stops AutoML V2 and compilation jobs without a VPC when the policy requires one, with handle", async () => {
-    const autoArn = await automl("automl-novpc");
-    const neoArn = (
-      await aws.sm.send(
-        new CreateCompilationJobCommand({
-          CompilationJobName: "neo-novpc",
-          RoleArn: ROLE,
-          InputConfig: { S3Uri: "s3://models/m.tar.gz", Framework: "PYTORCH", DataInputConfig: "{}" },
-          OutputConfig: { S3OutputLocation: "s3://models/compiled", TargetDevice: "ml_c5" },
-          StoppingCondition: { MaxRuntimeInSeconds: 900 },
-        }),
-      )
-    ).CompilationJobArn as string;
+    const autoArn = await fx.automlJob("automl-novpc");
+    const neoArn = await fx.compilationJob("neo-novpc");
     const env = { GUARD_POLICY_JSON: '{"requireVpc": true}' };
 
-    const auto = handle(sampleFor("CreateAutoMLJobV2.no-vpc.json", "automl-novpc", autoArn), env);
-    const neo = handle(sampleFor("CreateCompilationJob.no-vpc.json", "neo-novpc", neoArn), env);
+    const auto = await handle(sampleFor("CreateAutoMLJobV2.no-vpc.json", "automl-novpc", autoArn), env);
+    const neo = await handle(sampleFor("CreateCompilationJob.no-vpc.json", "neo-novpc", neoArn), env);
 
     expect(auto.out).toMatchObject({ verdict: "NON_COMPLIANT", remedy: "stopped" });
     expect(neo.out).toMatchObject({ verdict: "NON_COMPLIANT", remedy: "stopped" });
@@ -399,37 +331,48 @@ describe("AutoML and compilation jobs (SageMaker's own containers)", () => {
       (await aws.sm.send(new DescribeCompilationJobCommand({ CompilationJobName: "neo-novpc" }))).CompilationJobStatus,
     ).toBe("STOPPED");
   });
+
+  it("with requireVpc, keeps an AutoML job in a private subnet and stops one in a public subnet", async () => {
+    const privateNet = await subnet("private");
+    const publicNet = await subnet("internet-gateway");
+    const keptArn = await fx.automlJob("automl-private", { vpc: [privateNet.subnetId] });
+    const stoppedArn = await fx.automlJob("automl-public", { vpc: [publicNet.subnetId] });
+    const event = (name: string, arn: string, subnetId: string) =>
+      sampleFor("CreateAutoMLJobV2.vpc.json", name, arn, (p) => {
+        p.securityConfig.vpcConfig.subnets = [subnetId];
+      });
+    const rt = runtime({ GUARD_POLICY_JSON: '{"requireVpc": true}' });
+
+    const kept = await rt.handle(event("automl-private", keptArn, privateNet.subnetId));
+    const stopped = await rt.handle(event("automl-public", stoppedArn, publicNet.subnetId));
+
+    expect(kept.decision.verdict).toBe("COMPLIANT");
+    expect(rules(stopped.decision)).toEqual(["subnet-routes-to-internet"]);
+    expect(stopped.remedy).toBe("stopped");
+    const status = async (name: string) =>
+      (await aws.sm.send(new DescribeAutoMLJobV2Command({ AutoMLJobName: name }))).AutoMLJobStatus;
+    expect([await status("automl-private"), await status("automl-public")]).toEqual(["InProgress", "Stopped"]);
+  });
 });
 
 describe("inference recommendations jobs", () => {
-  async function recommend(name: string, model: string) {
-    return (
-      await aws.sm.send(
-        new CreateInferenceRecommendationsJobCommand({
-          JobName: name,
-          JobType: "Default",
-          RoleArn: ROLE,
-          InputConfig: { ModelName: model, VpcConfig: VPC },
-        }),
-      )
-    ).JobArn as string;
-  }
-
   it("stops a job that load-tests a model without isolation, and keeps one whose model is isolated", async () => {
+    const { subnetId } = await subnet("private");
     await fx.model("rec-open-model");
     await fx.model("rec-closed-model", { isolated: true });
-    const openArn = await recommend("rec-open", "rec-open-model");
-    const closedArn = await recommend("rec-closed", "rec-closed-model");
+    const openArn = await fx.recommendationsJob("rec-open", "rec-open-model", { vpc: [subnetId] });
+    const closedArn = await fx.recommendationsJob("rec-closed", "rec-closed-model", { vpc: [subnetId] });
     const event = (name: string, arn: string, model: string) =>
       sampleFor("CreateInferenceRecommendationsJob.model-vpc.json", name, arn, (p) => {
         p.inputConfig.modelName = model;
+        p.inputConfig.vpcConfig.subnets = [subnetId];
       });
     const rt = runtime();
 
     const open = await rt.handle(event("rec-open", openArn, "rec-open-model"));
     const closed = await rt.handle(event("rec-closed", closedArn, "rec-closed-model"));
 
-    expect(open.decision.findings.map((f: { rule: string }) => f.rule)).toEqual(["network-isolation-disabled"]);
+    expect(rules(open.decision)).toEqual(["network-isolation-disabled"]);
     expect(open.decision.findings[0]?.path).toBe("models[rec-open-model].enableNetworkIsolation");
     expect(open.remedy).toBe("stopped");
     expect(closed.decision.verdict).toBe("COMPLIANT");
@@ -440,33 +383,40 @@ describe("inference recommendations jobs", () => {
 
 describe("scan", () => {
   it("lists and decides every new type, one report row each, changing nothing", async () => {
-    const m = make(aws.sm);
-    await m.notebook("scan-nb", "Enabled");
+    const { vpcId, subnetId } = await subnet("private");
+    const publicNet = await subnet("internet-gateway");
+    await fx.notebook("scan-nb", "Enabled", { vpc: [subnetId] });
     await emu.setJobStatus("notebook-instance", "scan-nb", "InService");
-    await m.domain("scan-studio");
-    await m.cluster("scan-hp", false);
-    await m.dataQuality("scan-dq");
-    await m.schedule("scan-schedule", INLINE_DEFINITION({ EnableNetworkIsolation: true }));
+    await fx.notebook("scan-nb-public", "Disabled", { vpc: [publicNet.subnetId] });
+    await emu.setJobStatus("notebook-instance", "scan-nb-public", "InService");
+    await fx.domain("scan-studio", undefined, { vpc: [subnetId], vpcId });
+    await fx.domain("scan-studio-private", "VpcOnly", { vpc: [subnetId], vpcId });
+    await fx.cluster("scan-hp");
+    await fx.monitoringDefinition("DataQuality", "scan-dq");
+    await fx.monitoringSchedule("scan-schedule", inlineMonitoring({ EnableNetworkIsolation: true }));
     // Without --include-finished a scan lists what is at work: schedules Scheduled, notebooks InService.
     await emu.setJobStatus("monitoring-schedule", "scan-schedule", "Scheduled");
 
-    const result = spawnSync(process.execPath, [BIN, "scan", "--format", "json"], {
-      encoding: "utf8",
-      input: "",
+    const result = await runCli(["scan", "--format", "json"], {
       timeout: 90_000,
       env: { PATH: process.env.PATH, ...emulatorEnv(emu.endpoint), GUARD_SETTLE_MS: "0" },
     });
 
     expect(result.status).toBe(1);
-    const r = JSON.parse(result.stdout) as { byType: { type: string; NON_COMPLIANT: number; COMPLIANT: number }[] };
+    const r = JSON.parse(result.stdout) as {
+      byType: { type: string; NON_COMPLIANT: number; COMPLIANT: number }[];
+      resources: { name: string; verdict: string; findings: { rule: string }[] }[];
+    };
     const row = (t: string) => r.byType.find((x) => x.type === t);
-    expect(row("notebook-instance")).toMatchObject({ NON_COMPLIANT: 1 });
-    expect(row("domain")).toMatchObject({ NON_COMPLIANT: 1 });
+    expect(row("notebook-instance")).toMatchObject({ NON_COMPLIANT: 2 });
+    expect(row("domain")).toMatchObject({ NON_COMPLIANT: 1, COMPLIANT: 1 });
     expect(row("cluster")).toMatchObject({ NON_COMPLIANT: 1 });
     expect(row("data-quality-job-definition")).toMatchObject({ NON_COMPLIANT: 1 });
     expect(row("monitoring-schedule")).toMatchObject({ COMPLIANT: 1 });
     expect(row("automl-job")).toBeDefined();
-    const nb = await aws.sm.send(new DescribeNotebookInstanceCommand({ NotebookInstanceName: "scan-nb" }));
+    const publicNb = r.resources.find((x) => x.name === "scan-nb-public");
+    expect(publicNb?.findings.map((f) => f.rule)).toEqual(["subnet-routes-to-internet"]);
+    const nb = await aws.sm.send(new DescribeNotebookInstanceCommand({ NotebookInstanceName: "scan-nb-public" }));
     expect(nb.NotebookInstanceStatus).toBe("InService");
   });
 });

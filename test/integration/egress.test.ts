@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -22,6 +21,7 @@ import {
 } from "../support/aws.js";
 import { type Emulator, useEmulator } from "../support/emulator.js";
 import { sampleFor, stateChange } from "../support/events.js";
+import { runCli } from "../support/run.js";
 
 let emu: Emulator;
 let fx: Fixtures;
@@ -162,7 +162,6 @@ describe("resources that do not rest on a VPC", () => {
 });
 
 describe("the contract through the CLI", () => {
-  const BIN = join(import.meta.dirname, "../../bin/isolation-guard.js");
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "ig-egress-"));
@@ -170,9 +169,7 @@ describe("the contract through the CLI", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const cli = (args: string[], env: Record<string, string> = {}) =>
-    spawnSync(process.execPath, [BIN, ...args], {
-      encoding: "utf8",
-      input: "",
+    runCli(args, {
       timeout: 90_000,
       env: { PATH: process.env.PATH, ...emulatorEnv(emu.endpoint), ...env },
     });
@@ -188,8 +185,8 @@ describe("the contract through the CLI", () => {
     const closed = await pytorchJob("cli-private", (await net.vpc("private")).subnetId);
     const env = { GUARD_ALERT_TOPIC_ARN: inbox.topicArn };
 
-    const stopped = cli(["handle", file("open.json", open.event)], env);
-    const kept = cli(["handle", file("closed.json", closed.event)], env);
+    const stopped = await cli(["handle", file("open.json", open.event)], env);
+    const kept = await cli(["handle", file("closed.json", closed.event)], env);
 
     expect(stopped.status).toBe(0);
     expect(JSON.parse(stopped.stdout)).toMatchObject({
@@ -207,8 +204,8 @@ describe("the contract through the CLI", () => {
     const { event } = await pytorchJob("cli-offline", "subnet-0a1b2c3d4e5f60009");
     const eventFile = file("offline.json", event);
 
-    const verify = cli(["evaluate", eventFile, "--json"]);
-    const trust = cli(["evaluate", eventFile, "--json", "--policy", file("trust.yaml", "vpcEgress: trust\n")]);
+    const verify = await cli(["evaluate", eventFile, "--json"]);
+    const trust = await cli(["evaluate", eventFile, "--json", "--policy", file("trust.yaml", "vpcEgress: trust\n")]);
 
     expect(verify.status).toBe(0);
     expect(JSON.parse(verify.stdout)).toMatchObject({ verdict: "NEEDS_LOOKUP", reason: "the VPC's routes decide" });
@@ -226,10 +223,10 @@ describe("the contract through the CLI", () => {
     }
     await emu.resetCalls();
 
-    const json = cli(["scan", "--format", "json"]);
+    const json = await cli(["scan", "--format", "json"]);
     const calls = ec2Calls(await emu.calls());
-    const table = cli(["scan"]);
-    const html = cli(["scan", "--format", "html", "--out", join(dir, "scan.html")]);
+    const table = await cli(["scan"]);
+    const html = await cli(["scan", "--format", "html", "--out", join(dir, "scan.html")]);
 
     expect(json.status).toBe(1);
     const r = JSON.parse(json.stdout) as ScanReport;

@@ -1,6 +1,6 @@
-import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { type Emulator, startEmulator } from "../support/emulator.js";
+import { run } from "../support/run.js";
 
 /*
  * The emulator's own gap-fill checks (emulator/selfcheck.py, boto3 against the running emulator): what
@@ -13,16 +13,15 @@ beforeAll(async () => {
 afterAll(async () => emu?.stop());
 
 test("every emulator gap-fill behaves as its README says (emulator/selfcheck.py)", async () => {
-  // Asynchronously: the emulator's request log is piped to this process, and a spawnSync would stop
-  // draining it, so the emulator would block on a full pipe halfway through the checks.
-  const r = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
-    execFile(
-      "python3",
-      [join(import.meta.dirname, "../../emulator/selfcheck.py"), "--endpoint", emu.endpoint],
-      { encoding: "utf8", timeout: 120_000 },
-      (error, stdout) => resolve({ status: error ? ((error as { code?: number }).code ?? null) : 0, stdout }),
-    );
-  });
+  // Awaited (test/support/run.ts): the emulator's request log is piped to this process, and a spawnSync
+  // would stop draining it, so the emulator would block on a full pipe halfway through the checks.
+  const r = await run(
+    "python3",
+    [join(import.meta.dirname, "../../emulator/selfcheck.py"), "--endpoint", emu.endpoint],
+    {
+      timeout: 120_000,
+    },
+  );
   const last = r.stdout.trim().split("\n").at(-1) ?? "";
   expect({ status: r.status, failures: r.stdout.split("\n").filter((l) => l.startsWith("FAIL")) }).toEqual({
     status: 0,

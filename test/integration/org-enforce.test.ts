@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +12,7 @@ import type { Runtime } from "../../src/wiring/runtime.js";
 import { type AlertInbox, clientConfig, emulatorEnv, Networks, PYTORCH_IMAGE } from "../support/aws.js";
 import { type Emulator, useEmulator } from "../support/emulator.js";
 import { sampleFor } from "../support/events.js";
+import { runCli } from "../support/run.js";
 
 const ROLE = "IsolationGuardMember";
 const REGIONS = ["us-east-1", "eu-west-1"];
@@ -252,8 +252,7 @@ describe("isolation-guard handle with GUARD_MEMBER_ROLE_NAME", () => {
   function handle(event: unknown, env: Record<string, string>) {
     const file = join(tmpdir(), `ig-org-event-${Date.now()}-${Math.random()}.json`);
     writeFileSync(file, JSON.stringify(event));
-    return spawnSync(process.execPath, [join(import.meta.dirname, "../../bin/isolation-guard.js"), "handle", file], {
-      encoding: "utf8",
+    return runCli(["handle", file], {
       env: { PATH: process.env.PATH, ...emulatorEnv(emu.endpoint), GUARD_SETTLE_MS: "0", ...env },
     });
   }
@@ -263,14 +262,14 @@ describe("isolation-guard handle with GUARD_MEMBER_ROLE_NAME", () => {
     const arn = await m.fx("us-east-1").trainingJob("cli-member-job");
     const env = { GUARD_ALERT_TOPIC_ARN: inbox.topicArn, GUARD_MEMBER_ROLE_NAME: ROLE };
 
-    const inside = handle(
+    const inside = await handle(
       inAccount(sampleFor("CreateTrainingJob.no-isolation.json", "cli-member-job", arn), m.id, "us-east-1"),
       env,
     );
     const calls = await emu.calls();
     await emu.resetCalls();
     const outsiderArn = "arn:aws:sagemaker:us-east-1:999988887777:training-job/x";
-    const outside = handle(
+    const outside = await handle(
       inAccount(sampleFor("CreateTrainingJob.no-isolation.json", "x", outsiderArn), "999988887777", "us-east-1"),
       env,
     );

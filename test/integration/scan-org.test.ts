@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,8 +6,8 @@ import { GetFindingsCommand, SecurityHubClient } from "@aws-sdk/client-securityh
 import { createLocalOrg, type LocalMember } from "../../scripts/local-org.js";
 import { AlertInbox, clientConfig, type clients, emulatorEnv, Networks, PYTORCH_IMAGE } from "../support/aws.js";
 import { type Emulator, useEmulator } from "../support/emulator.js";
+import { runCli } from "../support/run.js";
 
-const BIN = join(import.meta.dirname, "../../bin/isolation-guard.js");
 let emu: Emulator;
 let aws: ReturnType<typeof clients>;
 let members: LocalMember[];
@@ -30,28 +29,10 @@ beforeEach(async () => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/**
- * The CLI as a child process, awaited: a spawnSync would block this process's event loop, and with it the
- * draining of the emulator's piped request log, which stalls the emulator once the pipe fills.
- */
-function scan(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, "scan", "--org", ...args], {
-      env: { PATH: process.env.PATH, ...emulatorEnv(emu.endpoint), ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding("utf8").on("data", (d: string) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
+/** `isolation-guard scan --org ...`, awaited (test/support/run.ts says why never spawnSync here). */
+function scan(args: string[], env: Record<string, string> = {}) {
+  return runCli(["scan", "--org", ...args], {
+    env: { PATH: process.env.PATH, ...emulatorEnv(emu.endpoint), ...env },
   });
 }
 

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,8 +9,8 @@ import type { ScanReport } from "../../src/report/model.js";
 import { AlertInbox, clientConfig, clients, emulatorEnv, Fixtures } from "../support/aws.js";
 import { type Emulator, startEmulator } from "../support/emulator.js";
 import { sampleFor } from "../support/events.js";
+import { run, runCli } from "../support/run.js";
 
-const BIN = join(import.meta.dirname, "../../bin/isolation-guard.js");
 // `npm test` installs Debian's chromium when it is missing (scripts/test-prerequisites.sh).
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 let emu: Emulator;
@@ -20,9 +19,7 @@ let fx: Fixtures;
 let dir: string;
 
 function scan(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [BIN, "scan", ...args], {
-    encoding: "utf8",
-    input: "",
+  return runCli(["scan", ...args], {
     timeout: 90_000,
     env: {
       PATH: process.env.PATH,
@@ -46,7 +43,7 @@ function chromium(...args: string[]) {
     "--no-first-run",
     `--user-data-dir=${join(dir, "profile")}`,
   ];
-  return spawnSync(CHROMIUM, [...flags, ...args], { encoding: "utf8", timeout: 60_000 });
+  return run(CHROMIUM, [...flags, ...args], { timeout: 60_000 });
 }
 /** What a reader sees: the rendered DOM without markup, styles or the title. */
 const pageText = (dom: string) =>
@@ -98,7 +95,7 @@ describe("isolation-guard scan", () => {
     const { open } = await createAccount();
     await emu.resetCalls();
 
-    const result = scan(["--format", "json"]);
+    const result = await scan(["--format", "json"]);
 
     expect(result.status).toBe(1);
     const r = report(result.stdout);
@@ -133,7 +130,7 @@ describe("isolation-guard scan", () => {
     await fx.processingJob("scan-profiler-rule");
     await emu.setJobParent("processing-job", "scan-profiler-rule", "TrainingJobArn", parent);
 
-    const result = scan(["--format", "json"]);
+    const result = await scan(["--format", "json"]);
 
     expect(result.status).toBe(0);
     const r = report(result.stdout);
@@ -148,7 +145,7 @@ describe("isolation-guard scan", () => {
   it("prints tables for a terminal and exits 0 when nothing breaks the policy", async () => {
     await fx.trainingJob("scan-clean-job", { isolated: true });
 
-    const result = scan([]);
+    const result = await scan([]);
 
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/training-job\s*│\s*1\s*│\s*0/);
@@ -162,7 +159,7 @@ describe("isolation-guard scan", () => {
     const inbox = await new AlertInbox(aws.sns, aws.sqs).create("scan-alerts");
     const env = { GUARD_ALERT_TOPIC_ARN: inbox.topicArn };
 
-    const fixed = scan(["--fix", "--yes", "--format", "json"], env);
+    const fixed = await scan(["--fix", "--yes", "--format", "json"], env);
 
     expect(fixed.status).toBe(1);
     const r = report(fixed.stdout);
@@ -176,7 +173,7 @@ describe("isolation-guard scan", () => {
     expect(models).toEqual(["scan-isolated-model"]);
     expect(await inbox.drain()).toHaveLength(2);
 
-    const again = scan(["--fix", "--yes", "--format", "json"], env);
+    const again = await scan(["--fix", "--yes", "--format", "json"], env);
     expect(again.status).toBe(0);
     expect(report(again.stdout).totals.nonCompliant).toBe(0);
     expect(await inbox.drain()).toHaveLength(0);
@@ -189,11 +186,11 @@ describe("isolation-guard scan", () => {
     const findings = async () => (await hub.send(new GetFindingsCommand({}))).Findings ?? [];
     const inbox = await new AlertInbox(aws.sns, aws.sqs).create("scan-hub-alerts");
 
-    const plain = scan(["--format", "json"]);
+    const plain = await scan(["--format", "json"]);
     const none = await findings();
-    const reported = scan(["--format", "json", "--security-hub"]);
+    const reported = await scan(["--format", "json", "--security-hub"]);
     const active = await findings();
-    const fixed = scan(["--format", "json", "--security-hub", "--fix", "--yes"], {
+    const fixed = await scan(["--format", "json", "--security-hub", "--fix", "--yes"], {
       GUARD_ALERT_TOPIC_ARN: inbox.topicArn,
     });
     const after = await findings();
@@ -213,7 +210,7 @@ describe("isolation-guard scan", () => {
   it("refuses --fix without --yes when there is no terminal to confirm on", async () => {
     await fx.trainingJob("scan-unconfirmed");
 
-    const result = scan(["--fix"], { GUARD_ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:alerts" });
+    const result = await scan(["--fix"], { GUARD_ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:alerts" });
 
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/--yes/);
@@ -226,8 +223,8 @@ describe("isolation-guard scan", () => {
     [["--region", "moon"], /not an AWS region/],
     [["--fix", "--yes"], /GUARD_ALERT_TOPIC_ARN/],
     [["--bogus"], /Unknown option/],
-  ])("exits 2 on bad arguments %p", (args, message) => {
-    const result = scan(args as string[]);
+  ])("exits 2 on bad arguments %p", async (args, message) => {
+    const result = await scan(args as string[]);
 
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(message);
@@ -241,7 +238,7 @@ describe("isolation-guard scan", () => {
     await emu.fault({ operation: "DescribeTrainingJob", kind: "throttle", count: 3 });
     await emu.fault({ operation: "ListTags", kind: "throttle", count: 1 });
 
-    const result = scan(["--format", "json", "--concurrency", "8"]);
+    const result = await scan(["--format", "json", "--concurrency", "8"]);
 
     expect(result.status).toBe(1);
     const r = report(result.stdout);
@@ -262,13 +259,13 @@ describe("isolation-guard scan", () => {
     await createAccount();
     const file = join(dir, "posture.html");
 
-    const result = scan(["--format", "html", "--out", file]);
+    const result = await scan(["--format", "html", "--out", file]);
 
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("6 resources, 2 violation(s)");
     const html = readFileSync(file, "utf8");
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
-    const dom = chromium("--dump-dom", `file://${file}`);
+    const dom = await chromium("--dump-dom", `file://${file}`);
     expect(dom.status).toBe(0);
     const text = dom.stdout;
     expect(text).toMatch(/id="total-resources">6</);
@@ -280,7 +277,7 @@ describe("isolation-guard scan", () => {
     expect(text).toContain("ana@example.com");
     expect(text).not.toContain("mallory@example.com");
     const png = join(dir, "posture.png");
-    const shot = chromium(`--screenshot=${png}`, "--window-size=1100,900", `file://${file}`);
+    const shot = await chromium(`--screenshot=${png}`, "--window-size=1100,900", `file://${file}`);
     expect(shot.status).toBe(0);
     expect(statSync(png).size).toBeGreaterThan(10_000);
   }, 120_000);
@@ -297,11 +294,11 @@ describe("isolation-guard scan", () => {
       await cleanAccountWithFailingList();
       const file = join(dir, "incomplete.html");
 
-      const result = scan(["--format", "html", "--out", file]);
+      const result = await scan(["--format", "html", "--out", file]);
 
       expect(result.status).toBe(3);
       expect(result.stderr).toMatch(/INCOMPLETE: 1 listing\(s\) or resource\(s\) not examined/);
-      const dom = chromium("--dump-dom", `file://${file}`);
+      const dom = await chromium("--dump-dom", `file://${file}`);
       expect(dom.status).toBe(0);
       const text = pageText(dom.stdout);
       expect(text).toContain("incomplete");
@@ -311,7 +308,7 @@ describe("isolation-guard scan", () => {
       expect(text.indexOf("Scan incomplete")).toBeLessThan(text.indexOf("resources examined"));
       expect(dom.stdout).toMatch(/id="scan-status">incomplete</);
       const png = join(dir, "incomplete.png");
-      const shot = chromium(`--screenshot=${png}`, "--window-size=1100,900", `file://${file}`);
+      const shot = await chromium(`--screenshot=${png}`, "--window-size=1100,900", `file://${file}`);
       expect(shot.status).toBe(0);
       expect(statSync(png).size).toBeGreaterThan(10_000);
     }, 120_000);
@@ -319,14 +316,14 @@ describe("isolation-guard scan", () => {
     it("says incomplete in the table and in the JSON, with what was not examined", async () => {
       await cleanAccountWithFailingList();
 
-      const table = scan(["--format", "table"]);
+      const table = await scan(["--format", "table"]);
       expect(table.status).toBe(3);
       expect(table.stdout).toContain("incomplete");
       expect(table.stdout).not.toMatch(/^No violations\.$/m);
       expect(table.stdout.split("\n")[0]).toMatch(/^INCOMPLETE SCAN/);
 
       await emu.fault({ operation: "ListTrainingJobs", kind: "error", count: 50 });
-      const json = scan(["--format", "json"]);
+      const json = await scan(["--format", "json"]);
       expect(json.status).toBe(3);
       const r = report(json.stdout);
       expect(r.complete).toBe(false);
@@ -335,8 +332,8 @@ describe("isolation-guard scan", () => {
       ]);
     }, 90_000);
 
-    it("says incomplete when the endpoint cannot be reached at all", () => {
-      const result = scan(["--format", "html"], { AWS_ENDPOINT_URL: "http://127.0.0.1:9" });
+    it("says incomplete when the endpoint cannot be reached at all", async () => {
+      const result = await scan(["--format", "html"], { AWS_ENDPOINT_URL: "http://127.0.0.1:9" });
 
       expect(result.status).toBe(3);
       // One listing per resource type, each refused.
@@ -352,7 +349,7 @@ describe("isolation-guard scan", () => {
   it("reports a complete scan as complete", async () => {
     await fx.trainingJob("scan-complete-job", { isolated: true });
 
-    const result = scan(["--format", "json"]);
+    const result = await scan(["--format", "json"]);
 
     expect(result.status).toBe(0);
     expect(report(result.stdout)).toMatchObject({ complete: true, errors: [] });

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { RESOURCE_TYPE_NAMES } from "../../../src/core/resource-types.js";
 
 /*
  * `npm run bench` as a user runs it: sections picked with --only, results written where --out says,
@@ -98,6 +99,30 @@ test("the committed bench/results.json is a full run in every section", () => {
     "egress",
     "emulator",
     "org",
+    "surfaces",
     "sweep",
   ]);
+});
+
+test("the committed surfaces section scanned every type of the type table and measured each new type by verdict", () => {
+  const committed = JSON.parse(readFileSync(join(ROOT, "bench/results.json"), "utf8"));
+  const scan = committed.results.scanAllTypes;
+  const byVerdict = committed.results.callsBySurface as Record<string, Record<string, unknown[]>>;
+
+  expect(Object.keys(scan.byType).sort()).toEqual([...RESOURCE_TYPE_NAMES].sort());
+  for (const [type, t] of Object.entries(scan.byType as Record<string, { created: number; listed: number }>)) {
+    expect({ type, listed: t.listed }).toEqual({ type, listed: t.created });
+  }
+  expect(scan).toMatchObject({ scanned: scan.created, errors: 0, typesNotListed: [] });
+  expect(scan.created).toBeGreaterThanOrEqual(2000 - RESOURCE_TYPE_NAMES.length);
+  expect(scan.callsPerResource).toBeCloseTo(scan.calls / scan.scanned, 3);
+  expect(scan.ratioToBudget).toBeCloseTo(scan.callsPerResource / scan.budget, 2);
+  expect(scan.budget).toBe(1.15);
+  for (const [type, verdicts] of Object.entries(byVerdict)) {
+    expect({ type, verdicts: Object.keys(verdicts) }).toEqual({
+      type,
+      verdicts: expect.arrayContaining(["COMPLIANT", "NON_COMPLIANT"]),
+    });
+  }
+  expect(Object.keys(byVerdict).length).toBeGreaterThanOrEqual(12);
 });
