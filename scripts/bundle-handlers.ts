@@ -136,7 +136,7 @@ function staticClosure(meta: Metafile, outdir: string): string[] {
   return [...seen].map((f) => join(outdir, f.replace(/^.*[\\/]/, "")));
 }
 
-/** Output files reached from the entry through any import, except the organization wiring's chunk. */
+/** Output files reached from the entry through any import, except the organization wiring's chunks. */
 function accountClosure(meta: Metafile, outdir: string): string[] {
   const seen = new Set<string>();
   const queue = [entryOutput(meta)];
@@ -144,7 +144,8 @@ function accountClosure(meta: Metafile, outdir: string): string[] {
     const f = queue.pop() as string;
     if (seen.has(f)) continue;
     const out = meta.outputs[f];
-    if (out?.entryPoint?.replace(/\\/g, "/").endsWith("src/org/wiring.ts")) continue;
+    // The organization wiring's lazy chunks: the event path's (wiring.ts) and the central sweep's.
+    if (/src\/org\/(sweep-)?wiring\.ts$/.test(out?.entryPoint?.replace(/\\/g, "/") ?? "")) continue;
     seen.add(f);
     for (const i of out?.imports ?? []) if (meta.outputs[i.path]) queue.push(i.path);
   }

@@ -1,3 +1,4 @@
+import { EC2Client } from "@aws-sdk/client-ec2";
 import {
   CreateAccountCommand,
   CreateOrganizationCommand,
@@ -5,6 +6,7 @@ import {
   OrganizationsClient,
 } from "@aws-sdk/client-organizations";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { ACCOUNT, clientConfig, Fixtures } from "./local-aws.js";
 
@@ -15,6 +17,10 @@ export interface LocalMember {
   /** SageMaker in that account, in `region`, with the credentials of a role assumed there. */
   sm(region: string): SageMakerClient;
   fx(region: string): Fixtures;
+  /** Security Hub in that account and region (where the guard imports its findings about the account). */
+  hub(region: string): SecurityHubClient;
+  /** EC2 in that account and region (its VPCs, for the egress check). */
+  ec2(region: string): EC2Client;
 }
 
 /**
@@ -54,7 +60,14 @@ export async function createLocalOrg(endpoint: string, names: string[]) {
       }
       return client;
     };
-    members.push({ id, name, sm, fx: (region) => new Fixtures(sm(region)) });
+    members.push({
+      id,
+      name,
+      sm,
+      fx: (region) => new Fixtures(sm(region)),
+      hub: (region) => new SecurityHubClient({ ...base, region, credentials }),
+      ec2: (region) => new EC2Client({ ...base, region, credentials }),
+    });
   }
   return { central: ACCOUNT, members, organizations, sts };
 }

@@ -29,7 +29,7 @@ export function createDynamoDbClient(config: DynamoDBClientConfig = {}): DynamoD
 
 /** Items expire (DynamoDB TTL on `expiresAt`) this long after their last write: a record outlives any job. */
 const TTL_SECONDS = 90 * 24 * 3600;
-const FIELDS = ["verdict", "rules", "policyId", "remedy", "alert", "decidedAt"] as const;
+const FIELDS = ["verdict", "rules", "policyId", "remedy", "alert", "decidedAt", "findings"] as const;
 
 const resourcePk = (i: Incarnation) => `r#${incarnationKey(i)}`;
 const claimPk = (i: Incarnation, key: string) => `a#${incarnationKey(i)}#${key}`;

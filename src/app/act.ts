@@ -28,6 +28,8 @@ export interface HandleOutcome {
   eventMismatch?: boolean;
   /** What Describe said, when the resource was described: status and creation time only. */
   described?: { status: string | null; createdAt: string | null };
+  /** The guard's record was written for this decision: under which incarnation, stamped when. */
+  recorded?: { incarnation: Incarnation; decidedAt: string };
 }
 
 export const ignoredOutcome = (decision: Decision): HandleOutcome => ({
@@ -281,7 +283,10 @@ export async function act(ctx: ActContext, deps: EnforcerDeps): Promise<HandleOu
     failure ??= e;
   }
   if (failure) throw failure;
-  return result as HandleOutcome;
+  return {
+    ...(result as HandleOutcome),
+    recorded: { incarnation: ctx.incarnation, decidedAt: fields.decidedAt as string },
+  };
 
   async function reportAndLabel(): Promise<HandleOutcome> {
     const key = alertKey(ctx, done);

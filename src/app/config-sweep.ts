@@ -4,8 +4,10 @@ import { type GuardConfig, loadConfig } from "./config.js";
 
 /** The sweep's settings on top of the enforcer's, validated once at cold start. */
 export interface SweepConfig extends GuardConfig {
-  /** Resources decided at the same time (describe + act). */
+  /** Resources decided at the same time (describe + act), per account and region. */
   concurrency: number;
+  /** Accounts x regions swept at the same time (central shape). */
+  unitConcurrency: number;
   /** The schedule's interval, from `GUARD_SWEEP_RATE` (`rate(15 minutes)`). */
   intervalMinutes: number;
   /**
@@ -43,7 +45,9 @@ function integer(env: NodeJS.ProcessEnv, key: string, dflt: number, min: number,
  * - `GUARD_SWEEP_LOOKBACK_MINUTES` (default: twice the interval plus 5 minutes, so one failed or late
  *   run is still covered): how far back models, endpoint configs and endpoints are listed; `0` = all;
  *   must not be shorter than the interval (that would leave gaps);
- * - `GUARD_SWEEP_CONCURRENCY` (default 4, 1 to 32): resources decided at the same time.
+ * - `GUARD_SWEEP_CONCURRENCY` (default 4, 1 to 32): resources decided at the same time (per account and region);
+ * - `GUARD_SWEEP_ACCOUNT_CONCURRENCY` (default 4, 1 to 32): accounts x regions swept at the same time
+ *   (central shape; the sweep makes at most the product of the two SageMaker calls at once).
  *
  * @example const config = loadSweepConfig(); // throws ConfigError listing every problem
  */
@@ -69,11 +73,12 @@ export function loadSweepConfig(
   if (intervalMinutes === null) problems.push(`GUARD_SWEEP_RATE must be like "rate(15 minutes)" (got "${rate}")`);
   const interval = intervalMinutes ?? 15;
   const concurrency = integer(env, "GUARD_SWEEP_CONCURRENCY", 4, 1, 32, problems);
+  const unitConcurrency = integer(env, "GUARD_SWEEP_ACCOUNT_CONCURRENCY", 4, 1, 32, problems);
   const lookbackMinutes = integer(env, "GUARD_SWEEP_LOOKBACK_MINUTES", interval * 2 + 5, 0, 525_600, problems);
   if (lookbackMinutes !== 0 && lookbackMinutes < interval)
     problems.push(
       `GUARD_SWEEP_LOOKBACK_MINUTES (${lookbackMinutes}) is shorter than the sweep interval (${interval} min): resources created in between would never be swept`,
     );
   if (problems.length || !base) throw new ConfigError(`invalid configuration:\n  ${problems.join("\n  ")}`);
-  return { ...base, concurrency, intervalMinutes: interval, lookbackMinutes };
+  return { ...base, concurrency, unitConcurrency, intervalMinutes: interval, lookbackMinutes };
 }

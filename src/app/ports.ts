@@ -57,6 +57,11 @@ export interface IncarnationRecord {
   /** `reported` once the final alert went out (or none was due). */
   alert?: "reported" | "pending" | "none";
   decidedAt?: string;
+  /**
+   * The `decidedAt` of the decision Security Hub was last brought up to date with (findings imported or
+   * archived); a sweep re-examines a resource whose record is newer, so a failed import is retried.
+   */
+  findings?: string;
 }
 
 /** Who reports: `won` this delivery alerts; otherwise another delivery did (`done`) or is doing it (`busy`). */

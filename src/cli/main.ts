@@ -23,11 +23,12 @@ const COMMAND_USAGE: Record<CommandName, string> = {
       Write the preventive SCP / IAM policy derived from the same policy file.
 `,
   scan: `  isolation-guard scan [--region r ...] [--format table|json|html] [--out <file>] [--fix [--yes]]
-                       [--concurrency n] [--include-finished] [--policy <file>]
-      The account's isolation posture, every supported resource type.
+                       [--concurrency n] [--include-finished] [--policy <file>] [--security-hub]
+      The account's isolation posture, every supported resource type. --security-hub also imports each
+      decision into Security Hub (as the event path does); without it a scan changes nothing.
       Exit 0 clean, 1 violations found, 2 bad arguments, 3 scan incomplete.
   isolation-guard scan --org --role-name <name> [--regions r,...] [--accounts id,...] [--concurrency n]
-                       [--format table|json|html] [--out <file>] [--fix [--yes]]
+                       [--format table|json|html] [--out <file>] [--fix [--yes]] [--security-hub]
       Every ACTIVE account of the organization through its member role, every region, one report;
       an account or region that cannot be examined makes the report incomplete (exit 3).
 `,

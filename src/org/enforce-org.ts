@@ -1,5 +1,5 @@
 import { type EnforcerDeps, type HandleOutcome, handleEvent } from "../app/enforce.js";
-import type { SageMakerPort } from "../app/ports.js";
+import type { RoutesPort, SageMakerPort } from "../app/ports.js";
 import { decide } from "../core/decide.js";
 import { normalizeEvent } from "../core/normalize.js";
 import type { OrgMembership } from "./membership.js";
@@ -11,6 +11,11 @@ export interface OrgScope {
   membership: OrgMembership;
   /** SageMaker in (account, region): through the member role, or the guard's own credentials at home. */
   sagemakerFor(account: string, region: string): Promise<SageMakerPort>;
+  /**
+   * The route tables of (account, region), for the egress check: a member resource's subnets exist only
+   * in the member account, so they are read there (through the member role), never in the central one.
+   */
+  routesFor(account: string, region: string): RoutesPort;
 }
 
 /** The account an outcome was decided in, with its name when Organizations gave one. */
@@ -57,6 +62,7 @@ export async function handleOrgEvent(raw: unknown, deps: EnforcerDeps, scope: Or
   const outcome = await handleEvent(raw, {
     ...deps,
     sagemaker,
+    routes: scope.routesFor(resource.account, resource.region),
     self: { account: resource.account, region: resource.region },
     alertRendering: { ...deps.alertRendering, accountName: name },
   });

@@ -1,3 +1,4 @@
+import { EC2_IAM_ACTIONS } from "../adapters/ec2.js";
 import { LIST_IAM_ACTIONS } from "../adapters/sagemaker-list.js";
 import { DESCRIBED_ONLY, RESOURCE_TYPES } from "../core/resource-types.js";
 
@@ -187,6 +188,34 @@ export function memberTemplate(o: MemberTemplateOptions): Record<string, unknown
                     // SageMaker's List* actions support no resource-level permissions: Resource must be "*".
                     Action: actions.list,
                     Resource: "*",
+                    Condition: { StringEquals: { "aws:RequestedRegion": { Ref: "Regions" } } },
+                  },
+                  {
+                    Sid: "RoutesForTheEgressCheck",
+                    Effect: "Allow",
+                    // A member resource's subnets exist only in the member account: the egress check reads their
+                    // route tables here. EC2's Describe* actions support no resource-level permissions.
+                    Action: [...EC2_IAM_ACTIONS],
+                    Resource: "*",
+                    Condition: { StringEquals: { "aws:RequestedRegion": { Ref: "Regions" } } },
+                  },
+                  {
+                    Sid: "FindingsInThisAccount",
+                    Effect: "Allow",
+                    // With securityHub on, the central guard imports a member resource's finding in the member
+                    // account: BatchImportFindings must be called by the finding's AwsAccountId
+                    // (Security Hub User Guide, "Using BatchImportFindings"); only under its own default product.
+                    Action: "securityhub:BatchImportFindings",
+                    Resource: sub(
+                      "arn:{AWS::Partition}:securityhub:*:{AWS::AccountId}:product/{AWS::AccountId}/default",
+                    ),
+                    Condition: { StringEquals: { "aws:RequestedRegion": { Ref: "Regions" } } },
+                  },
+                  {
+                    Sid: "ReadBackOwnFindings",
+                    Effect: "Allow",
+                    Action: "securityhub:GetFindings",
+                    Resource: sub("arn:{AWS::Partition}:securityhub:*:{AWS::AccountId}:hub/default"),
                     Condition: { StringEquals: { "aws:RequestedRegion": { Ref: "Regions" } } },
                   },
                   {

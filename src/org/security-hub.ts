@@ -1,5 +1,6 @@
 import { consoleUrl } from "../app/alert-message.js";
-import type { HandleOutcome } from "../app/enforce.js";
+import type { EnforcerDeps, HandleOutcome } from "../app/enforce.js";
+import type { RecordStore } from "../app/ports.js";
 import type { Decision, Finding, ResourceRef } from "../core/types.js";
 
 /** A finding as Security Hub stores it, the fields the guard reads back. */
@@ -172,4 +173,62 @@ export async function publishFindings(
   }
   if (out.length) await port.importFindings(out);
   return out.length;
+}
+
+/** Where findings go: a Security Hub (one account, one region) and the product they are imported under. */
+export interface FindingsTarget {
+  port: FindingsPort;
+  productArn: string;
+}
+
+/**
+ * The Security Hub a resource's findings go to: that of the resource's own account and region.
+ * BatchImportFindings must be called by the account the finding names in `AwsAccountId` (or an
+ * allow-listed partner), so a member account's finding is imported there, through the member role;
+ * the organization's Security Hub delegated administrator then sees it with every other finding
+ * (docs.aws.amazon.com/securityhub/latest/userguide/finding-update-batchimportfindings.html).
+ */
+export type FindingsRouter = (account: string, region: string) => FindingsTarget;
+
+/** The account's default product in a region: custom findings need no registered integration. */
+export function defaultProductArn(account: string, region: string, partition = "aws"): string {
+  return `arn:${partition}:securityhub:${region}:${account}:product/${account}/default`;
+}
+
+/**
+ * The one way every path (event, sweep, `scan --security-hub`, `--fix`) reports a decision to Security
+ * Hub: `publishFindings`, then, when the decision was recorded, the record notes that Security Hub now
+ * reflects it (`findings` = the decision's `decidedAt`). The sweep skips a decided resource only when
+ * that note is current, so a failed import is retried by the next sweep instead of being lost.
+ *
+ * @example await mirrorDecision(target, outcome, { now: Date.now(), createdAt, accountName: null, record });
+ */
+export async function mirrorDecision(
+  target: FindingsTarget,
+  outcome: HandleOutcome,
+  context: { now: number; createdAt: string | null; accountName: string | null; record: RecordStore | null },
+): Promise<number> {
+  const imported = await publishFindings(target.port, target, outcome, context);
+  if (outcome.recorded && context.record) {
+    await context.record.put(outcome.recorded.incarnation, { findings: outcome.recorded.decidedAt });
+  }
+  return imported;
+}
+
+/**
+ * The Sweeper's `findings` hook (the sweep, `scan --security-hub`, `--fix`): the same `mirrorDecision`
+ * as the event path, the incarnation from the sweep's own Describe, so an event's finding and a
+ * sweep's for the same incarnation and rule are one finding.
+ *
+ * @example new Sweeper(deps, lister, { concurrency: 4, trigger: "sweep", findings: sweepFindings(route) });
+ */
+export function sweepFindings(route: FindingsRouter): (outcome: HandleOutcome, deps: EnforcerDeps) => Promise<void> {
+  return async (outcome, deps) => {
+    await mirrorDecision(route(deps.self.account, deps.self.region), outcome, {
+      now: deps.now(),
+      createdAt: outcome.recorded?.incarnation.createdAt ?? outcome.described?.createdAt ?? null,
+      accountName: deps.alertRendering?.accountName ?? null,
+      record: deps.record,
+    });
+  };
 }

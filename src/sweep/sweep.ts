@@ -86,8 +86,27 @@ export class Sweeper {
   constructor(
     private readonly deps: EnforcerDeps,
     private readonly lister: ResourceLister,
-    private readonly options: { concurrency: number; trigger: string },
+    private readonly options: {
+      concurrency: number;
+      trigger: string;
+      /**
+       * Mirrors each decision into Security Hub (src/org/security-hub.ts `mirrorDecision`). With it, a
+       * resource the record calls decided is skipped only when Security Hub reflects that decision.
+       */
+      findings?: (outcome: HandleOutcome, deps: EnforcerDeps) => Promise<void>;
+    },
   ) {}
+
+  /** Security Hub after a decision; a failed import is the resource's error (the sweep retries it). */
+  private async mirror(outcome: HandleOutcome, deps: EnforcerDeps): Promise<string | null> {
+    if (!this.options.findings) return null;
+    try {
+      await this.options.findings(outcome, deps);
+      return null;
+    } catch (e) {
+      return `Security Hub: ${(e as Error).message}`;
+    }
+  }
 
   async list(
     types: readonly ResourceType[],
@@ -147,10 +166,10 @@ export class Sweeper {
     const fixed = await mapPool(todo, this.options.concurrency, async (item) => {
       const result = { ...item };
       try {
-        const outcome = await enforceResource(this.refOf(item), this.depsFor(item.arn, item.account), {
-          trigger: this.options.trigger,
-        });
+        const deps = this.depsFor(item.arn, item.account);
+        const outcome = await enforceResource(this.refOf(item), deps, { trigger: this.options.trigger });
         Object.assign(result, fromOutcome(outcome));
+        result.error = await this.mirror(outcome, deps);
       } catch (e) {
         result.error = (e as Error).message;
       }
@@ -221,7 +240,7 @@ export class Sweeper {
       };
     }
     try {
-      if (options.skipDecided && known && decided(known, this.deps.policyId)) {
+      if (options.skipDecided && known && decided(known, this.deps.policyId, !!this.options.findings)) {
         return {
           ...item,
           verdict: known.verdict as Verdict,
@@ -234,7 +253,8 @@ export class Sweeper {
             .map((rule) => ({ rule: rule as Finding["rule"], severity: "high", message: "", fix: "", path: "" })),
         };
       }
-      const outcome = await enforceResource(this.refOf(item), this.depsFor(r.arn, item.account), {
+      const deps = this.depsFor(r.arn, item.account);
+      const outcome = await enforceResource(this.refOf(item), deps, {
         dryRun: options.dryRun,
         trigger: this.options.trigger,
         known,
@@ -245,6 +265,7 @@ export class Sweeper {
       return {
         ...item,
         ...fromOutcome(outcome),
+        error: await this.mirror(outcome, deps),
         createdAt: outcome.described?.createdAt ?? item.createdAt,
         status: outcome.described?.status ?? item.status,
         creator:
@@ -259,8 +280,9 @@ export class Sweeper {
 }
 
 /** Decided under this policy, and reported (or nothing to report): the sweep need not look again. */
-function decided(known: IncarnationRecord, policyId: string): boolean {
+function decided(known: IncarnationRecord, policyId: string, findings: boolean): boolean {
   if (!known.verdict || known.policyId !== policyId || known.alert === "pending") return false;
+  if (findings && known.findings !== known.decidedAt) return false;
   return known.remedy !== "failed" && known.remedy !== "busy";
 }
 
@@ -276,69 +298,4 @@ function fromOutcome(o: HandleOutcome): Partial<SweptResource> {
     tagged: o.tagged,
     ...(d.egress ? { egress: d.egress } : {}),
   };
-}
-
-/** What one scheduled sweep did, for its log line and metrics. */
-export interface SweepSummary {
-  listed: number;
-  examined: number;
-  skipped: number;
-  notReached: number;
-  verdicts: Record<string, number>;
-  stopped: number;
-  deleted: number;
-  alerted: number;
-  errors: { resource: string; message: string }[];
-  createdAfter: string | null;
-  durationMs: number;
-}
-
-/**
- * One scheduled sweep: running jobs (all), plus models, endpoint configs and endpoints created in the
- * lookback window (or all when `lookbackMinutes` is 0); decided resources under the current policy
- * are skipped; the rest are decided and acted on by the event path's code. Throws
- * SweepIncompleteError (after logging the summary) when a listing or a resource failed.
- *
- * @example const summary = await runSweep(runtime.deps, lister, { concurrency: 4, lookbackMinutes: 35 });
- */
-export async function runSweep(
-  deps: EnforcerDeps,
-  lister: ResourceLister,
-  options: { concurrency: number; lookbackMinutes: number; stopWhen?: () => boolean },
-): Promise<SweepSummary> {
-  const started = deps.now();
-  const createdAfter = options.lookbackMinutes > 0 ? new Date(started - options.lookbackMinutes * 60_000) : undefined;
-  const sweeper = new Sweeper(deps, lister, { concurrency: options.concurrency, trigger: "sweep" });
-  const listed = await sweeper.list(SWEEP_TYPES, { runningJobsOnly: true, createdAfter });
-  const items = await sweeper.examine(listed.resources, {
-    dryRun: false,
-    skipDecided: true,
-    stopWhen: options.stopWhen,
-  });
-  const verdicts: Record<string, number> = {};
-  for (const i of items) if (!i.skipped) verdicts[i.verdict] = (verdicts[i.verdict] ?? 0) + 1;
-  const summary: SweepSummary = {
-    listed: listed.resources.length,
-    examined: items.filter((i) => !i.skipped).length,
-    skipped: items.filter((i) => i.skipped).length,
-    notReached: listed.resources.length - items.length,
-    verdicts,
-    stopped: items.filter((i) => i.remedy === "stopped").length,
-    deleted: items.filter((i) => i.remedy === "deleted").length,
-    alerted: items.filter((i) => i.alerted).length,
-    errors: [
-      ...listed.errors.map((e) => ({ resource: `list ${e.type}`, message: e.message })),
-      ...items.filter((i) => i.error).map((i) => ({ resource: i.arn, message: i.error as string })),
-    ],
-    createdAfter: createdAfter?.toISOString() ?? null,
-    durationMs: deps.now() - started,
-  };
-  const problems = summary.errors.length + summary.notReached;
-  deps.log[problems ? "warn" : "info"]("sweep finished", { ...summary, errors: summary.errors.slice(0, 20) });
-  if (problems) {
-    throw new SweepIncompleteError(
-      `sweep incomplete: ${summary.errors.length} failures, ${summary.notReached} resources not reached (the next run retries them)`,
-    );
-  }
-  return summary;
 }

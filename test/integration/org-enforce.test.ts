@@ -9,7 +9,7 @@ import { guardRuntime } from "../../scripts/guard-runtime.js";
 import { createLocalOrg, inAccount, type LocalMember } from "../../scripts/local-org.js";
 import type { LogPort } from "../../src/app/enforce.js";
 import type { Runtime } from "../../src/wiring/runtime.js";
-import { type AlertInbox, clientConfig, emulatorEnv } from "../support/aws.js";
+import { type AlertInbox, clientConfig, emulatorEnv, Networks, PYTORCH_IMAGE } from "../support/aws.js";
 import { type Emulator, useEmulator } from "../support/emulator.js";
 import { sampleFor } from "../support/events.js";
 import { runCli } from "../support/run.js";
@@ -55,6 +55,8 @@ function central(env: Record<string, string> = {}): Runtime {
         sts,
         organizations: new OrganizationsClient(clientConfig(emu.endpoint)),
         securityHub: new SecurityHubClient(clientConfig(emu.endpoint)),
+        securityHubConfig: clientConfig(emu.endpoint),
+        ec2Config: clientConfig(emu.endpoint),
         sagemakerConfig: clientConfig(emu.endpoint),
       },
     },
@@ -169,13 +171,42 @@ describe("a central guard acting in the organization's accounts", () => {
   });
 });
 
+describe("the egress check of a member account's resource", () => {
+  it("reads the member account's own route tables: a job in its private subnet runs, one behind its internet gateway is stopped", async () => {
+    const m = member(0);
+    const nets = new Networks(m.ec2("us-east-1"));
+    const quiet = await nets.vpc("private");
+    const open = await nets.vpc("internet-gateway");
+    const job = async (name: string, subnet: string) => {
+      const arn = await m.fx("us-east-1").trainingJob(name, { image: PYTORCH_IMAGE, vpc: [subnet] });
+      return inAccount(sampleFor("CreateTrainingJob.no-isolation.json", name, arn), m.id, "us-east-1");
+    };
+    const rt = central();
+
+    const privateOutcome = await rt.handle(await job("member-private-job", quiet.subnetId));
+    const publicOutcome = await rt.handle(await job("member-public-job", open.subnetId));
+
+    expect([privateOutcome.decision.verdict, privateOutcome.remedy]).toEqual(["COMPLIANT", null]);
+    expect([publicOutcome.decision.verdict, publicOutcome.remedy]).toEqual(["NON_COMPLIANT", "stopped"]);
+    expect(publicOutcome.decision.findings.map((f) => f.rule)).toEqual(["subnet-routes-to-internet"]);
+    const running = await m
+      .sm("us-east-1")
+      .send(new DescribeTrainingJobCommand({ TrainingJobName: "member-private-job" }));
+    expect(running.TrainingJobStatus).toBe("InProgress");
+  });
+});
+
 describe("Security Hub findings", () => {
-  async function findings() {
+  /** Findings in the member account's Security Hub (BatchImportFindings must be called by the finding's account). */
+  async function findings(m: LocalMember, region = "us-east-1") {
+    return (await m.hub(region).send(new GetFindingsCommand({}))).Findings ?? [];
+  }
+  async function centralFindings() {
     const hub = new SecurityHubClient(clientConfig(emu.endpoint));
     return (await hub.send(new GetFindingsCommand({}))).Findings ?? [];
   }
 
-  it("imports one finding per resource and rule in the central account, resolved after the stop, never duplicated", async () => {
+  it("imports one finding per resource and rule in the member account, resolved after the stop, never duplicated", async () => {
     const m = member(0);
     const arn = await m.fx("us-east-1").trainingJob("hub-job");
     const event = inAccount(sampleFor("CreateTrainingJob.no-isolation.json", "hub-job", arn), m.id, "us-east-1");
@@ -184,10 +215,10 @@ describe("Security Hub findings", () => {
     await rt.handle(event);
     await rt.handle(event);
 
-    const all = await findings();
+    const all = await findings(m);
     expect(all).toHaveLength(1);
     expect(all[0]).toMatchObject({
-      ProductArn: "arn:aws:securityhub:us-east-1:123456789012:product/123456789012/default",
+      ProductArn: `arn:aws:securityhub:us-east-1:${m.id}:product/${m.id}/default`,
       AwsAccountId: m.id,
       GeneratorId: "isolation-guard/network-isolation-disabled",
       RecordState: "ARCHIVED",
@@ -196,6 +227,8 @@ describe("Security Hub findings", () => {
       Resources: [expect.objectContaining({ Id: arn })],
     });
     expect(all[0]?.Remediation?.Recommendation?.Url).toContain("console.aws.amazon.com/sagemaker");
+    // Nothing about the member account is imported by the central account itself (AWS would refuse it).
+    expect(await centralFindings()).toEqual([]);
   });
 
   it("keeps an audit-mode violation ACTIVE (NEW), one finding across deliveries", async () => {
@@ -209,7 +242,7 @@ describe("Security Hub findings", () => {
 
     // (A later compliant decision archiving it is covered in test/unit/org/org.test.ts: a job's isolation
     // cannot change in place, so the emulator cannot show it for one job.)
-    expect((await findings()).map((f) => [f.RecordState, f.Workflow?.Status, f.AwsAccountId])).toEqual([
+    expect((await findings(m)).map((f) => [f.RecordState, f.Workflow?.Status, f.AwsAccountId])).toEqual([
       ["ACTIVE", "NEW", m.id],
     ]);
   });

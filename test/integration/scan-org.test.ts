@@ -2,8 +2,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DescribeTrainingJobCommand } from "@aws-sdk/client-sagemaker";
+import { GetFindingsCommand, SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { createLocalOrg, type LocalMember } from "../../scripts/local-org.js";
-import { AlertInbox, type clients, emulatorEnv } from "../support/aws.js";
+import { AlertInbox, clientConfig, type clients, emulatorEnv, Networks, PYTORCH_IMAGE } from "../support/aws.js";
 import { type Emulator, useEmulator } from "../support/emulator.js";
 import { runCli } from "../support/run.js";
 
@@ -168,5 +169,56 @@ describe("isolation-guard scan --org", () => {
       expect(job.TrainingJobStatus).toBe("Stopped");
     }
     expect(await inbox.drain()).toHaveLength(3);
+  });
+
+  it("writes Security Hub findings only with --security-hub; --fix resolves the same findings", async () => {
+    const central = new SecurityHubClient(clientConfig(emu.endpoint));
+    // Each member's findings are in its own Security Hub (imported through the member role).
+    const findings = async () => {
+      const all = await Promise.all(members.map((m) => m.hub("us-east-1").send(new GetFindingsCommand({}))));
+      return all.flatMap((o) => o.Findings ?? []);
+    };
+    const inbox = await new AlertInbox(aws.sns, aws.sqs).create("org-scan-hub-alerts");
+    const base = ["--role-name", "IsolationGuardMember", "--regions", "us-east-1", "--format", "json"];
+
+    const plain = await scan(base);
+    const none = await findings();
+    const reported = await scan([...base, "--security-hub"]);
+    const active = await findings();
+    const fixed = await scan([...base, "--security-hub", "--fix", "--yes"], {
+      GUARD_ALERT_TOPIC_ARN: inbox.topicArn,
+      GUARD_SETTLE_MS: "0",
+    });
+    const after = await findings();
+
+    expect([plain.status, reported.status, fixed.status]).toEqual([1, 1, 1]);
+    expect(none).toEqual([]);
+    expect(active.map((f) => [f.AwsAccountId, f.RecordState]).sort()).toEqual(
+      members.map((m) => [m.id, "ACTIVE"]).sort(),
+    );
+    expect(active.every((f) => f.GeneratorId === "isolation-guard/network-isolation-disabled")).toBe(true);
+    expect(after.map((f) => [f.Id, f.RecordState]).sort()).toEqual(active.map((f) => [f.Id, "ARCHIVED"]).sort());
+    expect((await central.send(new GetFindingsCommand({}))).Findings ?? []).toEqual([]);
+  });
+
+  it("judges a member account's job in a VPC by that account's route tables", async () => {
+    const m = member(0);
+    const { subnetId } = await new Networks(m.ec2("us-east-1")).vpc("private");
+    await m.fx("us-east-1").trainingJob("scan-private-job", { image: PYTORCH_IMAGE, vpc: [subnetId] });
+
+    const result = await scan([
+      "--role-name",
+      "IsolationGuardMember",
+      "--regions",
+      "us-east-1",
+      "--accounts",
+      m.id,
+      "--format",
+      "json",
+    ]);
+
+    const report = JSON.parse(result.stdout);
+    expect(report.violations.map((v: { name: string }) => v.name)).toEqual([`${m.name}-open-job`]);
+    expect(report.totals.resources).toBe(3);
   });
 });

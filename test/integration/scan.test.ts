@@ -2,10 +2,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AddTagsCommand, DescribeTrainingJobCommand, ListModelsCommand } from "@aws-sdk/client-sagemaker";
+import { GetFindingsCommand, SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { guardRuntime } from "../../scripts/guard-runtime.js";
 import { RESOURCE_TYPE_NAMES } from "../../src/core/resource-types.js";
 import type { ScanReport } from "../../src/report/model.js";
-import { AlertInbox, clients, emulatorEnv, Fixtures } from "../support/aws.js";
+import { AlertInbox, clientConfig, clients, emulatorEnv, Fixtures } from "../support/aws.js";
 import { type Emulator, startEmulator } from "../support/emulator.js";
 import { sampleFor } from "../support/events.js";
 import { run, runCli } from "../support/run.js";
@@ -176,6 +177,34 @@ describe("isolation-guard scan", () => {
     expect(again.status).toBe(0);
     expect(report(again.stdout).totals.nonCompliant).toBe(0);
     expect(await inbox.drain()).toHaveLength(0);
+  });
+
+  it("--security-hub imports the violations as findings, --fix resolves the same ones; without the flag nothing", async () => {
+    await fx.trainingJob("hub-scan-job");
+    await fx.model("hub-scan-model");
+    const hub = new SecurityHubClient(clientConfig(emu.endpoint));
+    const findings = async () => (await hub.send(new GetFindingsCommand({}))).Findings ?? [];
+    const inbox = await new AlertInbox(aws.sns, aws.sqs).create("scan-hub-alerts");
+
+    const plain = await scan(["--format", "json"]);
+    const none = await findings();
+    const reported = await scan(["--format", "json", "--security-hub"]);
+    const active = await findings();
+    const fixed = await scan(["--format", "json", "--security-hub", "--fix", "--yes"], {
+      GUARD_ALERT_TOPIC_ARN: inbox.topicArn,
+    });
+    const after = await findings();
+
+    expect([plain.status, reported.status, fixed.status]).toEqual([1, 1, 1]);
+    expect(none).toEqual([]);
+    expect(active.map((f) => [f.Resources?.[0]?.Id?.split(":").pop(), f.RecordState]).sort()).toEqual([
+      ["model/hub-scan-model", "ACTIVE"],
+      ["training-job/hub-scan-job", "ACTIVE"],
+    ]);
+    expect(
+      active.every((f) => f.ProductArn === "arn:aws:securityhub:us-east-1:123456789012:product/123456789012/default"),
+    ).toBe(true);
+    expect(after.map((f) => [f.Id, f.RecordState]).sort()).toEqual(active.map((f) => [f.Id, "ARCHIVED"]).sort());
   });
 
   it("refuses --fix without --yes when there is no terminal to confirm on", async () => {

@@ -4,6 +4,7 @@ import { createOrganizationsClient, OrganizationsAdapter } from "../../adapters/
 import { createStsClient, StsAdapter } from "../../adapters/sts.js";
 import { MemberAccess } from "../../org/member-access.js";
 import type { OrgAccount } from "../../org/ports.js";
+import { sweepFindings } from "../../org/security-hub.js";
 import { buildReport, scanScope } from "../../report/index.js";
 import {
   buildOrgReport,
@@ -14,9 +15,10 @@ import {
   renderOrgTable,
 } from "../../report/org.js";
 import { mapPool } from "../../sweep/pool.js";
-import { SWEEP_TYPES, Sweeper, type SweptResource } from "../../sweep/sweep.js";
+import type { Sweeper, SweptResource } from "../../sweep/sweep.js";
+import { sweepUnits } from "../../sweep/units.js";
 import { CliError } from "../io.js";
-import { confirm, depsFor, FORMATS, type Format, progressBar } from "./scan.js";
+import { confirm, depsFor, FORMATS, type Format, progressBar, securityHubFor } from "./scan.js";
 
 const RENDER: Record<Format, (r: OrgScanReport) => string> = {
   table: renderOrgTable,
@@ -37,6 +39,7 @@ interface OrgScanArgs {
   yes: boolean;
   includeFinished: boolean;
   policy: string | undefined;
+  securityHub: boolean;
 }
 
 const csv = (values: string[] | undefined) => [
@@ -65,6 +68,7 @@ function parse(argv: string[], env: NodeJS.ProcessEnv): OrgScanArgs {
       yes: { type: "boolean", default: false },
       "include-finished": { type: "boolean", default: false },
       policy: { type: "string" },
+      "security-hub": { type: "boolean", default: false },
     },
   });
   if (positionals.length) throw new CliError(`scan takes no positional arguments (got ${positionals.join(" ")})`);
@@ -98,6 +102,7 @@ function parse(argv: string[], env: NodeJS.ProcessEnv): OrgScanArgs {
     yes: values.yes ?? false,
     includeFinished: values["include-finished"] ?? false,
     policy: values.policy,
+    securityHub: values["security-hub"] ?? false,
   };
 }
 
@@ -110,12 +115,14 @@ interface Unit extends OrgUnit {
 
 /**
  * `isolation-guard scan --org --role-name <name> [--regions r,...] [--accounts id,...] [--concurrency n]
- * [--format table|json|html] [--out f] [--fix [--yes]] [--include-finished] [--policy f]`: the
+ * [--format table|json|html] [--out f] [--fix [--yes]] [--include-finished] [--policy f] [--security-hub]`: the
  * organization's ACTIVE accounts (Organizations ListAccounts, from the management account or a delegated
  * administrator), each through its member role (the caller's own account with its own credentials),
  * every region, one report. An account whose role cannot be assumed, or a region that cannot be listed,
  * is reported as not examined and the exit status is 3 (incomplete); otherwise 1 when any violation was
- * found, 0 when none.
+ * found, 0 when none. `--security-hub` imports each decision into Security Hub in the resource's own
+ * account and region (through the member role), as the event path does (a report has no side effects
+ * unless asked).
  */
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const args = parse(argv, env);
@@ -159,45 +166,48 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   }
 
   const access = new MemberAccess(sts, args.roleName, Date.now, "isolation-guard-scan");
-  const filter = { runningJobsOnly: !args.includeFinished };
+  const hub = args.securityHub
+    ? await securityHubFor(env, { account: self, region: home }, (a, r) => access.credentials(a, r))
+    : null;
   const pairs = accounts.flatMap((a) => args.regions.map((region) => ({ account: a.id, region })));
   const bar = progressBar(`scanning ${accounts.length} accounts x ${args.regions.length} regions`);
   bar?.start(pairs.length, 0);
-  let done = 0;
   let policyId = "";
-  const units = (await mapPool(pairs, args.concurrency, async ({ account, region }): Promise<Unit> => {
-    const unit: Unit = { ...notExaminedUnit(account, region, null), sweeper: null, items: [] };
-    try {
-      const credentials = account === self ? undefined : await access.credentials(account, region);
-      const { deps, lister } = await depsFor(region, args, env, credentials ? { credentials } : {});
-      policyId = deps.policyId;
-      const sweeper = new Sweeper({ ...deps, self: { account, region } }, lister, {
-        concurrency: 4,
-        trigger: "scan",
-      });
-      const listed = await sweeper.list(SWEEP_TYPES, filter);
-      if (listed.errors.length === SWEEP_TYPES.length) {
-        unit.reason = `no resource type could be listed (${listed.errors[0]?.message})`;
-        return unit;
-      }
-      unit.items = await sweeper.examine(listed.resources, { dryRun: true, skipDecided: false });
-      unit.sweeper = sweeper;
-      unit.examined = true;
-      unit.errors = listed.errors.length + unit.items.filter((i) => i.error).length;
-      if (listed.errors.length) unit.reason = listed.errors.map((e) => `list ${e.type}: ${e.message}`).join("; ");
-      unit.listErrors = listed.errors.map((e) => ({
-        resource: `list ${e.type} in ${account}/${region}`,
-        message: e.message,
-      }));
-      return unit;
-    } catch (e) {
-      if (e instanceof CliError) throw e;
-      unit.reason = (e as Error).message;
-      return unit;
-    } finally {
-      bar?.update(++done);
-    }
-  })) as Unit[];
+  const units: Unit[] = (
+    await sweepUnits(pairs, {
+      concurrency: args.concurrency,
+      unitConcurrency: 4,
+      trigger: "scan",
+      async reach(account, region) {
+        const credentials = account === self ? undefined : await access.credentials(account, region);
+        const { deps, lister } = await depsFor(region, args, env, credentials ? { credentials } : {});
+        policyId = deps.policyId;
+        return {
+          deps: {
+            ...deps,
+            self: { account, region },
+            alertRendering: { ...deps.alertRendering, accountName: names.get(account) ?? null },
+          },
+          lister,
+        };
+      },
+      filter: { runningJobsOnly: !args.includeFinished },
+      examine: { dryRun: true, skipDecided: false },
+      findings: hub ? sweepFindings(hub) : undefined,
+      fatal: (e) => e instanceof CliError,
+      onUnit: (done) => bar?.update(done),
+    })
+  ).map((u) => ({
+    ...notExaminedUnit(u.account, u.region, u.reason),
+    examined: u.examined,
+    errors: u.examined ? u.listErrors.length + u.items.filter((i) => i.error).length : 0,
+    sweeper: u.sweeper,
+    items: u.items,
+    listErrors: (u.examined ? u.listErrors : []).map((e) => ({
+      resource: `list ${e.type} in ${u.account}/${u.region}`,
+      message: e.message,
+    })),
+  }));
   bar?.stop();
 
   const report = (items: SweptResource[], fixApplied: boolean) => {

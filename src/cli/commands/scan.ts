@@ -8,6 +8,9 @@ import { createSageMakerClient } from "../../adapters/sagemaker.js";
 import { SageMakerLister } from "../../adapters/sagemaker-list.js";
 import { configFrom, DEFAULT_RECORD_TABLE } from "../../app/config.js";
 import { DEFAULT_POLICY, policyFromObject } from "../../core/policy.js";
+import { loadOrgConfig, type OrgConfig } from "../../org/config.js";
+import type { MemberCredentials } from "../../org/ports.js";
+import { type FindingsRouter, sweepFindings } from "../../org/security-hub.js";
 import { buildReport, renderHtml, renderJson, renderTable, type ScanReport, scanScope } from "../../report/index.js";
 import { SWEEP_TYPES, Sweeper, type SweptResource } from "../../sweep/sweep.js";
 import { createRuntime } from "../../wiring/runtime.js";
@@ -31,6 +34,7 @@ interface ScanArgs {
   concurrency: number;
   includeFinished: boolean;
   policy: string | undefined;
+  securityHub: boolean;
 }
 
 function parse(argv: string[], env: NodeJS.ProcessEnv): ScanArgs {
@@ -46,6 +50,7 @@ function parse(argv: string[], env: NodeJS.ProcessEnv): ScanArgs {
       concurrency: { type: "string", default: "4" },
       "include-finished": { type: "boolean", default: false },
       policy: { type: "string" },
+      "security-hub": { type: "boolean", default: false },
     },
   });
   if (positionals.length) throw new CliError(`scan takes no positional arguments (got ${positionals.join(" ")})`);
@@ -70,6 +75,7 @@ function parse(argv: string[], env: NodeJS.ProcessEnv): ScanArgs {
     concurrency,
     includeFinished: values["include-finished"] ?? false,
     policy: values.policy,
+    securityHub: values["security-hub"] ?? false,
   };
 }
 
@@ -115,7 +121,12 @@ export async function depsFor(
   const rt = createRuntime({
     config,
     log: stderrLog(true),
-    clients: { sagemaker, sns, ec2: createEc2Client({ region }) },
+    // The member account's route tables with its credentials (its subnets exist only there).
+    clients: {
+      sagemaker,
+      sns,
+      ec2: createEc2Client({ region, ...(clientConfig.credentials ? { credentials: clientConfig.credentials } : {}) }),
+    },
     // Route tables are read once per subnet for the whole run (the report is one moment's posture).
     routeCacheMs: Number.POSITIVE_INFINITY,
   });
@@ -128,6 +139,28 @@ function parseJson(text: string): unknown {
   } catch (e) {
     throw new CliError(`GUARD_POLICY_JSON is not valid JSON: ${(e as Error).message}`);
   }
+}
+
+/**
+ * Security Hub for `--security-hub`, per account and region: each finding is imported in the account and
+ * region of its resource (BatchImportFindings must be called by the finding's account), under the
+ * product the guard's functions use there (GUARD_SECURITY_HUB_PRODUCT_ARN at home, else the account's
+ * default product), so a scan's finding and an event's for the same incarnation and rule are one finding.
+ * `credentialsFor` reaches member accounts (`scan --org`: the member role).
+ */
+export async function securityHubFor(
+  env: NodeJS.ProcessEnv,
+  home: { account: string; region: string },
+  credentialsFor: ((account: string, region: string) => Promise<MemberCredentials>) | null = null,
+): Promise<FindingsRouter> {
+  let org: OrgConfig;
+  try {
+    org = loadOrgConfig({ ...env, GUARD_SECURITY_HUB: "true" }, home);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  const { securityHubRouter } = await import("../../org/wiring.js");
+  return securityHubRouter(org, home, {}, credentialsFor) as FindingsRouter;
 }
 
 export function progressBar(label: string): SingleBar | null {
@@ -150,12 +183,23 @@ export async function confirm(question: string): Promise<boolean> {
   }
 }
 
+async function callerAccount(region: string): Promise<string> {
+  const { createStsClient, StsAdapter } = await import("../../adapters/sts.js");
+  try {
+    return await new StsAdapter(createStsClient({ region })).callerAccount();
+  } catch (e) {
+    throw new CliError(`cannot tell which account these credentials belong to: ${(e as Error).message}`, 3);
+  }
+}
+
 /**
  * `isolation-guard scan [--region r ...] [--format table|json|html] [--out <file>] [--fix [--yes]]
- * [--concurrency n] [--include-finished] [--policy <file>]`: the isolation posture of the account in
+ * [--concurrency n] [--include-finished] [--policy <file>] [--security-hub]`: the isolation posture of the account in
  * each region, decided by the event path's code. Exit 0 the scan completed and found no violation,
  * 1 it found violations (also when `--fix` then remedied them: the report says what was done),
  * 2 bad arguments or configuration, 3 the scan is incomplete (some resources could not be examined).
+ * `--security-hub` also imports each decision into this account's Security Hub (ACTIVE violations; with
+ * `--fix`, resolved after the remedy), as the event path does; without it a scan changes nothing.
  */
 export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   if (argv.includes("--org")) return (await import("./scan-org.js")).run(argv, env);
@@ -172,8 +216,18 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv = process.env):
   const items: SweptResource[] = [];
   const errors: { resource: string; message: string }[] = [];
   const sweepers: Sweeper[] = [];
+  const hub = args.securityHub
+    ? await securityHubFor(env, {
+        account: first.deps.self.account || (await callerAccount(first.region)),
+        region: first.region,
+      })
+    : null;
   for (const r of regions) {
-    const sweeper = new Sweeper(r.deps, r.lister, { concurrency: args.concurrency, trigger: "scan" });
+    const sweeper = new Sweeper(r.deps, r.lister, {
+      concurrency: args.concurrency,
+      trigger: "scan",
+      findings: hub ? sweepFindings(hub) : undefined,
+    });
     sweepers.push(sweeper);
     if (process.stderr.isTTY) process.stderr.write(`listing SageMaker resources in ${r.region} ...\n`);
     const listed = await sweeper.list(SWEEP_TYPES, filter);

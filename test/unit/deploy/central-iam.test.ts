@@ -1,6 +1,9 @@
 import { readdirSync } from "node:fs";
+import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { EC2Client } from "@aws-sdk/client-ec2";
 import { ListAccountsCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
-import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { ListTrainingJobsCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { GetFindingsCommand, SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { STSClient } from "@aws-sdk/client-sts";
@@ -8,6 +11,8 @@ import { mockClient } from "aws-sdk-client-mock";
 import { inAccount } from "../../../scripts/local-org.js";
 import { readServerlessYml } from "../../../scripts/serverless-yml.js";
 import { StsAdapter } from "../../../src/adapters/sts.js";
+import { loadSweepConfig } from "../../../src/app/config-sweep.js";
+import { createSweepRuntime } from "../../../src/wiring/sweep-runtime.js";
 import { EVENTS_DIR, sample } from "../../support/events.js";
 import { mockedRuntime } from "../../support/mocked-runtime.js";
 
@@ -70,7 +75,98 @@ async function centralCalls(): Promise<Set<string>> {
   return made;
 }
 
+/** Calls the central shape's scheduled sweep (Security Hub on) makes beyond SageMaker, SNS and the record. */
+async function centralSweepCalls(): Promise<Set<string>> {
+  const mocks = {
+    sagemaker: mockClient(SageMakerClient),
+    sns: mockClient(SNSClient),
+    dynamodb: mockClient(DynamoDBClient),
+    cloudtrail: mockClient(CloudTrailClient),
+    ec2: mockClient(EC2Client),
+    organizations: mockClient(OrganizationsClient),
+    securityhub: mockClient(SecurityHubClient),
+    sts: mockClient(STSClient),
+  };
+  mocks.sagemaker.onAnyCommand().callsFake((input: Record<string, unknown>) => ({
+    TrainingJobName: Object.values(input)[0],
+    TrainingJobStatus: "InProgress",
+    EnableNetworkIsolation: false,
+    CreationTime: new Date(0),
+  }));
+  // One running job without isolation in the member account (the other types list nothing).
+  mocks.sagemaker.on(ListTrainingJobsCommand).resolves({
+    TrainingJobSummaries: [
+      {
+        TrainingJobName: "open",
+        TrainingJobArn: `arn:aws:sagemaker:us-east-1:${MEMBER}:training-job/open`,
+        TrainingJobStatus: "InProgress",
+        CreationTime: new Date(0),
+      } as never,
+    ],
+  });
+  mocks.sns.onAnyCommand().resolves({ MessageId: "1" });
+  mocks.dynamodb.onAnyCommand().resolves({});
+  mocks.cloudtrail.onAnyCommand().resolves({ Events: [] });
+  mocks.organizations.on(ListAccountsCommand).resolves({ Accounts: [{ Id: MEMBER, Name: "ml", Status: "ACTIVE" }] });
+  mocks.securityhub.on(GetFindingsCommand).resolves({ Findings: [] });
+  mocks.securityhub.onAnyCommand().resolves({ FailedFindings: [] });
+  mocks.sts.onAnyCommand().resolves({
+    Credentials: {
+      AccessKeyId: "A",
+      SecretAccessKey: "S",
+      SessionToken: "T",
+      Expiration: new Date(Date.now() + 3.6e6),
+    },
+  });
+  const rt = createSweepRuntime({
+    log: { info() {}, warn() {}, error() {} },
+    config: loadSweepConfig({
+      AWS_REGION: "us-east-1",
+      GUARD_ALERT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:alerts",
+      GUARD_MEMBER_ROLE_NAME: "IsolationGuardMember",
+      GUARD_SECURITY_HUB: "true",
+    }),
+    clients: {
+      sagemaker: new SageMakerClient({ region: "us-east-1" }),
+      sns: new SNSClient({ region: "us-east-1" }),
+      dynamodb: new DynamoDBClient({ region: "us-east-1" }),
+      cloudtrail: new CloudTrailClient({ region: "us-east-1" }),
+      ec2: new EC2Client({ region: "us-east-1" }),
+    },
+  });
+  const summary = await rt.sweep();
+  expect(summary).toMatchObject({ units: 1, stopped: 1, notExamined: [] });
+  const made = new Set([
+    ...mocks.organizations.calls().map((c) => `organizations:${commandName(c as never)}`),
+    ...mocks.securityhub.calls().map((c) => `securityhub:${commandName(c as never)}`),
+    ...mocks.sts.calls().map((c) => `sts:${commandName(c as never)}`),
+  ]);
+  for (const m of Object.values(mocks)) m.restore();
+  return made;
+}
+
 describe("the central shape's grants (serverless.yml, shape=central)", () => {
+  it("grants the sweep role exactly the STS, Organizations and Security Hub calls the central sweep makes", async () => {
+    const made = await centralSweepCalls();
+    const access = policy("CentralMemberAccessPolicy");
+    const hub = policy("SecurityHubFindingsPolicy");
+    const granted = new Set(
+      [...access.Properties.PolicyDocument.Statement, ...hub.Properties.PolicyDocument.Statement].map((s) => s.Action),
+    );
+
+    // The mocks answer before the SDK resolves credentials, so AssumeRole shows up only as the adapter's call.
+    expect([...made].sort()).toEqual(
+      [
+        "organizations:ListAccounts",
+        "securityhub:BatchImportFindings",
+        "securityhub:GetFindings",
+        "sts:AssumeRole",
+      ].sort(),
+    );
+    expect([...made].sort()).toEqual([...granted].sort());
+    for (const p of [access, hub]) expect(p.Properties.Roles).toContainEqual({ Ref: "SweepRole" });
+  });
+
   it("grants the enforcer and state-change roles exactly the STS, Organizations and Security Hub calls the central guard makes", async () => {
     const made = await centralCalls();
     const access = policy("CentralMemberAccessPolicy");
@@ -81,7 +177,7 @@ describe("the central shape's grants (serverless.yml, shape=central)", () => {
 
     expect([...made].sort()).toEqual([...granted].sort());
     for (const p of [access, hub])
-      expect(p.Properties.Roles).toEqual([{ Ref: "EnforcerRole" }, { Ref: "StateChangeRole" }]);
+      expect(p.Properties.Roles).toEqual([{ Ref: "EnforcerRole" }, { Ref: "StateChangeRole" }, { Ref: "SweepRole" }]);
     expect([access.Condition, hub.Condition]).toEqual(["IsCentral", "SecurityHubOn"]);
   });
 

@@ -2,12 +2,15 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { EC2Client } from "@aws-sdk/client-ec2";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { GetFindingsCommand, SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { mockClient } from "aws-sdk-client-mock";
 import { inAccount } from "../../../scripts/local-org.js";
 import { readServerlessYml } from "../../../scripts/serverless-yml.js";
+import { EC2_IAM_ACTIONS } from "../../../src/adapters/ec2.js";
 import { LIST_IAM_ACTIONS } from "../../../src/adapters/sagemaker-list.js";
 import { enforceResource } from "../../../src/app/enforce.js";
 import { DESCRIBED_ONLY, RESOURCE_TYPES } from "../../../src/core/resource-types.js";
@@ -15,7 +18,7 @@ import type { ResourceType } from "../../../src/core/types.js";
 import { cloudTrailPattern, memberTemplate, stateChangePattern } from "../../../src/org/member-template.js";
 import { createOrgScope } from "../../../src/org/wiring.js";
 import { EVENTS_DIR, sample } from "../../support/events.js";
-import { mockedRuntime } from "../../support/mocked-runtime.js";
+import { mockedRuntime, natRoutes } from "../../support/mocked-runtime.js";
 
 const MEMBER = "111122223333";
 const CENTRAL = "123456789012";
@@ -80,6 +83,10 @@ async function callsInMemberAccount(): Promise<Set<string>> {
       ProcessingJobStatus: "InProgress",
       TransformJobStatus: "InProgress",
       ProductionVariants: [{ ModelName: "m" }],
+      // In a VPC whose routes (natRoutes) reach the internet: the egress check reads them, the verdict stands.
+      VpcConfig: { Subnets: ["subnet-0a1"], SecurityGroupIds: ["sg-0a1"] },
+      // A PyTorch image (which cannot run isolated): only its routes decide.
+      AlgorithmSpecification: { TrainingImage: "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.3.0" },
       // The sample job that load-tests a model package version (churn-package-right-size) describes it.
       ...(String(name).includes("package")
         ? {
@@ -93,6 +100,11 @@ async function callsInMemberAccount(): Promise<Set<string>> {
     };
   });
   sns.onAnyCommand().resolves({ MessageId: "1" });
+  const ec2 = mockClient(EC2Client);
+  ec2.onAnyCommand().callsFake(natRoutes);
+  const hub = mockClient(SecurityHubClient);
+  hub.on(GetFindingsCommand).resolves({ Findings: [] });
+  hub.onAnyCommand().resolves({ FailedFindings: [] });
   for (const mode of ["enforce", "audit"]) {
     const rt = mockedRuntime(undefined, {
       env: {
@@ -100,6 +112,7 @@ async function callsInMemberAccount(): Promise<Set<string>> {
         GUARD_MODE: mode,
         GUARD_MEMBER_ROLE_NAME: "IsolationGuardMember",
         GUARD_MEMBER_ACCOUNTS: MEMBER,
+        GUARD_SECURITY_HUB: "true",
       },
     });
     for (const file of readdirSync(EVENTS_DIR).filter((f) => f.endsWith(".json") && f !== "expected.json")) {
@@ -121,12 +134,28 @@ async function callsInMemberAccount(): Promise<Set<string>> {
       );
     }
   }
-  const made = new Set(sm.calls().map((c) => `sagemaker:${c.args[0].constructor.name.replace(/Command$/, "")}`));
+  const made = new Set([
+    ...sm.calls().map((c) => `sagemaker:${c.args[0].constructor.name.replace(/Command$/, "")}`),
+    ...hub.calls().map((c) => `securityhub:${c.args[0].constructor.name.replace(/Command$/, "")}`),
+    ...ec2.calls().map((c) => `ec2:${c.args[0].constructor.name.replace(/Command$/, "")}`),
+  ]);
+  // Every finding named the member account and was imported under its own default product.
+  const products = hub
+    .calls()
+    .flatMap((c) => (c.args[0].input as { Findings?: { ProductArn: string; AwsAccountId: string }[] }).Findings ?? [])
+    .map((f) => [f.AwsAccountId, f.ProductArn]);
+  if (
+    !products.length ||
+    products.some(([a, p]) => a !== MEMBER || p !== `arn:aws:securityhub:us-east-1:${MEMBER}:product/${MEMBER}/default`)
+  )
+    throw new Error(`findings not imported in the member account: ${JSON.stringify(products.slice(0, 3))}`);
   // The mocks answer before the SDK asks for credentials: that the calls were about the member account shows
   // they went through the member account's clients (the integration tests show the AssumeRole itself).
   const reached = sm.calls().some((c) => JSON.stringify(c.args[0].input).includes(MEMBER));
   sm.restore();
   sns.restore();
+  hub.restore();
+  ec2.restore();
   if (!reached) throw new Error("no call named the member account: the events did not reach it");
   return made;
 }
@@ -140,9 +169,13 @@ describe("the member account's remediation role", () => {
     expect(made).toContain("sagemaker:DeleteModel");
     expect(made).toContain("sagemaker:AddTags");
     expect(made).toContain("sagemaker:DescribeModelPackage");
+    expect(made).toContain("securityhub:BatchImportFindings");
+    expect(made).toContain("securityhub:GetFindings");
+    // The egress check of a member resource in a VPC reads the member account's route tables.
+    expect([...made].filter((a) => a.startsWith("ec2:")).sort()).toEqual([...EC2_IAM_ACTIONS].sort());
   });
 
-  it("grants nothing beyond the resource table's describe/stop/delete, the tags, the listing and auto scaling's deregistration", () => {
+  it("grants nothing beyond the resource table's describe/stop/delete, the tags, the listing, auto scaling's deregistration, its own route tables and its own Security Hub findings", () => {
     const possible = new Set([
       ...Object.values(RESOURCE_TYPES).flatMap((t) =>
         [t.api.describe, t.api.stop, t.api.delete].filter(Boolean).map((op) => `sagemaker:${op}`),
@@ -151,12 +184,16 @@ describe("the member account's remediation role", () => {
       ...LIST_IAM_ACTIONS,
       "application-autoscaling:DeregisterScalableTarget",
       ...Object.values(DESCRIBED_ONLY).map((d) => `sagemaker:${d.describe}`),
+      "securityhub:BatchImportFindings",
+      "securityhub:GetFindings",
+      ...EC2_IAM_ACTIONS,
     ]);
     expect([...granted].filter((a) => !possible.has(a))).toEqual([]);
     expect([...granted].some((a) => a.includes("*"))).toBe(false);
     for (const s of statements) {
       expect(s.Condition).toMatchObject({ StringEquals: { "aws:RequestedRegion": ["us-east-1", "eu-west-1"] } });
-      if (s.Resource === "*") expect(actionsOf(s).sort()).toEqual([...LIST_IAM_ACTIONS].sort());
+      if (s.Resource === "*")
+        expect([[...LIST_IAM_ACTIONS].sort(), [...EC2_IAM_ACTIONS].sort()]).toContainEqual(actionsOf(s).sort());
       else if (s.Sid === "ReadModelPackages") {
         // Read only; a Marketplace package is in the seller's account.
         expect([actionsOf(s), s.Resource]).toEqual([

@@ -1,4 +1,6 @@
-import { runSweep, Sweeper, SweepIncompleteError } from "../../../src/sweep/sweep.js";
+import { type FindingsPort, type GuardFinding, sweepFindings } from "../../../src/org/security-hub.js";
+import { Sweeper, SweepIncompleteError } from "../../../src/sweep/sweep.js";
+import { runSweep, runSweepOver } from "../../../src/sweep/units.js";
 import { arnOf, depsWith, FakeAlerts, FakeSageMaker, MemoryRecord, NOW } from "../../support/fakes.js";
 
 describe("Sweeper.examine", () => {
@@ -225,5 +227,119 @@ describe("runSweep", () => {
     await expect(
       runSweep(depsWith(sm), sm, { concurrency: 1, lookbackMinutes: 0, stopWhen: () => n++ >= 2 }),
     ).rejects.toThrow(/3 resources not reached/);
+  });
+});
+
+describe("Security Hub from the sweep", () => {
+  /** Security Hub in memory; `failures` imports are refused first. */
+  function hub(failures = 0) {
+    const stored = new Map<string, GuardFinding>();
+    let left = failures;
+    const port: FindingsPort = {
+      findingsOf: async (arn) =>
+        [...stored.values()]
+          .filter((f) => (f.Resources as { Id: string }[])[0]?.Id === arn)
+          .map((f) => ({
+            id: f.Id,
+            generatorId: f.GeneratorId as string,
+            recordState: f.RecordState,
+            createdAt: f.CreatedAt as string,
+          })),
+      importFindings: async (findings) => {
+        if (left-- > 0) throw new Error("ThrottlingException");
+        for (const f of findings) stored.set(f.Id, f);
+      },
+    };
+    return {
+      stored,
+      target: { port, productArn: "arn:aws:securityhub:us-east-1:123456789012:product/123456789012/default" },
+    };
+  }
+
+  it("reports a failed import as the resource's error, and the next sweep retries it without a second alert", async () => {
+    const sm = new FakeSageMaker();
+    sm.trainingJob("open", false);
+    const alerts = new FakeAlerts();
+    const record = new MemoryRecord();
+    const deps = {
+      ...depsWith(sm, alerts, "policy-1", record),
+      policy: { ...depsWith(sm).policy, mode: "audit" as const },
+    };
+    const h = hub(1);
+    const options = { concurrency: 1, lookbackMinutes: 0, findings: sweepFindings(() => h.target) };
+
+    await expect(runSweep(deps, sm, options)).rejects.toThrow(/1 failures/);
+    expect(h.stored.size).toBe(0);
+    const again = await runSweep(deps, sm, options);
+    const third = await runSweep(deps, sm, options);
+
+    expect(again).toMatchObject({ examined: 1, skipped: 0, errors: [] });
+    expect([...h.stored.values()].map((f) => [f.RecordState, f.GeneratorId])).toEqual([
+      ["ACTIVE", "isolation-guard/network-isolation-disabled"],
+    ]);
+    expect(third).toMatchObject({ examined: 0, skipped: 1 });
+    expect(alerts.sent).toHaveLength(1);
+  });
+
+  it("does not skip a decided resource whose record says Security Hub never saw the decision", async () => {
+    const sm = new FakeSageMaker();
+    const arn = sm.trainingJob("decided-before-hub", false);
+    const record = new MemoryRecord();
+    const decidedAt = new Date(NOW - 60_000).toISOString();
+    await record.put(
+      { arn, createdAt: new Date(NOW - 3_600_000).toISOString() },
+      {
+        verdict: "NON_COMPLIANT",
+        rules: "network-isolation-disabled",
+        policyId: "policy-1",
+        alert: "reported",
+        decidedAt,
+      },
+    );
+    const h = hub();
+
+    const without = await runSweep(depsWith(sm, new FakeAlerts(), "policy-1", record), sm, {
+      concurrency: 1,
+      lookbackMinutes: 0,
+    });
+    const withHub = await runSweep(depsWith(sm, new FakeAlerts(), "policy-1", record), sm, {
+      concurrency: 1,
+      lookbackMinutes: 0,
+      findings: sweepFindings(() => h.target),
+    });
+
+    expect(without).toMatchObject({ skipped: 1 });
+    expect(withHub).toMatchObject({ skipped: 0, examined: 1 });
+    expect(h.stored.size).toBe(1);
+  });
+});
+
+describe("runSweepOver (the central shape's sweep)", () => {
+  it("reports an account that cannot be reached, and one that time ran out for, as not examined", async () => {
+    const sm = new FakeSageMaker();
+    sm.trainingJob("open", false);
+    const deps = depsWith(sm);
+    let reached = 0;
+    const targets = [
+      { account: "111122223333", region: "us-east-1" },
+      { account: "444455556666", region: "us-east-1" },
+      { account: "777788889999", region: "us-east-1" },
+    ];
+
+    const run = runSweepOver(
+      deps,
+      targets,
+      async (account) => {
+        reached++;
+        if (account === "111122223333") throw new Error("cannot assume the member role: AccessDenied");
+        return { deps, lister: sm };
+      },
+      { concurrency: 1, unitConcurrency: 1, lookbackMinutes: 0, stopWhen: () => reached >= 2 },
+    );
+
+    await expect(run).rejects.toThrow(
+      /2 of 3 account\/region\(s\) not examined \(111122223333\/us-east-1: cannot assume/,
+    );
+    expect(reached).toBe(2);
   });
 });
