@@ -990,7 +990,10 @@ class GuardMiddleware:
         if path == "/guard-api/identities" and method == "POST":
             if not body.get("accessKeyId") or not body.get("arn"):
                 return _json(start_response, "400 Bad Request", {"error": "need accessKeyId and arn"})
-            identity = {"type": body.get("type", "AssumedRole"), "arn": body["arn"], "accountId": DEFAULT_ACCOUNT,
+            # The identity's account: the one its ARN names (a principal of a member account), else moto's default.
+            arn_account = body["arn"].split(":")[4] if body["arn"].count(":") >= 5 else ""
+            account = arn_account if re.fullmatch(r"\d{12}", arn_account) else DEFAULT_ACCOUNT
+            identity = {"type": body.get("type", "AssumedRole"), "arn": body["arn"], "accountId": account,
                         "accessKeyId": body["accessKeyId"]}
             if body.get("sessionIssuerArn"):
                 identity["sessionContext"] = {"sessionIssuer": {"arn": body["sessionIssuerArn"], "type": "Role"}}
@@ -1117,6 +1120,15 @@ class GuardMiddleware:
         m = re.search(r"Credential=([^/]+)/", environ.get("HTTP_AUTHORIZATION", ""))
         return m.group(1) if m else ""
 
+    def _account(self, environ: dict) -> str:
+        """The account moto serves a request from: MOTO_ACCOUNT_ID or x-moto-account-id, else the access key's (an assumed role's
+        credentials map to the role's account), else the default account."""
+        fixed = os.environ.get("MOTO_ACCOUNT_ID") or environ.get("HTTP_X_MOTO_ACCOUNT_ID")
+        if fixed:
+            return fixed
+        from moto.iam.models import get_account_id_from
+        return get_account_id_from(self._access_key(environ))
+
     def _ensure_record_table(self, environ: dict) -> None:
         """The table the stack creates (serverless.yml RecordTable), so `handle` works on a fresh emulator."""
         from moto.dynamodb.models import dynamodb_backends
@@ -1154,12 +1166,15 @@ class GuardMiddleware:
                 params = {}
             name = params.get(operation[len("Create"):] + "Name")
             key = self._access_key(environ)
+            # Recorded in the account the call was made in (the one moto created the resource in), as each
+            # account's CloudTrail event history holds only its own calls.
+            account = self._account(environ)
             identity = self.state.identities.get(key) or {
-                "type": "IAMUser", "arn": f"arn:aws:iam::{DEFAULT_ACCOUNT}:user/{key or 'anonymous'}",
-                "accountId": DEFAULT_ACCOUNT, "accessKeyId": key}
+                "type": "IAMUser", "arn": f"arn:aws:iam::{account}:user/{key or 'anonymous'}",
+                "accountId": account, "accessKeyId": key}
             if isinstance(name, str):
                 self._record_event({"eventName": operation, "resourceName": name, "userIdentity": identity,
-                                    "awsRegion": self._region(environ)})
+                                    "awsRegion": self._region(environ), "accountId": account})
         return result
 
     def _record_event(self, e: dict[str, Any]) -> dict[str, Any]:
@@ -1172,7 +1187,8 @@ class GuardMiddleware:
             "eventTime": datetime.datetime.fromtimestamp(when, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "eventSource": e.get("eventSource", "sagemaker.amazonaws.com"), "eventName": e["eventName"],
             "awsRegion": e.get("awsRegion", "us-east-1"), "userIdentity": e.get("userIdentity") or {},
-            "requestParameters": e.get("requestParameters") or {}, "recipientAccountId": DEFAULT_ACCOUNT,
+            "requestParameters": e.get("requestParameters") or {},
+            "recipientAccountId": e.get("accountId") or DEFAULT_ACCOUNT,
             "readOnly": False,
         }
         if e.get("errorCode"):
@@ -1195,9 +1211,12 @@ class GuardMiddleware:
                 "__type": "InvalidLookupAttributesException",
                 "message": "You cannot specify more than one lookup attribute."})
         region = self._region(environ)
+        # An account's event history holds only its own calls: the caller's account, as moto maps its key.
+        account = self._account(environ)
         start, end = body.get("StartTime"), body.get("EndTime")
         with self.state.lock:
-            entries = [x for x in self.state.trail if x["record"]["awsRegion"] == region]
+            entries = [x for x in self.state.trail
+                       if x["record"]["awsRegion"] == region and x["record"]["recipientAccountId"] == account]
         for a in attrs:
             k, v = a.get("AttributeKey"), a.get("AttributeValue")
             field = {"EventName": lambda x: x["record"]["eventName"],

@@ -646,6 +646,42 @@ def main() -> None:
         assert status == 200
         sm.list_models()
 
+    @check("(h') LookupEvents answers each account from its own event history (an assumed role's calls are its account's)")
+    def _():
+        member = "210987654321"
+        creds = boto3.client("sts", **kw).assume_role(
+            RoleArn=f"arn:aws:iam::{member}:role/DataScientist", RoleSessionName="selfcheck")["Credentials"]
+        mkw = {**kw, "aws_access_key_id": creds["AccessKeyId"], "aws_secret_access_key": creds["SecretAccessKey"],
+               "aws_session_token": creds["SessionToken"]}
+        status, who = control("POST", "/guard-api/identities", {
+            "accessKeyId": creds["AccessKeyId"], "arn": f"arn:aws:sts::{member}:assumed-role/DataScientist/ana"})
+        assert status == 200 and who["accountId"] == member, who
+        msm = boto3.client("sagemaker", **mkw)
+        msm.create_training_job(
+            TrainingJobName="ct-member-job", RoleArn=ROLE,
+            AlgorithmSpecification={"TrainingImage": "img:1", "TrainingInputMode": "File"},
+            OutputDataConfig={"S3OutputPath": "s3://b/out"},
+            ResourceConfig={"InstanceType": "ml.m5.large", "InstanceCount": 1, "VolumeSizeInGB": 5},
+            StoppingCondition={"MaxRuntimeInSeconds": 60})
+        training_job("ct-central-job")
+        attr = lambda name: [{"AttributeKey": "ResourceName", "AttributeValue": name}]  # noqa: E731
+        mine = boto3.client("cloudtrail", **mkw).lookup_events(LookupAttributes=attr("ct-member-job"))["Events"]
+        assert [e["EventName"] for e in mine] == ["CreateTrainingJob"], mine
+        record = json.loads(mine[0]["CloudTrailEvent"])
+        assert record["recipientAccountId"] == member, record
+        assert record["userIdentity"]["arn"] == f"arn:aws:sts::{member}:assumed-role/DataScientist/ana", record
+        central = boto3.client("cloudtrail", **kw)
+        assert central.lookup_events(LookupAttributes=attr("ct-member-job"))["Events"] == []
+        assert boto3.client("cloudtrail", **mkw).lookup_events(LookupAttributes=attr("ct-central-job"))["Events"] == []
+        ours = central.lookup_events(LookupAttributes=attr("ct-central-job"))["Events"]
+        assert json.loads(ours[0]["CloudTrailEvent"])["recipientAccountId"] == "123456789012", ours
+        # Seeded records name their account (default: moto's).
+        status, seeded = control("POST", "/guard-api/cloudtrail-events", {"events": [
+            {"eventName": "CreateModel", "resourceName": "ct-seeded", "accountId": member}]})
+        assert status == 200 and seeded["events"][0]["recipientAccountId"] == member, seeded
+        assert central.lookup_events(LookupAttributes=attr("ct-seeded"))["Events"] == []
+        assert len(boto3.client("cloudtrail", **mkw).lookup_events(LookupAttributes=attr("ct-seeded"))["Events"]) == 1
+
     @check("(f) call counts and times; DELETE /guard-api/calls and /moto-api/reset clear them")
     def _():
         status, _ = control("DELETE", "/guard-api/calls")
