@@ -5,6 +5,9 @@ import { callerFromIdentity } from "../core/normalize.js";
 import { RESOURCE_TYPES } from "../core/resource-types.js";
 import type { Caller, ResourceType } from "../core/types.js";
 
+/** The calls the creator lookup makes (the member role grants exactly these: src/org/member-template.ts). */
+export const CLOUDTRAIL_IAM_ACTIONS = ["cloudtrail:LookupEvents"] as const;
+
 /** The CloudTrail client: LookupEvents allows 2 requests per second per account and region, so retry patiently. */
 export function createCloudTrailClient(config: CloudTrailClientConfig = {}): CloudTrailClient {
   return new CloudTrailClient({

@@ -1,5 +1,5 @@
 import { type EnforcerDeps, type HandleOutcome, handleEvent } from "../app/enforce.js";
-import type { RoutesPort, SageMakerPort } from "../app/ports.js";
+import type { CreatorLookup, RoutesPort, SageMakerPort } from "../app/ports.js";
 import { decide } from "../core/decide.js";
 import { normalizeEvent } from "../core/normalize.js";
 import type { OrgMembership } from "./membership.js";
@@ -16,6 +16,11 @@ export interface OrgScope {
    * in the member account, so they are read there (through the member role), never in the central one.
    */
   routesFor(account: string, region: string): RoutesPort;
+  /**
+   * The creator lookup of (account, region): CloudTrail's event history holds only its own account's
+   * calls, so a member resource's creator is looked up in the member account (through the member role).
+   */
+  creatorsFor(account: string, region: string): CreatorLookup;
 }
 
 /** The account an outcome was decided in, with its name when Organizations gave one. */
@@ -63,6 +68,8 @@ export async function handleOrgEvent(raw: unknown, deps: EnforcerDeps, scope: Or
     ...deps,
     sagemaker,
     routes: scope.routesFor(resource.account, resource.region),
+    // `null` stays null: no lookup configured means unknown creators are unverifiable, in every account.
+    creators: deps.creators && scope.creatorsFor(resource.account, resource.region),
     self: { account: resource.account, region: resource.region },
     alertRendering: { ...deps.alertRendering, accountName: name },
   });

@@ -1,3 +1,4 @@
+import { CLOUDTRAIL_IAM_ACTIONS } from "../adapters/cloudtrail.js";
 import { EC2_IAM_ACTIONS } from "../adapters/ec2.js";
 import { LIST_IAM_ACTIONS } from "../adapters/sagemaker-list.js";
 import { DESCRIBED_ONLY, RESOURCE_TYPES } from "../core/resource-types.js";
@@ -196,6 +197,17 @@ export function memberTemplate(o: MemberTemplateOptions): Record<string, unknown
                     // A member resource's subnets exist only in the member account: the egress check reads their
                     // route tables here. EC2's Describe* actions support no resource-level permissions.
                     Action: [...EC2_IAM_ACTIONS],
+                    Resource: "*",
+                    Condition: { StringEquals: { "aws:RequestedRegion": { Ref: "Regions" } } },
+                  },
+                  {
+                    Sid: "CreatorsFromEventHistory",
+                    Effect: "Allow",
+                    // A member resource found without its event (state change, sweep, scan --org) under a
+                    // principal exemption: its creator is in this account's CloudTrail event history only
+                    // (LookupEvents returns the caller's account's events). LookupEvents supports no
+                    // resource-level permissions (Service Authorization Reference, AWS CloudTrail).
+                    Action: [...CLOUDTRAIL_IAM_ACTIONS],
                     Resource: "*",
                     Condition: { StringEquals: { "aws:RequestedRegion": { Ref: "Regions" } } },
                   },

@@ -31,7 +31,13 @@ export function createOrgSweep(
   }
   const scope = createOrgScope(
     org,
-    { ...deps.self, sagemaker: deps.sagemaker, client: homeClient, routes: deps.routes },
+    {
+      ...deps.self,
+      sagemaker: deps.sagemaker,
+      client: homeClient,
+      routes: deps.routes,
+      creators: deps.creators ?? undefined,
+    },
     clients,
     deps.now,
   );
@@ -54,6 +60,7 @@ export function createOrgSweep(
             ...deps,
             sagemaker: await scope.sagemakerFor(account, region),
             routes: scope.routesFor(account, region),
+            creators: deps.creators && scope.creatorsFor(account, region),
             self: { account, region },
             alertRendering: { ...deps.alertRendering, accountName: scope.membership.nameOf(account) },
           },

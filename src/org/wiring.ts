@@ -1,3 +1,4 @@
+import type { CloudTrailClientConfig } from "@aws-sdk/client-cloudtrail";
 import type { EC2ClientConfig } from "@aws-sdk/client-ec2";
 import type { OrganizationsClient } from "@aws-sdk/client-organizations";
 import type { SageMakerClient, SageMakerClientConfig } from "@aws-sdk/client-sagemaker";
@@ -9,9 +10,9 @@ import { createStsClient, StsAdapter } from "../adapters/sts.js";
 import { CachedRoutes } from "../app/egress.js";
 import type { EnforcerDeps, HandleOutcome } from "../app/enforce.js";
 import { handleEvent } from "../app/enforce.js";
-import type { RoutesPort, SageMakerPort } from "../app/ports.js";
+import type { CreatorLookup, RoutesPort, SageMakerPort } from "../app/ports.js";
 import { partitionOf } from "../core/arn.js";
-import { ROUTE_CACHE_MS } from "../wiring/runtime.js";
+import { lazyCreators, ROUTE_CACHE_MS } from "../wiring/runtime.js";
 import type { OrgConfig } from "./config.js";
 import { handleOrgEvent, type OrgOutcome, type OrgScope } from "./enforce-org.js";
 import { MemberAccess } from "./member-access.js";
@@ -36,6 +37,8 @@ export interface OrgClients {
   securityHubConfig?: SecurityHubClientConfig;
   /** Base config of the EC2 clients built per account and region for the egress check (endpoint, ...). */
   ec2Config?: EC2ClientConfig;
+  /** Base config of the CloudTrail clients built per account and region for the creator lookup (endpoint, ...). */
+  cloudtrailConfig?: CloudTrailClientConfig;
   /** Base config of the SageMaker clients built per member account and region (endpoint, ...). */
   sagemakerConfig?: SageMakerClientConfig;
 }
@@ -87,7 +90,14 @@ export function securityHubRouter(
 /** The reach of a central guard: membership, member credentials, SageMaker per (account, region). */
 export function createOrgScope(
   org: OrgConfig,
-  home: { account: string; region: string; sagemaker: SageMakerPort; client?: SageMakerClient; routes?: RoutesPort },
+  home: {
+    account: string;
+    region: string;
+    sagemaker: SageMakerPort;
+    client?: SageMakerClient;
+    routes?: RoutesPort;
+    creators?: CreatorLookup;
+  },
   clients: OrgClients,
   now: () => number,
 ): OrgScope & { access: MemberAccess | null; clientFor(account: string, region: string): SageMakerClient } {
@@ -122,6 +132,7 @@ export function createOrgScope(
     return entry;
   };
   const routes = new Map<string, RoutesPort>();
+  const creators = new Map<string, CreatorLookup>();
   return {
     regions: org.regions,
     membership,
@@ -150,6 +161,22 @@ export function createOrgScope(
       }
       return port;
     },
+    creatorsFor(account, region) {
+      if (account === home.account && region === home.region && home.creators) return home.creators;
+      const key = `${account}|${region}`;
+      let port = creators.get(key);
+      if (!port) {
+        // The member account's own event history, through the member role (the central account's holds
+        // none of its calls); the client loads on first use, after the stop, like the single-account one.
+        const credentials = account === home.account || !access ? undefined : () => access.credentials(account, region);
+        port = lazyCreators(region, undefined, {
+          ...clients.cloudtrailConfig,
+          ...(credentials ? { credentials } : {}),
+        });
+        creators.set(key, port);
+      }
+      return port;
+    },
     async sagemakerFor(account, region) {
       if (account === home.account && region === home.region) return home.sagemaker;
       return reachOf(account, region).port;
@@ -171,7 +198,7 @@ export function createOrgHandler(
   deps: EnforcerDeps,
   clients: OrgClients = {},
 ): (event: unknown) => Promise<HandleOutcome> {
-  const home = { ...deps.self, sagemaker: deps.sagemaker, routes: deps.routes };
+  const home = { ...deps.self, sagemaker: deps.sagemaker, routes: deps.routes, creators: deps.creators ?? undefined };
   const scope = org.memberRoleName ? createOrgScope(org, home, clients, deps.now) : null;
   const access = scope?.access ?? null;
   const hub = securityHubRouter(org, deps.self, clients, access ? (a, r) => access.credentials(a, r) : null);

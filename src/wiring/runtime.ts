@@ -1,4 +1,4 @@
-import type { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import type { CloudTrailClient, CloudTrailClientConfig } from "@aws-sdk/client-cloudtrail";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
@@ -21,6 +21,11 @@ export interface AwsClients {
   sns?: SNSClient;
   dynamodb?: DynamoDBClient;
   cloudtrail?: CloudTrailClient;
+  /**
+   * Settings of the CloudTrail client built when none is given: `scan --org` passes a member account's
+   * credentials, since an account's event history holds only its own calls.
+   */
+  cloudtrailConfig?: CloudTrailClientConfig;
   ec2?: EC2Client;
 }
 
@@ -78,10 +83,19 @@ function lazyRecord(config: GuardConfig, now: () => number, client?: DynamoDBCli
   };
 }
 
-function lazyCreators(config: GuardConfig, client?: CloudTrailClient): CreatorLookup {
+/**
+ * The creator lookup in `region`, its CloudTrail client loaded on first use (only a violation a principal
+ * exemption might cover, found without its event, asks). `config` carries the credentials of the account
+ * whose event history is searched: CloudTrail's LookupEvents sees only the caller's own account's events.
+ */
+export function lazyCreators(
+  region: string,
+  client?: CloudTrailClient,
+  config: CloudTrailClientConfig = {},
+): CreatorLookup {
   const get = lazy(async () => {
     const { createCloudTrailClient, CloudTrailCreators } = await import("../adapters/cloudtrail.js");
-    return new CloudTrailCreators(client ?? createCloudTrailClient({ region: config.region }));
+    return new CloudTrailCreators(client ?? createCloudTrailClient({ ...config, region }));
   });
   return { creatorOf: async (type, name, createdAt) => (await get()).creatorOf(type, name, createdAt) };
 }
@@ -150,7 +164,7 @@ export function createRuntime(options: {
     sagemaker: sageMakerPortFor(config, clients),
     alerts: lazyAlerts(config, clients.sns),
     record: lazyRecord(config, now, clients.dynamodb),
-    creators: lazyCreators(config, clients.cloudtrail),
+    creators: lazyCreators(config.region, clients.cloudtrail, clients.cloudtrailConfig),
     routes: lazyRoutes(config.region, clients.ec2, options.routeCacheMs, now),
     policy: config.policy,
     policyId: config.policyId,

@@ -1,14 +1,14 @@
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { DescribeModelCommand, DescribeTrainingJobCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { GetFindingsCommand, SecurityHubClient } from "@aws-sdk/client-securityhub";
-import { STSClient } from "@aws-sdk/client-sts";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { createLocalOrg, inAccount, type LocalMember } from "../../scripts/local-org.js";
 import { loadSweepConfig } from "../../src/app/config-sweep.js";
 import type { LogPort } from "../../src/app/enforce.js";
 import { SweepIncompleteError } from "../../src/sweep/sweep.js";
 import { createRuntime } from "../../src/wiring/runtime.js";
 import { createSweepRuntime } from "../../src/wiring/sweep-runtime.js";
-import { type AlertInbox, clientConfig, clients, Networks, PYTORCH_IMAGE } from "../support/aws.js";
+import { type AlertInbox, clientConfig, clients, Fixtures, Networks, PYTORCH_IMAGE } from "../support/aws.js";
 import { type Emulator, useEmulator } from "../support/emulator.js";
 import { sampleFor } from "../support/events.js";
 
@@ -51,12 +51,23 @@ const orgClients = () => ({
   securityHub: new SecurityHubClient(clientConfig(emu.endpoint)),
   securityHubConfig: clientConfig(emu.endpoint),
   ec2Config: clientConfig(emu.endpoint),
+  cloudtrailConfig: clientConfig(emu.endpoint),
   sagemakerConfig: clientConfig(emu.endpoint),
 });
+
+/** LookupEvents calls the central account's own CloudTrail client has sent (the injected one). */
+let centralLookups = 0;
 
 /** The central stack's scheduled sweep (shape central), as deployed, pointed at the emulator. */
 function centralSweep(extra: Record<string, string> = {}) {
   const c = clients(emu.endpoint);
+  c.ct.middlewareStack.add(
+    (next) => async (args) => {
+      centralLookups++;
+      return next(args);
+    },
+    { step: "initialize", name: "countCentralLookups" },
+  );
   return createSweepRuntime({
     log,
     config: loadSweepConfig(env(extra)),
@@ -160,6 +171,92 @@ describe("the central shape's scheduled sweep", () => {
       .sm("us-east-1")
       .send(new DescribeTrainingJobCommand({ TrainingJobName: `${member(2).name}-open-job` }));
     expect(other.TrainingJobStatus).toBe("InProgress");
+  });
+});
+
+describe("the creator of a member account's resource found without its event", () => {
+  /**
+   * SageMaker in the member account as the principal `role` there: the emulator records its create calls
+   * in that account's CloudTrail event history under that identity (as CloudTrail would).
+   */
+  async function asPrincipal(m: LocalMember, role: string): Promise<Fixtures> {
+    const out = await new STSClient(clientConfig(emu.endpoint)).send(
+      new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${m.id}:role/${role}`, RoleSessionName: "ana" }),
+    );
+    const c = out.Credentials;
+    const credentials = {
+      accessKeyId: c?.AccessKeyId as string,
+      secretAccessKey: c?.SecretAccessKey as string,
+      sessionToken: c?.SessionToken as string,
+    };
+    await fetch(`${emu.endpoint}/guard-api/identities`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        accessKeyId: credentials.accessKeyId,
+        type: "AssumedRole",
+        arn: `arn:aws:sts::${m.id}:assumed-role/${role}/ana`,
+        sessionIssuerArn: `arn:aws:iam::${m.id}:role/${role}`,
+      }),
+    });
+    return new Fixtures(new SageMakerClient({ ...clientConfig(emu.endpoint), credentials }));
+  }
+
+  it("is looked up in the member account's CloudTrail through the member role: the exempt principal's job runs, another principal's is stopped", async () => {
+    const m = member(0);
+    const platform = `arn:aws:iam::${m.id}:role/ml-platform`;
+    const policy = JSON.stringify({
+      exemptions: [
+        {
+          principal: platform,
+          resourceTypes: ["training-job"],
+          reason: "platform team's canary",
+          expires: "2099-01-01",
+        },
+      ],
+    });
+    await (await asPrincipal(m, "ml-platform")).trainingJob("canary-job");
+    await (await asPrincipal(m, "Intern")).trainingJob("rogue-job");
+    // The central account's own history names the exempt principal for the rogue job's name: a lookup
+    // there (the old behaviour) would exempt it. Only the member account's history may decide.
+    await fetch(`${emu.endpoint}/guard-api/cloudtrail-events`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        events: [
+          {
+            eventName: "CreateTrainingJob",
+            resourceName: "rogue-job",
+            userIdentity: {
+              type: "AssumedRole",
+              arn: `arn:aws:sts::${m.id}:assumed-role/ml-platform/ana`,
+              sessionContext: { sessionIssuer: { arn: platform, type: "Role" } },
+            },
+          },
+        ],
+      }),
+    });
+    await emu.resetCalls();
+    centralLookups = 0;
+
+    const summary = await centralSweep({
+      GUARD_MEMBER_ACCOUNTS: m.id,
+      GUARD_REGIONS: "us-east-1",
+      GUARD_POLICY_JSON: policy,
+    }).sweep();
+
+    expect(summary).toMatchObject({ units: 1, stopped: 1, verdicts: { EXEMPT: 1, NON_COMPLIANT: 1 } });
+    const status = async (name: string) =>
+      (await m.sm("us-east-1").send(new DescribeTrainingJobCommand({ TrainingJobName: name }))).TrainingJobStatus;
+    expect([await status("canary-job"), await status("rogue-job")]).toEqual(["InProgress", "Stopped"]);
+    // Both creators came from the member account's history (the emulator answers each account from its own),
+    // through the member role; the central account's CloudTrail client was never asked.
+    expect((await emu.calls())["cloudtrail:LookupEvents"]).toBe(2);
+    expect(centralLookups).toBe(0);
+    const alerts = (await inbox.drain()).map((a) => JSON.parse(a.Message as string));
+    const rogue = alerts.find((a) => a.resource.name === "rogue-job");
+    expect(JSON.stringify(rogue)).toContain(`arn:aws:sts::${m.id}:assumed-role/Intern/ana`);
+    expect(JSON.stringify(alerts)).not.toContain("unverifiable");
   });
 });
 

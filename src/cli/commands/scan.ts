@@ -121,11 +121,13 @@ export async function depsFor(
   const rt = createRuntime({
     config,
     log: stderrLog(true),
-    // The member account's route tables with its credentials (its subnets exist only there).
+    // The member account's route tables and CloudTrail event history with its credentials (its subnets
+    // and its create calls exist only there).
     clients: {
       sagemaker,
       sns,
       ec2: createEc2Client({ region, ...(clientConfig.credentials ? { credentials: clientConfig.credentials } : {}) }),
+      cloudtrailConfig: clientConfig.credentials ? { credentials: clientConfig.credentials } : {},
     },
     // Route tables are read once per subnet for the whole run (the report is one moment's posture).
     routeCacheMs: Number.POSITIVE_INFINITY,

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { GetFindingsCommand, SecurityHubClient } from "@aws-sdk/client-securityhub";
@@ -10,6 +11,7 @@ import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { mockClient } from "aws-sdk-client-mock";
 import { inAccount } from "../../../scripts/local-org.js";
 import { readServerlessYml } from "../../../scripts/serverless-yml.js";
+import { CLOUDTRAIL_IAM_ACTIONS } from "../../../src/adapters/cloudtrail.js";
 import { EC2_IAM_ACTIONS } from "../../../src/adapters/ec2.js";
 import { LIST_IAM_ACTIONS } from "../../../src/adapters/sagemaker-list.js";
 import { enforceResource } from "../../../src/app/enforce.js";
@@ -105,6 +107,31 @@ async function callsInMemberAccount(): Promise<Set<string>> {
   const hub = mockClient(SecurityHubClient);
   hub.on(GetFindingsCommand).resolves({ Findings: [] });
   hub.onAnyCommand().resolves({ FailedFindings: [] });
+  // A resource met without its event (state change, scan) under a principal exemption: its creator is looked
+  // up in the member account's event history. Every create call names a non-exempt principal, so the
+  // decisions (and the stops and deletes the other grants are checked on) stand.
+  const ct = mockClient(CloudTrailClient);
+  const creates = [
+    ...new Set(Object.values(RESOURCE_TYPES).flatMap((t) => t.events.filter((e) => e.startsWith("Create")))),
+  ];
+  const intern = {
+    type: "AssumedRole",
+    arn: `arn:aws:sts::${MEMBER}:assumed-role/Intern/session`,
+    sessionContext: { sessionIssuer: { type: "Role", arn: `arn:aws:iam::${MEMBER}:role/Intern` } },
+  };
+  ct.onAnyCommand().resolves({
+    Events: creates.map((EventName) => ({
+      EventName,
+      CloudTrailEvent: JSON.stringify({
+        eventSource: "sagemaker.amazonaws.com",
+        eventName: EventName,
+        userIdentity: intern,
+      }),
+    })),
+  });
+  const exemptions = [
+    { principal: `arn:aws:iam::${MEMBER}:role/ml-platform`, reason: "canary", expires: "2099-01-01" },
+  ];
   for (const mode of ["enforce", "audit"]) {
     const rt = mockedRuntime(undefined, {
       env: {
@@ -113,11 +140,15 @@ async function callsInMemberAccount(): Promise<Set<string>> {
         GUARD_MEMBER_ROLE_NAME: "IsolationGuardMember",
         GUARD_MEMBER_ACCOUNTS: MEMBER,
         GUARD_SECURITY_HUB: "true",
+        GUARD_POLICY_JSON: JSON.stringify({ exemptions }),
       },
     });
     for (const file of readdirSync(EVENTS_DIR).filter((f) => f.endsWith(".json") && f !== "expected.json")) {
       await rt.handle(inAccount(sample(file), MEMBER, "us-east-1")).catch(() => undefined);
     }
+    // The state-change samples' creators were looked up through the member account's CloudTrail client
+    // (the central one, rt.deps.creators, is an in-memory fake that calls nothing).
+    if (!ct.calls().length) throw new Error(`${mode}: the event path looked up no creator in the member account`);
     // What `scan --org --fix` does with every type it lists there, through the same member clients.
     const scope = createOrgScope(
       rt.config.org as NonNullable<typeof rt.config.org>,
@@ -128,7 +159,12 @@ async function callsInMemberAccount(): Promise<Set<string>> {
     const sagemaker = await scope.sagemakerFor(MEMBER, "us-east-1");
     for (const type of Object.keys(RESOURCE_TYPES) as ResourceType[]) {
       const arn = `arn:aws:sagemaker:us-east-1:${MEMBER}:${type}/x`;
-      const deps = { ...rt.deps, sagemaker, self: { account: MEMBER, region: "us-east-1" } };
+      const deps = {
+        ...rt.deps,
+        sagemaker,
+        creators: scope.creatorsFor(MEMBER, "us-east-1"),
+        self: { account: MEMBER, region: "us-east-1" },
+      };
       await enforceResource({ type, name: "x", arn, account: MEMBER, region: "us-east-1" }, deps).catch(
         () => undefined,
       );
@@ -138,6 +174,7 @@ async function callsInMemberAccount(): Promise<Set<string>> {
     ...sm.calls().map((c) => `sagemaker:${c.args[0].constructor.name.replace(/Command$/, "")}`),
     ...hub.calls().map((c) => `securityhub:${c.args[0].constructor.name.replace(/Command$/, "")}`),
     ...ec2.calls().map((c) => `ec2:${c.args[0].constructor.name.replace(/Command$/, "")}`),
+    ...ct.calls().map((c) => `cloudtrail:${c.args[0].constructor.name.replace(/Command$/, "")}`),
   ]);
   // Every finding named the member account and was imported under its own default product.
   const products = hub
@@ -156,6 +193,7 @@ async function callsInMemberAccount(): Promise<Set<string>> {
   sns.restore();
   hub.restore();
   ec2.restore();
+  ct.restore();
   if (!reached) throw new Error("no call named the member account: the events did not reach it");
   return made;
 }
@@ -173,9 +211,11 @@ describe("the member account's remediation role", () => {
     expect(made).toContain("securityhub:GetFindings");
     // The egress check of a member resource in a VPC reads the member account's route tables.
     expect([...made].filter((a) => a.startsWith("ec2:")).sort()).toEqual([...EC2_IAM_ACTIONS].sort());
+    // The creator of a member resource met without its event is looked up in the member account's CloudTrail.
+    expect([...made].filter((a) => a.startsWith("cloudtrail:"))).toEqual([...CLOUDTRAIL_IAM_ACTIONS]);
   });
 
-  it("grants nothing beyond the resource table's describe/stop/delete, the tags, the listing, auto scaling's deregistration, its own route tables and its own Security Hub findings", () => {
+  it("grants nothing beyond the resource table's describe/stop/delete, the tags, the listing, auto scaling's deregistration, its own route tables, its own CloudTrail event history and its own Security Hub findings", () => {
     const possible = new Set([
       ...Object.values(RESOURCE_TYPES).flatMap((t) =>
         [t.api.describe, t.api.stop, t.api.delete].filter(Boolean).map((op) => `sagemaker:${op}`),
@@ -187,13 +227,18 @@ describe("the member account's remediation role", () => {
       "securityhub:BatchImportFindings",
       "securityhub:GetFindings",
       ...EC2_IAM_ACTIONS,
+      ...CLOUDTRAIL_IAM_ACTIONS,
     ]);
     expect([...granted].filter((a) => !possible.has(a))).toEqual([]);
     expect([...granted].some((a) => a.includes("*"))).toBe(false);
     for (const s of statements) {
       expect(s.Condition).toMatchObject({ StringEquals: { "aws:RequestedRegion": ["us-east-1", "eu-west-1"] } });
       if (s.Resource === "*")
-        expect([[...LIST_IAM_ACTIONS].sort(), [...EC2_IAM_ACTIONS].sort()]).toContainEqual(actionsOf(s).sort());
+        expect([
+          [...LIST_IAM_ACTIONS].sort(),
+          [...EC2_IAM_ACTIONS].sort(),
+          [...CLOUDTRAIL_IAM_ACTIONS].sort(),
+        ]).toContainEqual(actionsOf(s).sort());
       else if (s.Sid === "ReadModelPackages") {
         // Read only; a Marketplace package is in the seller's account.
         expect([actionsOf(s), s.Resource]).toEqual([
