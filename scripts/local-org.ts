@@ -72,6 +72,37 @@ export async function createLocalOrg(endpoint: string, names: string[]) {
   return { central: ACCOUNT, members, organizations, sts };
 }
 
+/**
+ * SageMaker in a member account as the principal `role` there (a role assumed in that account): the
+ * emulator records its create calls in that account's CloudTrail event history under that identity,
+ * `arn:aws:sts::<account>:assumed-role/<role>/ana` (issued by `arn:aws:iam::<account>:role/<role>`).
+ *
+ * @example await (await asMemberPrincipal(endpoint, m.id, "ml-platform")).trainingJob("canary-job");
+ */
+export async function asMemberPrincipal(endpoint: string, account: string, role: string): Promise<Fixtures> {
+  const out = await new STSClient(clientConfig(endpoint)).send(
+    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/${role}`, RoleSessionName: "ana" }),
+  );
+  const c = out.Credentials;
+  const credentials = {
+    accessKeyId: c?.AccessKeyId as string,
+    secretAccessKey: c?.SecretAccessKey as string,
+    sessionToken: c?.SessionToken as string,
+  };
+  const registered = await fetch(`${endpoint}/guard-api/identities`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      accessKeyId: credentials.accessKeyId,
+      type: "AssumedRole",
+      arn: `arn:aws:sts::${account}:assumed-role/${role}/ana`,
+      sessionIssuerArn: `arn:aws:iam::${account}:role/${role}`,
+    }),
+  });
+  if (!registered.ok) throw new Error(`the emulator refused the identity: ${await registered.text()}`);
+  return new Fixtures(new SageMakerClient({ ...clientConfig(endpoint), credentials }));
+}
+
 /** An event re-addressed to another account and region (envelope, CloudTrail detail, ARNs). */
 // biome-ignore lint/suspicious/noExplicitAny: test fixtures are free-form JSON
 export function inAccount(event: any, account: string, region: string): any {

@@ -6,12 +6,12 @@ import { DescribeModelCommand, DescribeTrainingJobCommand, ListTagsCommand } fro
 import { GetFindingsCommand, SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { STSClient } from "@aws-sdk/client-sts";
 import { guardRuntime } from "../../scripts/guard-runtime.js";
-import { createLocalOrg, inAccount, type LocalMember } from "../../scripts/local-org.js";
+import { asMemberPrincipal, createLocalOrg, inAccount, type LocalMember } from "../../scripts/local-org.js";
 import type { LogPort } from "../../src/app/enforce.js";
-import type { Runtime } from "../../src/wiring/runtime.js";
-import { type AlertInbox, clientConfig, emulatorEnv, Networks, PYTORCH_IMAGE } from "../support/aws.js";
+import { lazyCreators, type Runtime } from "../../src/wiring/runtime.js";
+import { type AlertInbox, clientConfig, clients, emulatorEnv, Networks, PYTORCH_IMAGE } from "../support/aws.js";
 import { type Emulator, useEmulator } from "../support/emulator.js";
-import { sampleFor } from "../support/events.js";
+import { sampleFor, stateChange } from "../support/events.js";
 import { runCli } from "../support/run.js";
 
 const ROLE = "IsolationGuardMember";
@@ -57,6 +57,7 @@ function central(env: Record<string, string> = {}): Runtime {
         securityHub: new SecurityHubClient(clientConfig(emu.endpoint)),
         securityHubConfig: clientConfig(emu.endpoint),
         ec2Config: clientConfig(emu.endpoint),
+        cloudtrailConfig: clientConfig(emu.endpoint),
         sagemakerConfig: clientConfig(emu.endpoint),
       },
     },
@@ -193,6 +194,45 @@ describe("the egress check of a member account's resource", () => {
       .sm("us-east-1")
       .send(new DescribeTrainingJobCommand({ TrainingJobName: "member-private-job" }));
     expect(running.TrainingJobStatus).toBe("InProgress");
+  });
+});
+
+describe("the creator of a member account's resource announced by a state change", () => {
+  it("is looked up in the member account's CloudTrail: the exempt principal's job runs, another principal's is stopped", async () => {
+    const m = member(1);
+    const platform = `arn:aws:iam::${m.id}:role/ml-platform`;
+    const policy = JSON.stringify({
+      exemptions: [{ principal: platform, resourceTypes: ["training-job"], reason: "canary", expires: "2099-01-01" }],
+    });
+    const canaryArn = await (await asMemberPrincipal(emu.endpoint, m.id, "ml-platform")).trainingJob("sc-canary-job");
+    const rogueArn = await (await asMemberPrincipal(emu.endpoint, m.id, "Intern")).trainingJob("sc-rogue-job");
+    const event = (name: string, arn: string) =>
+      inAccount(stateChange("SageMakerTrainingJobStateChange.in-progress.json", name, arn), m.id, "us-east-1");
+    // The central account's own CloudTrail client (the one guardRuntime injects) must never be asked.
+    let centralLookups = 0;
+    const ct = clients(emu.endpoint).ct;
+    ct.middlewareStack.add(
+      (next) => async (args) => {
+        centralLookups++;
+        return next(args);
+      },
+      { step: "initialize", name: "countCentralLookups" },
+    );
+    const rt = central({ GUARD_POLICY_JSON: policy });
+    rt.deps.creators = lazyCreators("us-east-1", ct);
+
+    const canary = await rt.handle(event("sc-canary-job", canaryArn));
+    const rogue = await rt.handle(event("sc-rogue-job", rogueArn));
+
+    expect(canary.decision).toMatchObject({ verdict: "EXEMPT", caller: { sessionIssuerArn: platform } });
+    expect([rogue.decision.verdict, rogue.remedy]).toEqual(["NON_COMPLIANT", "stopped"]);
+    expect(rogue.decision.caller?.arn).toBe(`arn:aws:sts::${m.id}:assumed-role/Intern/ana`);
+    const status = async (name: string) =>
+      (await m.sm("us-east-1").send(new DescribeTrainingJobCommand({ TrainingJobName: name }))).TrainingJobStatus;
+    expect([await status("sc-canary-job"), await status("sc-rogue-job")]).toEqual(["InProgress", "Stopped"]);
+    expect((await emu.calls())["cloudtrail:LookupEvents"]).toBe(2);
+    expect(centralLookups).toBe(0);
+    expect(assumed).toEqual([`arn:aws:iam::${m.id}:role/${ROLE}`]);
   });
 });
 

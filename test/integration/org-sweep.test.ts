@@ -1,14 +1,14 @@
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { DescribeModelCommand, DescribeTrainingJobCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { GetFindingsCommand, SecurityHubClient } from "@aws-sdk/client-securityhub";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import { createLocalOrg, inAccount, type LocalMember } from "../../scripts/local-org.js";
+import { STSClient } from "@aws-sdk/client-sts";
+import { asMemberPrincipal, createLocalOrg, inAccount, type LocalMember } from "../../scripts/local-org.js";
 import { loadSweepConfig } from "../../src/app/config-sweep.js";
 import type { LogPort } from "../../src/app/enforce.js";
 import { SweepIncompleteError } from "../../src/sweep/sweep.js";
 import { createRuntime } from "../../src/wiring/runtime.js";
 import { createSweepRuntime } from "../../src/wiring/sweep-runtime.js";
-import { type AlertInbox, clientConfig, clients, Fixtures, Networks, PYTORCH_IMAGE } from "../support/aws.js";
+import { type AlertInbox, clientConfig, clients, Networks, PYTORCH_IMAGE } from "../support/aws.js";
 import { type Emulator, useEmulator } from "../support/emulator.js";
 import { sampleFor } from "../support/events.js";
 
@@ -175,33 +175,6 @@ describe("the central shape's scheduled sweep", () => {
 });
 
 describe("the creator of a member account's resource found without its event", () => {
-  /**
-   * SageMaker in the member account as the principal `role` there: the emulator records its create calls
-   * in that account's CloudTrail event history under that identity (as CloudTrail would).
-   */
-  async function asPrincipal(m: LocalMember, role: string): Promise<Fixtures> {
-    const out = await new STSClient(clientConfig(emu.endpoint)).send(
-      new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${m.id}:role/${role}`, RoleSessionName: "ana" }),
-    );
-    const c = out.Credentials;
-    const credentials = {
-      accessKeyId: c?.AccessKeyId as string,
-      secretAccessKey: c?.SecretAccessKey as string,
-      sessionToken: c?.SessionToken as string,
-    };
-    await fetch(`${emu.endpoint}/guard-api/identities`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        accessKeyId: credentials.accessKeyId,
-        type: "AssumedRole",
-        arn: `arn:aws:sts::${m.id}:assumed-role/${role}/ana`,
-        sessionIssuerArn: `arn:aws:iam::${m.id}:role/${role}`,
-      }),
-    });
-    return new Fixtures(new SageMakerClient({ ...clientConfig(emu.endpoint), credentials }));
-  }
-
   it("is looked up in the member account's CloudTrail through the member role: the exempt principal's job runs, another principal's is stopped", async () => {
     const m = member(0);
     const platform = `arn:aws:iam::${m.id}:role/ml-platform`;
@@ -215,8 +188,8 @@ describe("the creator of a member account's resource found without its event", (
         },
       ],
     });
-    await (await asPrincipal(m, "ml-platform")).trainingJob("canary-job");
-    await (await asPrincipal(m, "Intern")).trainingJob("rogue-job");
+    await (await asMemberPrincipal(emu.endpoint, m.id, "ml-platform")).trainingJob("canary-job");
+    await (await asMemberPrincipal(emu.endpoint, m.id, "Intern")).trainingJob("rogue-job");
     // The central account's own history names the exempt principal for the rogue job's name: a lookup
     // there (the old behaviour) would exempt it. Only the member account's history may decide.
     await fetch(`${emu.endpoint}/guard-api/cloudtrail-events`, {

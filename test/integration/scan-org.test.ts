@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DescribeTrainingJobCommand } from "@aws-sdk/client-sagemaker";
 import { GetFindingsCommand, SecurityHubClient } from "@aws-sdk/client-securityhub";
-import { createLocalOrg, type LocalMember } from "../../scripts/local-org.js";
+import { asMemberPrincipal, createLocalOrg, type LocalMember } from "../../scripts/local-org.js";
 import { AlertInbox, clientConfig, type clients, emulatorEnv, Networks, PYTORCH_IMAGE } from "../support/aws.js";
 import { type Emulator, useEmulator } from "../support/emulator.js";
 import { runCli } from "../support/run.js";
@@ -220,5 +220,50 @@ describe("isolation-guard scan --org", () => {
     const report = JSON.parse(result.stdout);
     expect(report.violations.map((v: { name: string }) => v.name)).toEqual([`${m.name}-open-job`]);
     expect(report.totals.resources).toBe(3);
+  });
+
+  it("finds a member resource's creator in that account's CloudTrail (through the member role), for principal exemptions", async () => {
+    const m = member(1);
+    const platform = `arn:aws:iam::${m.id}:role/ml-platform`;
+    await (await asMemberPrincipal(emu.endpoint, m.id, "ml-platform")).trainingJob("scan-canary-job");
+    await (await asMemberPrincipal(emu.endpoint, m.id, "Intern")).trainingJob("scan-rogue-job");
+    // The caller's (central) account's own history names the exempt principal for the rogue job's name:
+    // a lookup there would exempt it; only the member account's history may decide.
+    await fetch(`${emu.endpoint}/guard-api/cloudtrail-events`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        events: [
+          {
+            eventName: "CreateTrainingJob",
+            resourceName: "scan-rogue-job",
+            userIdentity: {
+              type: "AssumedRole",
+              arn: `arn:aws:sts::${m.id}:assumed-role/ml-platform/ana`,
+              sessionContext: { sessionIssuer: { arn: platform, type: "Role" } },
+            },
+          },
+        ],
+      }),
+    });
+    const policy = JSON.stringify({
+      exemptions: [{ principal: platform, resourceTypes: ["training-job"], reason: "canary", expires: "2099-01-01" }],
+    });
+
+    const result = await scan(
+      ["--role-name", "IsolationGuardMember", "--regions", "us-east-1", "--accounts", m.id, "--format", "json"],
+      { GUARD_POLICY_JSON: policy },
+    );
+
+    expect(result.status).toBe(1);
+    const report = JSON.parse(result.stdout);
+    // The fixtures' open job (created as DataScientist) and the Intern's: violations; the canary: exempt.
+    expect(report.violations.map((v: { name: string }) => v.name).sort()).toEqual([
+      `${m.name}-open-job`,
+      "scan-rogue-job",
+    ]);
+    expect(report.totals).toMatchObject({ exempt: 1, nonCompliant: 2, other: 0 });
+    expect(JSON.stringify(report)).not.toMatch(/unverifiable|cannot be verified/);
+    expect((await emu.calls())["cloudtrail:LookupEvents"]).toBe(3);
   });
 });
