@@ -130,6 +130,7 @@ export async function benchOrgScan(opts: {
         organizations: new OrganizationsClient(clientConfig(emu.endpoint)),
         sagemakerConfig: { ...clientConfig(emu.endpoint, 8), retryMode: "adaptive" },
         ec2Config: clientConfig(emu.endpoint),
+        cloudtrailConfig: clientConfig(emu.endpoint),
       },
     });
     const sweepOnce = async (label: string) => {
