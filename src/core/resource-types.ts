@@ -1136,9 +1136,21 @@ const ROWS = defineRows({
         };
       }
       const vpc = vpcFacts(job.inputConfig?.vpcConfig);
+      const unit = awsManagedUnit(job.inputConfig?.vpcConfig, "inputConfig.vpcConfig");
+      if (model || pkg) {
+        // The job's containers are the model's (or package's), not SageMaker's own: say what decides.
+        // Inference Recommender "provisions SageMaker endpoints with access to VPC" in the job's VpcConfig
+        // (RecommendationJobVpcConfig, API Reference).
+        const where = vpc
+          ? "on endpoints in the job's VPC (inputConfig.vpcConfig)"
+          : "and the job sets no VPC (inputConfig.vpcConfig)";
+        unit.deployed = model
+          ? `deploys model ${model}: its containers decide (judged as that model, its network isolation and VPC), ${where}`
+          : `deploys model package ${pkg}: its containers decide (a package has no isolation flag; the job's VPC stands in), ${where}`;
+      }
       return {
         name: job.jobName,
-        units: [awsManagedUnit(job.inputConfig?.vpcConfig, "inputConfig.vpcConfig")],
+        units: [unit],
         models:
           model || pkg
             ? {
