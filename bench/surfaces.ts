@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- --only=surfaces`: AWS calls per event, by verdict, for each compute surface issue 14
  * added (notebooks, Studio domains, HyperPod clusters, Model Monitor schedules and its four job
- * definitions, AutoML, compilation, optimization, inference recommendations), against the emulator,
+ * definitions, AutoML, compilation, optimization, inference recommendations (of a model or of a model
+ * package), Ground Truth labeling jobs), against the emulator,
  * counted by SDK middleware: SageMaker, SNS and EC2 (route tables: VPCs are built in the emulator's EC2,
  * so the default policy reads them); the record's DynamoDB calls are not counted here (bench/run.ts's
  * emulator section counts them for a training job). Budgets, under verify-first (the resource's own
@@ -41,6 +42,7 @@ const SURFACES = [
   "compilation-job",
   "optimization-job",
   "inference-recommendations-job",
+  "labeling-job",
 ] as const satisfies readonly ResourceType[];
 type Surface = (typeof SURFACES)[number];
 
@@ -415,6 +417,91 @@ export async function benchSurfaces(): Promise<{ rows: Row[]; results: Record<st
           ...(isolated ? {} : { remedy: "StopInferenceRecommendationsJob", first: 3 }),
         }),
       ),
+      // A job that load-tests a model package version: DescribeModelPackage's containers decide, in the
+      // job's VPC (no isolation flag exists for them).
+      {
+        type: "inference-recommendations-job",
+        figure: "inference recommendations job, own model package outside any VPC",
+        expect: "NON_COMPLIANT",
+        event: async () => {
+          const pkg = await fx.modelPackage("bench-rec-pkg-open");
+          const arn = await fx.packageRecommendationsJob("bench-rec-pkg-open", pkg);
+          return sampleFor(
+            "CreateInferenceRecommendationsJob.model-package-no-vpc.json",
+            "bench-rec-pkg-open",
+            arn,
+            (p) => {
+              p.inputConfig.modelPackageVersionArn = pkg;
+            },
+          );
+        },
+        lookups: 1,
+        remedy: "StopInferenceRecommendationsJob",
+        first: 3,
+      },
+      {
+        type: "inference-recommendations-job",
+        figure: "inference recommendations job, own model package in a private subnet",
+        expect: "COMPLIANT",
+        routes: true,
+        lookups: 1,
+        event: async () => {
+          const { subnetId } = await subnet("private");
+          const pkg = await fx.modelPackage("bench-rec-pkg-ok");
+          const arn = await fx.packageRecommendationsJob("bench-rec-pkg-ok", pkg, { vpc: [subnetId] });
+          return sampleFor(
+            "CreateInferenceRecommendationsJob.model-package-no-vpc.json",
+            "bench-rec-pkg-ok",
+            arn,
+            (p) => {
+              p.inputConfig.modelPackageVersionArn = pkg;
+              p.inputConfig.vpcConfig = { subnets: [subnetId], securityGroupIds: ["sg-0a1b2c3d4e5f60001"] };
+            },
+          );
+        },
+      },
+      {
+        type: "labeling-job",
+        figure: "labeling job, auto-labeling without VPC, default policy (Initializing)",
+        expect: "COMPLIANT",
+        event: async () =>
+          sampleFor(
+            "CreateLabelingJob.auto-labeling-no-vpc.json",
+            "bench-label-ok",
+            await fx.labelingJob("bench-label-ok"),
+          ),
+      },
+      {
+        type: "labeling-job",
+        figure: "labeling job, auto-labeling without VPC, requireVpc (Initializing)",
+        expect: "NON_COMPLIANT",
+        policy: "strict",
+        event: async () =>
+          sampleFor(
+            "CreateLabelingJob.auto-labeling-no-vpc.json",
+            "bench-label-open",
+            await fx.labelingJob("bench-label-open"),
+          ),
+        remedy: "StopLabelingJob",
+      },
+      {
+        type: "labeling-job",
+        figure: "labeling job, auto-labeling in a private subnet, requireVpc",
+        expect: "COMPLIANT",
+        policy: "strict",
+        routes: true,
+        event: async () => {
+          const { subnetId } = await subnet("private");
+          const arn = await fx.labelingJob("bench-label-vpc", { vpc: [subnetId] });
+          return vpcEvent(
+            "CreateLabelingJob.auto-labeling-vpc.json",
+            "bench-label-vpc",
+            arn,
+            subnetId,
+            (p) => p.labelingJobAlgorithmsConfig.labelingJobResourceConfig.vpcConfig,
+          );
+        },
+      },
     ];
 
     const cases: Case[] = [];

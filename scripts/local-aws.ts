@@ -29,6 +29,8 @@ import {
   CreateModelBiasJobDefinitionCommand,
   CreateModelCommand,
   CreateModelExplainabilityJobDefinitionCommand,
+  CreateModelPackageCommand,
+  CreateModelPackageGroupCommand,
   CreateModelQualityJobDefinitionCommand,
   CreateMonitoringScheduleCommand,
   CreateNotebookInstanceCommand,
@@ -442,6 +444,36 @@ export class Fixtures {
         JobType: "Default",
         RoleArn: ROLE,
         InputConfig: { ModelName: modelName, VpcConfig: vpcConfig(o.vpc) },
+      }),
+    );
+    return out.JobArn as string;
+  }
+
+  /** A model package version (its own group) whose one container runs `image` (default: the user's own). */
+  async modelPackage(group: string, image = OWN_IMAGE) {
+    await this.sm.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: group }));
+    const out = await this.sm.send(
+      new CreateModelPackageCommand({
+        ModelPackageGroupName: group,
+        InferenceSpecification: {
+          Containers: [{ Image: image }],
+          SupportedContentTypes: ["text/csv"],
+          SupportedResponseMIMETypes: ["text/csv"],
+        },
+      }),
+    );
+    return out.ModelPackageArn as string;
+  }
+
+  /** An inference recommendations job that load-tests model package version `packageArn`, in `o.vpc` when given. */
+  async packageRecommendationsJob(name: string, packageArn: string, o: Pick<Isolation, "vpc"> = {}) {
+    const vpc = vpcConfig(o.vpc);
+    const out = await this.sm.send(
+      new CreateInferenceRecommendationsJobCommand({
+        JobName: name,
+        JobType: "Default",
+        RoleArn: ROLE,
+        InputConfig: { ModelPackageVersionArn: packageArn, ...(vpc ? { VpcConfig: vpc } : {}) },
       }),
     );
     return out.JobArn as string;

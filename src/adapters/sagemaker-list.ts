@@ -39,8 +39,9 @@ export interface ListedResource {
 /** What to list: jobs still running only (the sweep) or all, and resources created after a time. */
 export interface ListFilter {
   /**
-   * Only resources still at work (`StatusEquals` the row's `list.activeStatus`: `InProgress` jobs).
-   * Ignored for types without one (models, endpoint configs, endpoints).
+   * Only resources still at work: one listing per `StatusEquals` value of the row's `list.activeStatuses`
+   * (`InProgress` jobs; labeling jobs `Initializing` too). Ignored for types without them (models,
+   * endpoint configs, endpoints), which are listed whole.
    */
   runningJobsOnly: boolean;
   /** Only resources created after this instant (`CreationTimeAfter`); jobs when `runningJobsOnly` is off. */
@@ -108,10 +109,27 @@ export class SageMakerLister {
 
   async *list(type: ResourceType, filter: ListFilter): AsyncGenerator<ListedResource> {
     const spec = RESOURCE_TYPES[type].api.list;
+    if (filter.runningJobsOnly && spec.activeStatuses) {
+      // StatusEquals takes one value: one listing per active status (a labeling job Initializing, then
+      // InProgress). The rows give them in lifecycle order, so a resource that moves on between two
+      // listings is in the second one (listed the other way round it would be in neither); one seen in
+      // both is yielded once.
+      const seen = new Set<string>();
+      for (const status of spec.activeStatuses)
+        for await (const r of this.listPages(type, { StatusEquals: status }))
+          if (!seen.has(r.arn)) {
+            seen.add(r.arn);
+            yield r;
+          }
+      return;
+    }
+    yield* this.listPages(type, filter.createdAfter ? { CreationTimeAfter: filter.createdAfter } : {});
+  }
+
+  private async *listPages(type: ResourceType, input: Record<string, unknown>): AsyncGenerator<ListedResource> {
+    const spec = RESOURCE_TYPES[type].api.list;
     const paginate = PAGINATORS[spec.operation as ListOperation];
-    const input: Record<string, unknown> = {};
-    if (spec.activeStatus && filter.runningJobsOnly) input.StatusEquals = spec.activeStatus;
-    else if (filter.createdAfter) input.CreationTimeAfter = filter.createdAfter;
+    const after = input.CreationTimeAfter instanceof Date ? input.CreationTimeAfter.getTime() : null;
     try {
       for await (const page of paginate({ client: this.client, pageSize: this.pageSize }, input)) {
         for (const s of (page[spec.summaries] ?? []) as Record<string, unknown>[]) {
@@ -122,8 +140,7 @@ export class SageMakerLister {
           if (parseSageMakerArn(arn)?.resourceType !== type) continue;
           const createdAt = isoTime(s.CreationTime);
           // Some implementations ignore CreationTimeAfter (moto's ListModels does): filter here too.
-          if (input.CreationTimeAfter && createdAt && Date.parse(createdAt) <= (filter.createdAfter as Date).getTime())
-            continue;
+          if (after !== null && createdAt && Date.parse(createdAt) <= after) continue;
           const status = spec.statusKey && typeof s[spec.statusKey] === "string" ? (s[spec.statusKey] as string) : null;
           if (input.StatusEquals && status && status !== input.StatusEquals) continue;
           yield { type, name, arn, createdAt, status };

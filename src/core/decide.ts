@@ -111,7 +111,9 @@ function unitFindings(
     }
   } else if (policy.requireNetworkIsolation && unit.control === "aws-managed") {
     notes.push(
-      `runs only SageMaker's own containers${where}: no container of the user's to isolate; requireVpc and the subnet and security-group allow-lists apply`,
+      unit.deployed
+        ? `${unit.deployed}${where}; requireVpc and the subnet and security-group allow-lists apply to the job's VPC`
+        : `runs only SageMaker's own containers${where}: no container of the user's to isolate; requireVpc and the subnet and security-group allow-lists apply`,
     );
   } else if (policy.requireNetworkIsolation && !unit.networkIsolation) {
     const custom = unit.images.filter((i) => !c.isFrameworkImage(i.uri));

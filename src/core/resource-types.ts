@@ -324,7 +324,7 @@ function monitoringDefinitionRow<const K extends string>(
         nameKey: "MonitoringJobDefinitionName",
         arnKey: "MonitoringJobDefinitionArn",
         statusKey: null,
-        activeStatus: null,
+        activeStatuses: null,
       },
     },
     stateChange: null,
@@ -382,10 +382,14 @@ export interface ApiSpec {
     arnKey: string;
     statusKey: string | null;
     /**
-     * The `StatusEquals` value of a resource that is still at work, for the sweep's "running only"
-     * listing (`InProgress` for jobs); `null`: the type has no such filter and every one is listed.
+     * The `StatusEquals` values of a resource that runs or will run containers, for the sweep's "running
+     * only" listing: one List call per status (the API's filter takes one value), so a status missing here
+     * is a resource the sweep never sees (a labeling job `Initializing`, a notebook `Pending`). Every
+     * status of the API's enum (botocore `sagemaker/2017-07-24/service-2.json`) in which the resource
+     * starts, runs or can start containers belongs here; `null`: the type's List call has no status filter
+     * (or its every status matters) and every one is listed.
      */
-    activeStatus: string | null;
+    activeStatuses: readonly string[] | null;
   };
   stop?: string;
   delete?: string;
@@ -494,7 +498,7 @@ const ROWS = defineRows({
         nameKey: "TrainingJobName",
         arnKey: "TrainingJobArn",
         statusKey: "TrainingJobStatus",
-        activeStatus: "InProgress",
+        activeStatuses: ["InProgress"],
       },
     },
     stateChange: {
@@ -537,7 +541,7 @@ const ROWS = defineRows({
         nameKey: "HyperParameterTuningJobName",
         arnKey: "HyperParameterTuningJobArn",
         statusKey: "HyperParameterTuningJobStatus",
-        activeStatus: "InProgress",
+        activeStatuses: ["InProgress"],
       },
     },
     stateChange: {
@@ -585,7 +589,7 @@ const ROWS = defineRows({
         nameKey: "ProcessingJobName",
         arnKey: "ProcessingJobArn",
         statusKey: "ProcessingJobStatus",
-        activeStatus: "InProgress",
+        activeStatuses: ["InProgress"],
       },
     },
     stateChange: {
@@ -624,7 +628,7 @@ const ROWS = defineRows({
         nameKey: "TransformJobName",
         arnKey: "TransformJobArn",
         statusKey: "TransformJobStatus",
-        activeStatus: "InProgress",
+        activeStatuses: ["InProgress"],
       },
     },
     stateChange: {
@@ -677,7 +681,7 @@ const ROWS = defineRows({
         nameKey: "ModelName",
         arnKey: "ModelArn",
         statusKey: null,
-        activeStatus: null,
+        activeStatuses: null,
       },
     },
     // "SageMaker Model State Change" (EventBridge, events SageMaker sends): sent when a model is
@@ -742,7 +746,7 @@ const ROWS = defineRows({
         nameKey: "EndpointConfigName",
         arnKey: "EndpointConfigArn",
         statusKey: null,
-        activeStatus: null,
+        activeStatuses: null,
       },
     },
     // "SageMaker Endpoint Config State Change" (EventBridge reference for SageMaker): the second trigger
@@ -781,7 +785,7 @@ const ROWS = defineRows({
         nameKey: "EndpointName",
         arnKey: "EndpointArn",
         statusKey: "EndpointStatus",
-        activeStatus: null,
+        activeStatuses: null,
       },
     },
     // SageMaker refuses to delete an endpoint while it is Creating or Updating: the InService state
@@ -844,7 +848,7 @@ const ROWS = defineRows({
         nameKey: "InferenceComponentName",
         arnKey: "InferenceComponentArn",
         statusKey: "InferenceComponentStatus",
-        activeStatus: null,
+        activeStatuses: null,
       },
     },
     stateChange: null,
@@ -898,7 +902,9 @@ const ROWS = defineRows({
         nameKey: "NotebookInstanceName",
         arnKey: "NotebookInstanceArn",
         statusKey: "NotebookInstanceStatus",
-        activeStatus: "InService",
+        // A Pending instance is starting (it runs once InService, minutes later): listed so that the
+        // sweep decides it, and act() waits for InService to stop it (stopsLater).
+        activeStatuses: ["Pending", "InService"],
       },
     },
     // "SageMaker Notebook Instance State Change" (EventBridge events reference for SageMaker). Its detail
@@ -967,7 +973,9 @@ const ROWS = defineRows({
         nameKey: "MonitoringScheduleName",
         arnKey: "MonitoringScheduleArn",
         statusKey: "MonitoringScheduleStatus",
-        activeStatus: "Scheduled",
+        // A new schedule is Pending until SageMaker has set it up, then Scheduled (ScheduleStatus,
+        // botocore): both start monitoring jobs, and both are stopped (stopWhile).
+        activeStatuses: ["Pending", "Scheduled"],
       },
     },
     /*
@@ -1032,7 +1040,7 @@ const ROWS = defineRows({
         nameKey: "AutoMLJobName",
         arnKey: "AutoMLJobArn",
         statusKey: "AutoMLJobStatus",
-        activeStatus: "InProgress",
+        activeStatuses: ["InProgress"],
       },
     },
     // No AutoML state change exists (EventBridge reference for SageMaker).
@@ -1065,7 +1073,7 @@ const ROWS = defineRows({
         nameKey: "CompilationJobName",
         arnKey: "CompilationJobArn",
         statusKey: "CompilationJobStatus",
-        activeStatus: "INPROGRESS",
+        activeStatuses: ["STARTING", "INPROGRESS"],
       },
     },
     stateChange: null,
@@ -1096,7 +1104,7 @@ const ROWS = defineRows({
         nameKey: "OptimizationJobName",
         arnKey: "OptimizationJobArn",
         statusKey: "OptimizationJobStatus",
-        activeStatus: "INPROGRESS",
+        activeStatuses: ["STARTING", "INPROGRESS"],
       },
     },
     stateChange: null,
@@ -1128,9 +1136,21 @@ const ROWS = defineRows({
         };
       }
       const vpc = vpcFacts(job.inputConfig?.vpcConfig);
+      const unit = awsManagedUnit(job.inputConfig?.vpcConfig, "inputConfig.vpcConfig");
+      if (model || pkg) {
+        // The job's containers are the model's (or package's), not SageMaker's own: say what decides.
+        // Inference Recommender "provisions SageMaker endpoints with access to VPC" in the job's VpcConfig
+        // (RecommendationJobVpcConfig, API Reference).
+        const where = vpc
+          ? "on endpoints in the job's VPC (inputConfig.vpcConfig)"
+          : "and the job sets no VPC (inputConfig.vpcConfig)";
+        unit.deployed = model
+          ? `deploys model ${model}: its containers decide (judged as that model, its network isolation and VPC), ${where}`
+          : `deploys model package ${pkg}: its containers decide (a package has no isolation flag; the job's VPC stands in), ${where}`;
+      }
       return {
         name: job.jobName,
-        units: [awsManagedUnit(job.inputConfig?.vpcConfig, "inputConfig.vpcConfig")],
+        units: [unit],
         models:
           model || pkg
             ? {
@@ -1154,7 +1174,8 @@ const ROWS = defineRows({
         nameKey: "JobName",
         arnKey: "JobArn",
         statusKey: "Status",
-        activeStatus: "IN_PROGRESS",
+        // RecommendationJobStatus: a new job is PENDING before it deploys the model (botocore).
+        activeStatuses: ["PENDING", "IN_PROGRESS"],
       },
     },
     stateChange: null,
@@ -1206,7 +1227,9 @@ const ROWS = defineRows({
         nameKey: "LabelingJobName",
         arnKey: "LabelingJobArn",
         statusKey: "LabelingJobStatus",
-        activeStatus: "InProgress",
+        // Both statuses of stopWhile: a new job is Initializing until its first data objects are out, and
+        // its automated labeling may start then; listing InProgress alone let the sweep miss it.
+        activeStatuses: ["Initializing", "InProgress"],
       },
     },
     /*
@@ -1307,7 +1330,7 @@ const ROWS = defineRows({
         nameKey: "DomainId",
         arnKey: "DomainArn",
         statusKey: "Status",
-        activeStatus: null,
+        activeStatuses: null,
       },
     },
     stateChange: null,
@@ -1365,7 +1388,7 @@ const ROWS = defineRows({
         nameKey: "ClusterName",
         arnKey: "ClusterArn",
         statusKey: "ClusterStatus",
-        activeStatus: null,
+        activeStatuses: null,
       },
     },
     // "SageMaker HyperPod cluster state change" (Events that Amazon SageMaker AI sends to Amazon

@@ -75,6 +75,12 @@ export interface IsolationUnit {
    */
   control?: "vpc" | "aws-managed";
   /**
+   * An `aws-managed` unit whose job deploys the user's own containers (an inference recommendations job
+   * load-testing a model or model package): what really decides, said in the note instead of "runs only
+   * SageMaker's own containers", which would be false for it.
+   */
+  deployed?: string;
+  /**
    * The API offers no isolation for these containers and a VPC stands in for it (a model package an
    * inference recommendations job deploys): in a VPC they are compliant with a note (its routes checked);
    * without one, `network-isolation-disabled` with this fix.

@@ -12,9 +12,9 @@ import type { SweptResource, SweptVerdict } from "../sweep/sweep.js";
 export function scanScope(includeFinished: boolean): string {
   const all = SWEEP_TYPES.map((t) => RESOURCE_TYPES[t]);
   if (includeFinished) return `every resource of the ${all.length} types: ${all.map((r) => r.names.many).join(", ")}`;
-  const active = all.filter((r) => r.api.list.activeStatus !== null);
-  const every = all.filter((r) => r.api.list.activeStatus === null);
-  return `running ${active.map((r) => `${r.names.many} (${r.api.list.activeStatus})`).join(", ")}; every one of ${every.map((r) => r.names.many).join(", ")}`;
+  const active = all.filter((r) => r.api.list.activeStatuses !== null);
+  const every = all.filter((r) => r.api.list.activeStatuses === null);
+  return `running ${active.map((r) => `${r.names.many} (${r.api.list.activeStatuses?.join(" or ")})`).join(", ")}; every one of ${every.map((r) => r.names.many).join(", ")}`;
 }
 
 /** Columns of the posture counts, in display order. */

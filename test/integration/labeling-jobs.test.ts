@@ -2,10 +2,18 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CreateLabelingJobCommand, DescribeLabelingJobCommand, type VpcConfig } from "@aws-sdk/client-sagemaker";
+import {
+  CreateLabelingJobCommand,
+  DescribeLabelingJobCommand,
+  SageMakerClient,
+  type VpcConfig,
+} from "@aws-sdk/client-sagemaker";
 import { guardRuntime } from "../../scripts/guard-runtime.js";
+import { loadSweepConfig } from "../../src/app/config-sweep.js";
+import type { LogPort } from "../../src/app/enforce.js";
 import type { Runtime } from "../../src/wiring/runtime.js";
-import { type AlertInbox, type clients, emulatorEnv, type Fixtures } from "../support/aws.js";
+import { createSweepRuntime } from "../../src/wiring/sweep-runtime.js";
+import { type AlertInbox, clientConfig, clients, emulatorEnv, type Fixtures } from "../support/aws.js";
 import { type Emulator, useEmulator } from "../support/emulator.js";
 import { sampleFor, stateChange } from "../support/events.js";
 
@@ -59,6 +67,23 @@ async function labelingJob(name: string, auto: boolean, vpc?: VpcConfig): Promis
   return out.LabelingJobArn as string;
 }
 
+const quiet: LogPort = { info: () => {}, warn: () => {}, error: () => {} };
+
+/** The scheduled sweep as deployed (adaptive retry), pointed at the emulator. */
+function sweepRuntime(env: Record<string, string> = {}) {
+  const c = clients(emu.endpoint);
+  return createSweepRuntime({
+    log: quiet,
+    config: loadSweepConfig({ AWS_REGION: "us-east-1", GUARD_ALERT_TOPIC_ARN: inbox.topicArn, ...env }),
+    clients: {
+      sagemaker: new SageMakerClient({ ...clientConfig(emu.endpoint, 8), retryMode: "adaptive" }),
+      sns: c.sns,
+      dynamodb: c.ddb,
+      cloudtrail: c.ct,
+    },
+  });
+}
+
 const statusOf = async (name: string) =>
   (await aws.sm.send(new DescribeLabelingJobCommand({ LabelingJobName: name }))).LabelingJobStatus;
 
@@ -110,6 +135,26 @@ describe("Ground Truth labeling jobs against the emulator", () => {
     expect(out.decision.reason).toBe(`launched by ${parent}: decided with its parent`);
   });
 
+  it("sweeps a labeling job still Initializing (no event received) and stops it under requireVpc", async () => {
+    const arn = await labelingJob("label-sweep-new", true);
+    // Human-only labeling, also Initializing: it runs no container, so it is listed, decided and left alone.
+    await labelingJob("label-sweep-humans", false);
+    expect(await statusOf("label-sweep-new")).toBe("Initializing");
+
+    const summary = await sweepRuntime({ GUARD_POLICY_JSON: '{"requireVpc": true}' }).sweep();
+
+    expect(summary).toMatchObject({ errors: [], listed: 2, examined: 2 });
+    expect(summary.verdicts).toEqual({ COMPLIANT: 1, NON_COMPLIANT: 1 });
+    expect(await statusOf("label-sweep-new")).toBe("Stopped");
+    expect(await fx.tags(arn)).toMatchObject({
+      "isolation-guard:status": "NON_COMPLIANT",
+      "isolation-guard:rules": "vpc-config-missing",
+      "isolation-guard:action": "stopped",
+    });
+    expect(await statusOf("label-sweep-humans")).toBe("Initializing");
+    expect((await inbox.drain()).map((a) => a.Subject ?? "").some((s) => s.includes("label-sweep-new"))).toBe(true);
+  });
+
   it("scans running labeling jobs into their own report row, and says so in the scope", async () => {
     await labelingJob("label-scan", true);
     await emu.setJobStatus("labeling-job", "label-scan", "InProgress");
@@ -125,7 +170,7 @@ describe("Ground Truth labeling jobs against the emulator", () => {
 
     const r = JSON.parse(result.stdout) as { scope: string; byType: { type: string; NON_COMPLIANT: number }[] };
     expect(r.byType.find((x) => x.type === "labeling-job")).toMatchObject({ NON_COMPLIANT: 1 });
-    expect(r.scope).toContain("Labeling jobs (InProgress)");
+    expect(r.scope).toContain("Labeling jobs (Initializing or InProgress)");
     // A scan without --fix changes nothing.
     expect(await statusOf("label-scan")).toBe("InProgress");
   });

@@ -1,4 +1,5 @@
 import {
+  DescribeNotebookInstanceCommand,
   DescribeProcessingJobCommand,
   DescribeTrainingJobCommand,
   ListEndpointsCommand,
@@ -147,6 +148,31 @@ describe("scheduled sweep", () => {
     const rule = await aws.sm.send(new DescribeProcessingJobCommand({ ProcessingJobName: "sweep-profiler-rule" }));
     expect(rule.ProcessingJobStatus).toBe("InProgress");
     expect(await subjects()).toEqual([]);
+  });
+
+  it("sees a notebook still Pending, reports it, and stops it at the next sweep once it is InService", async () => {
+    // Direct internet access on, no subnet: no route lookup, a violation whatever the VPC.
+    const arn = await fx.notebook("sweep-nb-pending", "Enabled", { vpc: false });
+    const status = async () =>
+      (await aws.sm.send(new DescribeNotebookInstanceCommand({ NotebookInstanceName: "sweep-nb-pending" })))
+        .NotebookInstanceStatus;
+    expect(await status()).toBe("Pending");
+
+    const first = await sweepRuntime().sweep();
+
+    // Listed Pending (the running-only listing used to ask for InService only); SageMaker refuses a Stop
+    // while Pending, so it is reported and left for the stop at InService, not counted as stopped.
+    expect(first).toMatchObject({ listed: 1, examined: 1, stopped: 0, errors: [] });
+    expect(first.verdicts).toEqual({ NON_COMPLIANT: 1 });
+    expect(await status()).toBe("Pending");
+    expect((await subjects()).some((s) => s.includes("sweep-nb-pending"))).toBe(true);
+
+    await emu.setJobStatus("notebook-instance", "sweep-nb-pending", "InService");
+    const second = await sweepRuntime().sweep();
+
+    expect(second).toMatchObject({ listed: 1, examined: 1, stopped: 1, errors: [] });
+    expect(await status()).toBe("Stopped");
+    expect(await fx.tags(arn)).toMatchObject({ "isolation-guard:action": "stopped" });
   });
 
   it("does not alert twice, nor describe again, a resource it already decided", async () => {

@@ -79,6 +79,10 @@ describe("inference recommendations jobs that deploy a model package", () => {
 
     expect(out.decision.verdict).toBe("COMPLIANT");
     expect(out.decision.notes.join(" ")).toContain("offers no network isolation for a model package's containers");
+    // The job's own note names the package whose containers it deploys, not "SageMaker's own containers".
+    expect(out.decision.notes.join(" ")).toContain(`deploys model package ${OWN_PACKAGE}: its containers decide`);
+    expect(out.decision.notes.join(" ")).toContain("on endpoints in the job's VPC (inputConfig.vpcConfig)");
+    expect(out.decision.notes.join(" ")).not.toContain("runs only SageMaker's own containers");
     expect(sm.commandCalls(StopInferenceRecommendationsJobCommand)).toHaveLength(0);
   });
 

@@ -124,5 +124,10 @@ test("the committed surfaces section scanned every type of the type table and me
       verdicts: expect.arrayContaining(["COMPLIANT", "NON_COMPLIANT"]),
     });
   }
-  expect(Object.keys(byVerdict).length).toBeGreaterThanOrEqual(12);
+  expect(Object.keys(byVerdict).length).toBeGreaterThanOrEqual(13);
+  expect(byVerdict["labeling-job"]).toBeDefined();
+  // Inference recommendations jobs are measured deploying a model and a model package, in each verdict.
+  const recommendations = byVerdict["inference-recommendations-job"] as Record<string, { case: string }[]>;
+  for (const verdict of ["COMPLIANT", "NON_COMPLIANT"])
+    expect(recommendations[verdict]?.map((c) => c.case).join(" ")).toContain("model package");
 });

@@ -375,3 +375,84 @@ describe("Ground Truth labeling jobs (parents of their auto-labeling jobs)", () 
     expect(d.reason).toBe(`launched by ${parent}: decided with its parent`);
   });
 });
+
+describe("inference recommendations jobs that deploy the user's model or model package", () => {
+  const ref = {
+    type: "inference-recommendations-job" as const,
+    name: "rec",
+    arn: null,
+    account: "123456789012",
+    region: "us-east-1",
+  };
+  const VPC = { Subnets: ["subnet-0a1b2c3d4e5f60001"], SecurityGroupIds: ["sg-0a1b2c3d4e5f60001"] };
+  const OWN = "123456789012.dkr.ecr.us-east-1.amazonaws.com/churn-serving:3";
+
+  it("says the model's containers decide, in the job's VPC, not that SageMaker runs only its own", () => {
+    const job = parseDescribed("inference-recommendations-job", {
+      JobName: "rec",
+      InputConfig: { ModelName: "churn-model", VpcConfig: VPC },
+    });
+    const model = parseDescribed("model", {
+      ModelName: "churn-model",
+      EnableNetworkIsolation: true,
+      PrimaryContainer: { Image: OWN },
+    });
+
+    const d = decideFacts(
+      {
+        resource: ref,
+        caller: null,
+        units: job.units ?? [],
+        models: [{ name: "churn-model", units: model.units ?? [] }],
+      },
+      trustVpc(),
+      NOW,
+    );
+
+    expect(d.verdict).toBe("COMPLIANT");
+    const notes = d.notes.join(" ");
+    expect(notes).toContain("deploys model churn-model: its containers decide");
+    expect(notes).toContain("on endpoints in the job's VPC (inputConfig.vpcConfig)");
+    expect(notes).not.toContain("runs only SageMaker's own containers");
+  });
+
+  it("is not compliant for its note: a model without isolation still breaks the policy", () => {
+    const job = parseDescribed("inference-recommendations-job", {
+      JobName: "rec",
+      InputConfig: { ModelName: "open-model" },
+    });
+    const model = parseDescribed("model", { ModelName: "open-model", PrimaryContainer: { Image: OWN } });
+
+    const d = decideFacts(
+      {
+        resource: ref,
+        caller: null,
+        units: job.units ?? [],
+        models: [{ name: "open-model", units: model.units ?? [] }],
+      },
+      DEFAULT_POLICY,
+      NOW,
+    );
+
+    expect(rulesOf(d)).toEqual(["network-isolation-disabled"]);
+    expect(d.actions).toContain("stop");
+    expect(d.notes.join(" ")).toContain("deploys model open-model: its containers decide");
+    expect(d.notes.join(" ")).toContain("and the job sets no VPC (inputConfig.vpcConfig)");
+  });
+
+  it("says a model package's containers decide, and keeps the AWS-managed note for a job that names no model", () => {
+    const pkg = "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-xgb/3";
+    const withPackage = parseDescribed("inference-recommendations-job", {
+      JobName: "rec",
+      InputConfig: { ModelPackageVersionArn: pkg },
+    });
+    const bare = parseDescribed("inference-recommendations-job", { JobName: "rec", InputConfig: { VpcConfig: VPC } });
+
+    expect(withPackage.units?.[0]?.deployed).toBe(
+      `deploys model package ${pkg}: its containers decide (a package has no isolation flag; the job's VPC stands in), and the job sets no VPC (inputConfig.vpcConfig)`,
+    );
+    expect(bare.units?.[0]?.deployed).toBeUndefined();
+    const d = decideFacts({ resource: ref, caller: null, units: bare.units ?? [] }, trustVpc(), NOW);
+    expect(d.notes.join(" ")).toContain("runs only SageMaker's own containers");
+  });
+});

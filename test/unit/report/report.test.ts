@@ -288,11 +288,13 @@ describe("the scan's scope sentence", () => {
       const row = RESOURCE_TYPES[type];
       expect(all).toContain(row.names.many);
       expect(running).toContain(
-        row.api.list.activeStatus ? `${row.names.many} (${row.api.list.activeStatus})` : row.names.many,
+        row.api.list.activeStatuses
+          ? `${row.names.many} (${row.api.list.activeStatuses.join(" or ")})`
+          : row.names.many,
       );
     }
-    expect(running).toContain("Labeling jobs (InProgress)");
-    expect(running).toContain("Notebook instances (InService)");
+    expect(running).toContain("Labeling jobs (Initializing or InProgress)");
+    expect(running).toContain("Notebook instances (Pending or InService)");
     expect(all).toMatch(new RegExp(`^every resource of the ${RESOURCE_TYPE_NAMES.length} types`));
   });
 });

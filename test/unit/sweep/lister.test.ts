@@ -1,6 +1,18 @@
-import { ListModelsCommand, ListTrainingJobsCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
+import {
+  CompilationJobStatus,
+  LabelingJobStatus,
+  ListLabelingJobsCommand,
+  ListModelsCommand,
+  ListTrainingJobsCommand,
+  NotebookInstanceStatus,
+  OptimizationJobStatus,
+  RecommendationJobStatus,
+  SageMakerClient,
+  ScheduleStatus,
+} from "@aws-sdk/client-sagemaker";
 import { mockClient } from "aws-sdk-client-mock";
 import { LIST_IAM_ACTIONS, SageMakerLister } from "../../../src/adapters/sagemaker-list.js";
+import { RESOURCE_TYPE_NAMES, RESOURCE_TYPES } from "../../../src/core/resource-types.js";
 
 const sm = mockClient(SageMakerClient);
 const lister = new SageMakerLister(new SageMakerClient({ region: "us-east-1" }));
@@ -64,6 +76,47 @@ describe("SageMaker lister", () => {
     expect(sm.commandCalls(ListModelsCommand)[0]?.args[0].input).toMatchObject({ CreationTimeAfter: after });
   });
 
+  it("lists labeling jobs Initializing and InProgress, one call per status, each job once", async () => {
+    const summary = (n: string, status: LabelingJobStatus) => ({
+      LabelingJobName: n,
+      LabelingJobArn: arn("labeling-job", n),
+      LabelingJobStatus: status,
+      CreationTime: new Date(0),
+      LastModifiedTime: new Date(0),
+      WorkteamArn: "arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/x",
+      LabelCounters: {},
+    });
+    sm.on(ListLabelingJobsCommand, { StatusEquals: "Initializing" })
+      .resolves({ LabelingJobSummaryList: [summary("new", "Initializing"), summary("moving", "Initializing")] })
+      .on(ListLabelingJobsCommand, { StatusEquals: "InProgress" })
+      // "moving" left Initializing between the two calls; "done" is a service ignoring the filter.
+      .resolves({
+        LabelingJobSummaryList: [
+          summary("moving", "InProgress"),
+          summary("old", "InProgress"),
+          summary("done", "Completed"),
+        ],
+      });
+
+    const found = await collect(lister.list("labeling-job", { runningJobsOnly: true }));
+
+    expect(found.map((r) => [r.name, r.status])).toEqual([
+      ["new", "Initializing"],
+      ["moving", "Initializing"],
+      ["old", "InProgress"],
+    ]);
+    const statuses = sm.commandCalls(ListLabelingJobsCommand).map((c) => c.args[0].input.StatusEquals);
+    expect(statuses).toEqual(["Initializing", "InProgress"]);
+  });
+
+  it("lists every labeling job in one unfiltered call when finished ones count too (--include-finished)", async () => {
+    sm.on(ListLabelingJobsCommand).resolves({ LabelingJobSummaryList: [] });
+
+    await collect(lister.list("labeling-job", { runningJobsOnly: false }));
+
+    expect(sm.commandCalls(ListLabelingJobsCommand).map((c) => c.args[0].input)).toEqual([{ MaxResults: 100 }]);
+  });
+
   it("names the failed listing", async () => {
     sm.on(ListModelsCommand).rejects(Object.assign(new Error("not authorized"), { name: "AccessDeniedException" }));
 
@@ -96,5 +149,41 @@ describe("SageMaker lister", () => {
       "sagemaker:ListDomains",
       "sagemaker:ListClusters",
     ]);
+  });
+
+  /*
+   * The running-only listing must return every resource the guard would stop or wait to stop: a status
+   * left out of it is a resource the sweep never sees (labeling jobs Initializing were). Checked against
+   * the SDK's enums, generated from the same service model as botocore's.
+   */
+  const ENUMS: Partial<Record<string, Record<string, string>>> = {
+    "notebook-instance": NotebookInstanceStatus,
+    "monitoring-schedule": ScheduleStatus,
+    "compilation-job": CompilationJobStatus,
+    "optimization-job": OptimizationJobStatus,
+    "inference-recommendations-job": RecommendationJobStatus,
+    "labeling-job": LabelingJobStatus,
+  };
+  it.each(RESOURCE_TYPE_NAMES.filter((t) => RESOURCE_TYPES[t].api.list.activeStatuses !== null))(
+    "lists %s in every status in which it would be stopped, or stopped later",
+    (type) => {
+      const row = RESOURCE_TYPES[type];
+      const listed = row.api.list.activeStatuses ?? [];
+      const stoppable = row.remedy === "stop" ? [...row.stopWhile, ...(row.stopsLater ?? [])] : [];
+      expect(stoppable.length).toBeGreaterThan(0);
+      expect([...listed].sort()).toEqual(expect.arrayContaining(stoppable));
+      const statuses = ENUMS[type];
+      if (statuses) expect(Object.values(statuses)).toEqual(expect.arrayContaining([...listed]));
+    },
+  );
+
+  it("lists the starting statuses the API's enums have for the newer surfaces", () => {
+    const listed = (t: keyof typeof RESOURCE_TYPES) => RESOURCE_TYPES[t].api.list.activeStatuses;
+    expect(listed("labeling-job")).toEqual(["Initializing", "InProgress"]);
+    expect(listed("notebook-instance")).toEqual(["Pending", "InService"]);
+    expect(listed("monitoring-schedule")).toEqual(["Pending", "Scheduled"]);
+    expect(listed("compilation-job")).toEqual(["STARTING", "INPROGRESS"]);
+    expect(listed("optimization-job")).toEqual(["STARTING", "INPROGRESS"]);
+    expect(listed("inference-recommendations-job")).toEqual(["PENDING", "IN_PROGRESS"]);
   });
 });
