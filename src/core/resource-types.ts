@@ -1540,9 +1540,36 @@ const ModelPackage = lazy(() =>
   }),
 );
 
-// botocore's ModelPackageArn pattern; the account is the package owner's (a Marketplace seller's for a
+// botocore's ModelPackageArn pattern; the account is the package owner's (AWS Marketplace's for a
 // subscribed package).
-const MODEL_PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:(\d{12}):model-package\/\S{1,2048}$/;
+const MODEL_PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:([a-z0-9-]*):(\d{12}):model-package\/\S{1,2048}$/;
+
+/**
+ * The accounts AWS Marketplace publishes subscribed model packages from, one per region: every seller's
+ * package ARN in a region names the same account (as in the per-region ARN maps of Marketplace listings'
+ * sample notebooks, e.g. `arn:aws:sagemaker:us-east-1:865070037744:model-package/...`). Only AWS owns
+ * them, so a package there is a Marketplace product; a ProductId alone is not proof, because whoever
+ * creates a package (in any account the user controls, then shares it) writes its containers' ProductId.
+ * A region missing here fails safe: its Marketplace packages are judged like the user's own.
+ */
+const MARKETPLACE_PACKAGE_ACCOUNTS: Readonly<Record<string, string>> = {
+  "us-east-1": "865070037744",
+  "us-east-2": "057799348421",
+  "us-west-1": "382657785993",
+  "us-west-2": "594846645681",
+  "ca-central-1": "470592106596",
+  "eu-central-1": "446921602837",
+  "eu-west-1": "985815980388",
+  "eu-west-2": "856760150666",
+  "eu-west-3": "843114510376",
+  "eu-north-1": "136758871317",
+  "ap-southeast-1": "192199979996",
+  "ap-southeast-2": "666831318237",
+  "ap-northeast-1": "977537786026",
+  "ap-northeast-2": "745090734665",
+  "ap-south-1": "077584701553",
+  "sa-east-1": "270155090741",
+};
 
 /**
  * The unit of a model package version an inference recommendations job deploys, from DescribeModelPackage
@@ -1556,8 +1583,8 @@ const MODEL_PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:(\d{12}):model-p
  * exception is AWS Marketplace: "Network isolation is required to run training jobs and models using
  * resources from AWS Marketplace" ("Run training and inference containers in internet-free mode",
  * SageMaker Developer Guide), so SageMaker runs a subscribed package's containers isolated. Such a package
- * carries its Marketplace ProductId on each container and belongs to the seller's account: both must hold,
- * since a package of the job's own account is written by its owner, who could set a ProductId.
+ * belongs to AWS Marketplace's account for its region and carries a ProductId on each container: both must
+ * hold, since any other package is written by whoever created it, who could set a ProductId.
  *
  * @example modelPackageUnit(lowerCamelKeys(await describe("model-package", arn)), arn, jobVpc, "123456789012")
  */
@@ -1570,8 +1597,12 @@ export function modelPackageUnit(
   const parsed = ModelPackage().safeParse(described);
   const containers = parsed.success ? (parsed.data.inferenceSpecification?.containers ?? []) : [];
   if (containers.length === 0) return null;
-  const owner = MODEL_PACKAGE_ARN.exec(arn)?.[1];
-  const marketplace = !!owner && owner !== jobAccount && containers.every((c) => !!c.productId);
+  const [, region, owner] = MODEL_PACKAGE_ARN.exec(arn) ?? [];
+  const marketplace =
+    !!owner &&
+    owner !== jobAccount &&
+    MARKETPLACE_PACKAGE_ACCOUNTS[region ?? ""] === owner &&
+    containers.every((c) => !!c.productId);
   const at = "inputConfig.modelPackageVersionArn";
   return {
     basePath: at,

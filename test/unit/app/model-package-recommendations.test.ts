@@ -112,6 +112,26 @@ describe("inference recommendations jobs that deploy a model package", () => {
     expect(out.decision.findings).toEqual([]);
   });
 
+  it("does not take a ProductId on a package shared from another account (not AWS Marketplace's) as proof", async () => {
+    // Any account can create a package whose containers name a ProductId and share it: only AWS
+    // Marketplace's own account for the region (865070037744 in us-east-1) publishes subscribed packages.
+    const forged = "arn:aws:sagemaker:us-east-1:210987654321:model-package/vendor-ocr-v2-0a1b2c3d";
+    world(forged, [{ Image: OWN_IMAGE, ProductId: "prod-abcdefghijklm" }]);
+
+    const out = await mockedRuntime().handle(event(forged));
+
+    expect(rules(out)).toEqual(["network-isolation-disabled"]);
+  });
+
+  it("does not take Marketplace's account of another region as this region's", async () => {
+    const elsewhere = "arn:aws:sagemaker:us-west-2:865070037744:model-package/vendor-ocr-v2-0a1b2c3d";
+    world(elsewhere, [{ Image: OWN_IMAGE, ProductId: "prod-abcdefghijklm" }]);
+
+    const out = await mockedRuntime().handle(event(elsewhere));
+
+    expect(rules(out)).toEqual(["network-isolation-disabled"]);
+  });
+
   it("does not take a ProductId on a package of the job's own account as proof of isolation", async () => {
     world(OWN_PACKAGE, [{ Image: OWN_IMAGE, ProductId: "prod-abcdefghijklm" }]);
 
