@@ -87,24 +87,18 @@ export async function benchOrgScan(opts: {
       return { resources, seconds, calls, perSecond: resources / seconds, perResource: calls / resources };
     };
     const single = await run("single", ["--region", "us-east-1"]);
-    const org1 = await run("org-c1", [
-      "--org",
-      "--role-name",
-      "IsolationGuardMember",
-      "--regions",
-      REGIONS.join(","),
-      "--concurrency",
-      "1",
-    ]);
-    const org8 = await run("org-c8", [
-      "--org",
-      "--role-name",
-      "IsolationGuardMember",
-      "--regions",
-      REGIONS.join(","),
-      "--concurrency",
-      "8",
-    ]);
+    const orgScan = (concurrency: number) =>
+      run(`org-c${concurrency}`, [
+        "--org",
+        "--role-name",
+        "IsolationGuardMember",
+        "--regions",
+        REGIONS.join(","),
+        "--concurrency",
+        String(concurrency),
+      ]);
+    const org1 = await orgScan(1);
+    const org8 = await orgScan(8);
 
     // The central shape's scheduled sweep over the same organization, in process as the Lambda runs it
     // (default concurrency: 4 accounts x regions at once, 4 resources each). Last: it stops and deletes.

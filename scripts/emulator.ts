@@ -25,6 +25,11 @@ export interface Emulator {
   settings(values: { refuseDeleteWhileCreating?: boolean }): Promise<void>;
   /** AssumeRole into these accounts answers AccessDenied (as AWS does for a missing or untrusting role). */
   denyAssumeRole(accounts: string[]): Promise<void>;
+  /**
+   * Adds events to the emulated CloudTrail event history that LookupEvents answers from (each in the
+   * account its `accountId` names, else the default account 123456789012).
+   */
+  seedCloudTrail(events: Record<string, unknown>[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -91,6 +96,9 @@ export async function startEmulator(): Promise<Emulator> {
     },
     denyAssumeRole: async (accounts) => {
       await call("POST", "/guard-api/deny-assume-role", { accounts });
+    },
+    seedCloudTrail: async (events) => {
+      await call("POST", "/guard-api/cloudtrail-events", { events });
     },
     setJobStatus: async (type, name, status) => {
       await call("POST", "/guard-api/job-status", { type, name, status });

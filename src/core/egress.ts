@@ -44,6 +44,7 @@ export interface SubnetVerdict {
   subnet: string;
   vpc: string | null;
   routeTable: string | null;
+  /** The VPC's main route table decided (the subnet has no explicit association). */
   main: boolean;
   verdict: RouteVerdict;
   /** One line per route that decided (or why the subnet could not be read). */

@@ -1,4 +1,4 @@
-import type { RouteVerdict } from "../core/egress.js";
+import type { RouteVerdict, SubnetVerdict } from "../core/egress.js";
 import { RESOURCE_TYPE_NAMES, RESOURCE_TYPES, SWEEP_TYPES } from "../core/resource-types.js";
 import type { ResourceType } from "../core/types.js";
 import type { SweptResource, SweptVerdict } from "../sweep/sweep.js";
@@ -43,15 +43,8 @@ export interface ViolationRow {
   remedy: string | null;
 }
 
-/** One subnet that VPC-reliant resources run in: its route table's verdict and who uses it. */
-export interface SubnetRow {
-  subnet: string;
-  vpc: string | null;
-  routeTable: string | null;
-  /** The VPC's main route table decided (the subnet has no explicit association). */
-  main: boolean;
-  verdict: RouteVerdict;
-  detail: string;
+/** One subnet that VPC-reliant resources run in: its route table's verdict (the egress check's) and who uses it. */
+export interface SubnetRow extends SubnetVerdict {
   /** ARNs of the resources whose decision rested on this subnet. */
   resources: string[];
 }

@@ -192,23 +192,17 @@ describe("the creator of a member account's resource found without its event", (
     await (await asMemberPrincipal(emu.endpoint, m.id, "Intern")).trainingJob("rogue-job");
     // The central account's own history names the exempt principal for the rogue job's name: a lookup
     // there (the old behaviour) would exempt it. Only the member account's history may decide.
-    await fetch(`${emu.endpoint}/guard-api/cloudtrail-events`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        events: [
-          {
-            eventName: "CreateTrainingJob",
-            resourceName: "rogue-job",
-            userIdentity: {
-              type: "AssumedRole",
-              arn: `arn:aws:sts::${m.id}:assumed-role/ml-platform/ana`,
-              sessionContext: { sessionIssuer: { arn: platform, type: "Role" } },
-            },
-          },
-        ],
-      }),
-    });
+    await emu.seedCloudTrail([
+      {
+        eventName: "CreateTrainingJob",
+        resourceName: "rogue-job",
+        userIdentity: {
+          type: "AssumedRole",
+          arn: `arn:aws:sts::${m.id}:assumed-role/ml-platform/ana`,
+          sessionContext: { sessionIssuer: { arn: platform, type: "Role" } },
+        },
+      },
+    ]);
     await emu.resetCalls();
     centralLookups = 0;
 

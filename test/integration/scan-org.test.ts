@@ -229,23 +229,17 @@ describe("isolation-guard scan --org", () => {
     await (await asMemberPrincipal(emu.endpoint, m.id, "Intern")).trainingJob("scan-rogue-job");
     // The caller's (central) account's own history names the exempt principal for the rogue job's name:
     // a lookup there would exempt it; only the member account's history may decide.
-    await fetch(`${emu.endpoint}/guard-api/cloudtrail-events`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        events: [
-          {
-            eventName: "CreateTrainingJob",
-            resourceName: "scan-rogue-job",
-            userIdentity: {
-              type: "AssumedRole",
-              arn: `arn:aws:sts::${m.id}:assumed-role/ml-platform/ana`,
-              sessionContext: { sessionIssuer: { arn: platform, type: "Role" } },
-            },
-          },
-        ],
-      }),
-    });
+    await emu.seedCloudTrail([
+      {
+        eventName: "CreateTrainingJob",
+        resourceName: "scan-rogue-job",
+        userIdentity: {
+          type: "AssumedRole",
+          arn: `arn:aws:sts::${m.id}:assumed-role/ml-platform/ana`,
+          sessionContext: { sessionIssuer: { arn: platform, type: "Role" } },
+        },
+      },
+    ]);
     const policy = JSON.stringify({
       exemptions: [{ principal: platform, resourceTypes: ["training-job"], reason: "canary", expires: "2099-01-01" }],
     });
