@@ -31,26 +31,18 @@ const v = (name: string) => ["$", "{", name, "}"].join("");
 const commandName = (c: { args: { constructor: { name: string } }[] }) =>
   (c.args[0] as { constructor: { name: string } }).constructor.name.replace(/Command$/, "");
 
-/** Calls a central guard with Security Hub on makes beyond SageMaker and SNS, for every sample event. */
-async function centralCalls(): Promise<Set<string>> {
-  const mocks = {
-    sagemaker: mockClient(SageMakerClient),
-    sns: mockClient(SNSClient),
-    organizations: mockClient(OrganizationsClient),
-    securityhub: mockClient(SecurityHubClient),
-    sts: mockClient(STSClient),
-  };
-  mocks.sagemaker.onAnyCommand().callsFake((input: Record<string, unknown>) => ({
-    TrainingJobName: Object.values(input)[0],
-    TrainingJobStatus: "InProgress",
-    CreationTime: new Date(0),
-    Tags: [],
-  }));
-  mocks.sns.onAnyCommand().resolves({ MessageId: "1" });
-  mocks.organizations.on(ListAccountsCommand).resolves({ Accounts: [{ Id: MEMBER, Name: "ml", Status: "ACTIVE" }] });
-  mocks.securityhub.on(GetFindingsCommand).resolves({ Findings: [] });
-  mocks.securityhub.onAnyCommand().resolves({ FailedFindings: [] });
-  mocks.sts.onAnyCommand().resolves({
+/**
+ * Organizations, Security Hub and STS mocked as a central guard meets them (one active member, no finding
+ * yet, member credentials for an hour); `made()` lists the calls it received as IAM actions.
+ */
+function mockOrgClients() {
+  const organizations = mockClient(OrganizationsClient);
+  const securityhub = mockClient(SecurityHubClient);
+  const sts = mockClient(STSClient);
+  organizations.on(ListAccountsCommand).resolves({ Accounts: [{ Id: MEMBER, Name: "ml", Status: "ACTIVE" }] });
+  securityhub.on(GetFindingsCommand).resolves({ Findings: [] });
+  securityhub.onAnyCommand().resolves({ FailedFindings: [] });
+  sts.onAnyCommand().resolves({
     Credentials: {
       AccessKeyId: "A",
       SecretAccessKey: "S",
@@ -58,6 +50,31 @@ async function centralCalls(): Promise<Set<string>> {
       Expiration: new Date(Date.now() + 3.6e6),
     },
   });
+  return {
+    mocks: [organizations, securityhub, sts],
+    made: () =>
+      new Set([
+        ...organizations.calls().map((c) => `organizations:${commandName(c as never)}`),
+        ...securityhub.calls().map((c) => `securityhub:${commandName(c as never)}`),
+        ...sts.calls().map((c) => `sts:${commandName(c as never)}`),
+      ]),
+  };
+}
+
+/** Calls a central guard with Security Hub on makes beyond SageMaker and SNS, for every sample event. */
+async function centralCalls(): Promise<Set<string>> {
+  const mocks = {
+    sagemaker: mockClient(SageMakerClient),
+    sns: mockClient(SNSClient),
+  };
+  const org = mockOrgClients();
+  mocks.sagemaker.onAnyCommand().callsFake((input: Record<string, unknown>) => ({
+    TrainingJobName: Object.values(input)[0],
+    TrainingJobStatus: "InProgress",
+    CreationTime: new Date(0),
+    Tags: [],
+  }));
+  mocks.sns.onAnyCommand().resolves({ MessageId: "1" });
   const rt = mockedRuntime(undefined, {
     env: { GUARD_MEMBER_ROLE_NAME: "IsolationGuardMember", GUARD_SECURITY_HUB: "true" },
   });
@@ -66,12 +83,8 @@ async function centralCalls(): Promise<Set<string>> {
   }
   // The mocks answer before the SDK resolves credentials: the member role's AssumeRole is the adapter's one call.
   await new StsAdapter(new STSClient({})).assumeRole(`arn:aws:iam::${MEMBER}:role/IsolationGuardMember`, "s");
-  const made = new Set([
-    ...mocks.organizations.calls().map((c) => `organizations:${commandName(c as never)}`),
-    ...mocks.securityhub.calls().map((c) => `securityhub:${commandName(c as never)}`),
-    ...mocks.sts.calls().map((c) => `sts:${commandName(c as never)}`),
-  ]);
-  for (const m of Object.values(mocks)) m.restore();
+  const made = org.made();
+  for (const m of [...Object.values(mocks), ...org.mocks]) m.restore();
   return made;
 }
 
@@ -83,10 +96,8 @@ async function centralSweepCalls(): Promise<Set<string>> {
     dynamodb: mockClient(DynamoDBClient),
     cloudtrail: mockClient(CloudTrailClient),
     ec2: mockClient(EC2Client),
-    organizations: mockClient(OrganizationsClient),
-    securityhub: mockClient(SecurityHubClient),
-    sts: mockClient(STSClient),
   };
+  const org = mockOrgClients();
   mocks.sagemaker.onAnyCommand().callsFake((input: Record<string, unknown>) => ({
     TrainingJobName: Object.values(input)[0],
     TrainingJobStatus: "InProgress",
@@ -107,17 +118,6 @@ async function centralSweepCalls(): Promise<Set<string>> {
   mocks.sns.onAnyCommand().resolves({ MessageId: "1" });
   mocks.dynamodb.onAnyCommand().resolves({});
   mocks.cloudtrail.onAnyCommand().resolves({ Events: [] });
-  mocks.organizations.on(ListAccountsCommand).resolves({ Accounts: [{ Id: MEMBER, Name: "ml", Status: "ACTIVE" }] });
-  mocks.securityhub.on(GetFindingsCommand).resolves({ Findings: [] });
-  mocks.securityhub.onAnyCommand().resolves({ FailedFindings: [] });
-  mocks.sts.onAnyCommand().resolves({
-    Credentials: {
-      AccessKeyId: "A",
-      SecretAccessKey: "S",
-      SessionToken: "T",
-      Expiration: new Date(Date.now() + 3.6e6),
-    },
-  });
   const rt = createSweepRuntime({
     log: { info() {}, warn() {}, error() {} },
     config: loadSweepConfig({
@@ -136,12 +136,8 @@ async function centralSweepCalls(): Promise<Set<string>> {
   });
   const summary = await rt.sweep();
   expect(summary).toMatchObject({ units: 1, stopped: 1, notExamined: [] });
-  const made = new Set([
-    ...mocks.organizations.calls().map((c) => `organizations:${commandName(c as never)}`),
-    ...mocks.securityhub.calls().map((c) => `securityhub:${commandName(c as never)}`),
-    ...mocks.sts.calls().map((c) => `sts:${commandName(c as never)}`),
-  ]);
-  for (const m of Object.values(mocks)) m.restore();
+  const made = org.made();
+  for (const m of [...Object.values(mocks), ...org.mocks]) m.restore();
   return made;
 }
 
